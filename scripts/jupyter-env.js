@@ -1,0 +1,125 @@
+// Where this project keeps its Jupyter kernel and how it finds Jupyter.
+// Plain CommonJS so that it runs during `npm install` before anything is compiled.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const ROOT = path.resolve(__dirname, "..");
+const BUILD = path.join(ROOT, "build");
+/** Project-local Jupyter data folder: Jupyter finds our kernelspec here through JUPYTER_PATH. */
+const JUPYTER_DATA = path.join(BUILD, "jupyter");
+const KERNEL_NAME = "tslab";
+const TSLAB_BIN = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
+
+const INSTALL_HINT = [
+  "Jupyter was not found (looked for `jupyter` on PATH and at /usr/bin/jupyter).",
+  "Install it with one of:",
+  "  pip install jupyterlab          # or: pip install notebook",
+  "  sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel   # Debian/Ubuntu",
+].join("\n");
+
+/** The kernelspec: absolute paths to this Node and this project's tslab, so nothing global is needed. */
+function kernelSpec() {
+  if (!fs.existsSync(TSLAB_BIN)) {
+    throw new Error(`tslab is not installed at ${TSLAB_BIN}; run \`npm install\` first.`);
+  }
+  return {
+    // tslab wants the connection file as a separate argument after --config-path.
+    argv: [process.execPath, TSLAB_BIN, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (From Gates to Digits)",
+    language: "typescript",
+  };
+}
+
+/** Writes the kernelspec into `dataDir/kernels/tslab/kernel.json` and returns that folder. */
+function writeKernelSpec(dataDir) {
+  const dir = path.join(dataDir, "kernels", KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  return dir;
+}
+
+function onPath(command) {
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+let cachedJupyter;
+/**
+ * The `jupyter` command to use, or null. A pyenv/virtualenv shim can sit on PATH without Jupyter
+ * behind it, so each candidate must answer `--version` before it is chosen.
+ */
+function findJupyter() {
+  if (cachedJupyter !== undefined) return cachedJupyter;
+  const candidates = [process.env.JUPYTER, onPath("jupyter"), "/usr/bin/jupyter"].filter(Boolean);
+  cachedJupyter = null;
+  for (const candidate of new Set(candidates)) {
+    const probe = spawnSync(candidate, ["--version"], { encoding: "utf8" });
+    if (probe.status === 0) {
+      cachedJupyter = candidate;
+      break;
+    }
+  }
+  return cachedJupyter;
+}
+
+let cachedPython;
+/**
+ * A Python that has nbclient (the one Jupyter runs on): the interpreter named in the `jupyter` script's
+ * shebang, else Debian's /usr/bin/python3 (PATH's python3 may be another one, e.g. pyenv's, without Jupyter).
+ */
+function findJupyterPython() {
+  if (cachedPython !== undefined) return cachedPython;
+  const candidates = [];
+  const jupyter = findJupyter();
+  if (jupyter) {
+    const firstLine = fs.readFileSync(jupyter, "utf8").split("\n", 1)[0];
+    const match = /^#!\s*(\S*python[\d.]*)\s*$/.exec(firstLine);
+    if (match) candidates.push(match[1]);
+  }
+  candidates.push("/usr/bin/python3", "python3");
+  cachedPython = null;
+  for (const candidate of new Set(candidates)) {
+    const probe = spawnSync(candidate, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+    if (probe.status === 0) {
+      cachedPython = candidate;
+      break;
+    }
+  }
+  return cachedPython;
+}
+
+function requireJupyter() {
+  const jupyter = findJupyter();
+  if (!jupyter) {
+    console.error(INSTALL_HINT);
+    process.exit(1);
+  }
+  return jupyter;
+}
+
+/** Environment for every Jupyter process we start: our kernelspec first, our node_modules/.bin on PATH. */
+function jupyterEnv(extra = {}) {
+  writeKernelSpec(JUPYTER_DATA);
+  const jupyterPath = [JUPYTER_DATA, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  const binPath = [path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter);
+  return { ...process.env, JUPYTER_PATH: jupyterPath, PATH: binPath, ...extra };
+}
+
+module.exports = {
+  ROOT,
+  BUILD,
+  JUPYTER_DATA,
+  KERNEL_NAME,
+  INSTALL_HINT,
+  kernelSpec,
+  writeKernelSpec,
+  findJupyter,
+  findJupyterPython,
+  requireJupyter,
+  jupyterEnv,
+};
