@@ -1,0 +1,613 @@
+/**
+ * A small dense matrix type: everything the book's networks compute is built on it.
+ *
+ * Storage is row-major in one `Float64Array`: entry (i, j) of an r×c matrix lives at
+ * `data[i * cols + j]`, so each row is a contiguous run of `cols` numbers. With one
+ * example per row, a mini-batch of inputs is one matrix and a layer's forward pass is
+ * one matrix product, `Z = X·Wᵀ + b`, which is the fast way to do it.
+ *
+ * Every matrix product in the library goes through {@link gemm}, so a faster kernel
+ * can later replace that one function without touching any caller.
+ */
+
+/** Formats a shape as `rows×cols`, the way every message in the library writes it. */
+function shapeOf(rows: number, cols: number): string {
+  return `${rows}×${cols}`;
+}
+
+/** Throws unless `n` is a non-negative integer (a valid row or column count). */
+function checkDimension(what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`Matrix: ${what} must be a non-negative integer, got ${n}`);
+  }
+}
+
+/** Throws unless `a` and `b` have the same shape; `op` names the operation in the message. */
+function checkSameShape(op: string, a: Matrix, b: Matrix): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new Error(`${op}: shapes ${a.shapeString} and ${b.shapeString} differ`);
+  }
+}
+
+/** Formats one entry for `toString`: at most 4 significant digits. */
+function formatEntry(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
+
+/** A row-major dense matrix of 64-bit floats. */
+export class Matrix {
+  /** Number of rows (with one example per row: the batch size). */
+  readonly rows: number;
+  /** Number of columns (with one example per row: the number of features). */
+  readonly cols: number;
+  /** The entries, row after row: (i, j) is at `data[i * cols + j]`. */
+  readonly data: Float64Array;
+
+  /**
+   * Wraps `data` (used as-is, not copied) as a rows×cols matrix, or allocates zeros
+   * when `data` is omitted. Throws if the sizes do not fit together.
+   */
+  constructor(rows: number, cols: number, data?: Float64Array) {
+    checkDimension("rows", rows);
+    checkDimension("cols", cols);
+    if (data === undefined) {
+      data = new Float64Array(rows * cols);
+    } else if (data.length !== rows * cols) {
+      throw new Error(
+        `Matrix: data has ${data.length} values, but a ${shapeOf(rows, cols)} matrix needs ${rows * cols}`,
+      );
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.data = data;
+  }
+
+  // ---------------------------------------------------------------- construction
+
+  /** A rows×cols matrix of zeros. */
+  static zeros(rows: number, cols: number): Matrix {
+    return new Matrix(rows, cols);
+  }
+
+  /** A rows×cols matrix with every entry equal to `value`. */
+  static filled(rows: number, cols: number, value: number): Matrix {
+    return new Matrix(rows, cols).fill(value);
+  }
+
+  /** The n×n identity matrix: ones on the diagonal, zeros elsewhere. */
+  static identity(n: number): Matrix {
+    const m = new Matrix(n, n);
+    for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
+    return m;
+  }
+
+  /**
+   * Copies a nested array, one inner array per row: `fromArray([[1, 2], [3, 4]])` is 2×2.
+   * All rows must have the same length. An empty outer array gives a 0×0 matrix.
+   */
+  static fromArray(nested: ReadonlyArray<ReadonlyArray<number>>): Matrix {
+    const rows = nested.length;
+    const cols = rows === 0 ? 0 : nested[0].length;
+    const m = new Matrix(rows, cols);
+    for (let i = 0; i < rows; i++) {
+      const row = nested[i];
+      if (row.length !== cols) {
+        throw new Error(
+          `Matrix.fromArray: row ${i} has ${row.length} values, but row 0 has ${cols}`,
+        );
+      }
+      for (let j = 0; j < cols; j++) m.data[i * cols + j] = row[j];
+    }
+    return m;
+  }
+
+  /** Copies `values` into a 1×n row vector (the shape of a bias, or of one example). */
+  static fromRow(values: ArrayLike<number>): Matrix {
+    return new Matrix(1, values.length, Float64Array.from(values));
+  }
+
+  /** Copies `values` into an n×1 column vector. */
+  static fromColumn(values: ArrayLike<number>): Matrix {
+    return new Matrix(values.length, 1, Float64Array.from(values));
+  }
+
+  /** A rows×cols matrix whose entry (i, j) is `fn(i, j)`. */
+  static fromFunction(rows: number, cols: number, fn: (i: number, j: number) => number): Matrix {
+    const m = new Matrix(rows, cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) m.data[i * cols + j] = fn(i, j);
+    }
+    return m;
+  }
+
+  // ---------------------------------------------------------------- access
+
+  /** Throws unless (i, j) is a valid position; `op` names the caller in the message. */
+  private checkIndex(op: string, i: number, j: number): void {
+    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= this.rows || j >= this.cols) {
+      throw new Error(`${op}: index (${i}, ${j}) is outside a ${this.shapeString} matrix`);
+    }
+  }
+
+  /** Entry (i, j), bounds-checked. */
+  get(i: number, j: number): number {
+    this.checkIndex("get", i, j);
+    return this.data[i * this.cols + j];
+  }
+
+  /** Sets entry (i, j) to `v`, bounds-checked. Returns this matrix. */
+  set(i: number, j: number, v: number): this {
+    this.checkIndex("set", i, j);
+    this.data[i * this.cols + j] = v;
+    return this;
+  }
+
+  /** `[rows, cols]`. */
+  get shape(): [number, number] {
+    return [this.rows, this.cols];
+  }
+
+  /** The shape as text, e.g. `4×2`; every error message uses this form. */
+  get shapeString(): string {
+    return shapeOf(this.rows, this.cols);
+  }
+
+  /**
+   * `Matrix 2×3 [[1, 2, 3], [4, 5, 6]]`: the shape, then the entries (4 significant
+   * digits) for matrices up to 6×8; larger ones show their first rows and columns and `…`.
+   */
+  toString(): string {
+    const maxRows = 6;
+    const maxCols = 8;
+    const lines: string[] = [];
+    for (let i = 0; i < Math.min(this.rows, maxRows); i++) {
+      const entries: string[] = [];
+      for (let j = 0; j < Math.min(this.cols, maxCols); j++) {
+        entries.push(formatEntry(this.data[i * this.cols + j]));
+      }
+      if (this.cols > maxCols) entries.push("…");
+      lines.push(`[${entries.join(", ")}]`);
+    }
+    if (this.rows > maxRows) lines.push("…");
+    return `Matrix ${this.shapeString} [${lines.join(", ")}]`;
+  }
+
+  /** The entries as a nested array, one inner array per row (the inverse of `fromArray`). */
+  toArray(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
+    return out;
+  }
+
+  /** A copy of row i. */
+  row(i: number): Float64Array {
+    if (!Number.isInteger(i) || i < 0 || i >= this.rows) {
+      throw new Error(`row: index ${i} is outside a ${this.shapeString} matrix`);
+    }
+    return this.data.slice(i * this.cols, (i + 1) * this.cols);
+  }
+
+  /** A copy of column j. */
+  column(j: number): Float64Array {
+    if (!Number.isInteger(j) || j < 0 || j >= this.cols) {
+      throw new Error(`column: index ${j} is outside a ${this.shapeString} matrix`);
+    }
+    const out = new Float64Array(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j];
+    return out;
+  }
+
+  /** An independent copy (new storage). */
+  clone(): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.slice());
+  }
+
+  // ---------------------------------------------------------------- new matrices
+
+  /** The transpose: a cols×rows matrix with entry (j, i) = this(i, j). */
+  transpose(): Matrix {
+    const { rows, cols, data } = this;
+    const out = new Matrix(cols, rows);
+    const o = out.data;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) o[j * rows + i] = data[i * cols + j];
+    }
+    return out;
+  }
+
+  /** A new matrix with entry (i, j) = `fn(this(i, j), i, j)`, e.g. an activation function. */
+  map(fn: (v: number, i: number, j: number) => number): Matrix {
+    return this.clone().mapInPlace(fn);
+  }
+
+  /** Elementwise sum `this + other`; shapes must match. */
+  add(other: Matrix): Matrix {
+    checkSameShape("add", this, other);
+    return this.clone().addInPlace(other);
+  }
+
+  /** Elementwise difference `this − other`; shapes must match. */
+  sub(other: Matrix): Matrix {
+    checkSameShape("sub", this, other);
+    return this.clone().addInPlace(other, -1);
+  }
+
+  /** Elementwise (Hadamard) product `this ⊙ other`, as in backpropagation's `δ ⊙ σ′(z)`. */
+  mul(other: Matrix): Matrix {
+    checkSameShape("mul", this, other);
+    const out = this.clone();
+    const o = out.data;
+    const b = other.data;
+    for (let p = 0; p < o.length; p++) o[p] *= b[p];
+    return out;
+  }
+
+  /** Every entry times the number `k`. */
+  scale(k: number): Matrix {
+    return this.clone().scaleInPlace(k);
+  }
+
+  /**
+   * Adds the 1×cols row vector `bias` to every row: the `+ b` of `Z = X·Wᵀ + b` when
+   * X holds one example per row.
+   */
+  addRowVector(bias: Matrix): Matrix {
+    if (bias.rows !== 1 || bias.cols !== this.cols) {
+      throw new Error(`addRowVector: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`);
+    }
+    const out = this.clone();
+    const o = out.data;
+    const b = bias.data;
+    const cols = this.cols;
+    for (let i = 0; i < this.rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) o[base + j] += b[j];
+    }
+    return out;
+  }
+
+  /**
+   * Sum of entries. Without `axis`: the total, a number. `axis = 0`: a 1×cols matrix of
+   * column sums (summing over the examples of a batch, as for a bias gradient).
+   * `axis = 1`: a rows×1 matrix of row sums.
+   */
+  sum(): number;
+  sum(axis: 0 | 1): Matrix;
+  sum(axis?: 0 | 1): number | Matrix;
+  sum(axis?: 0 | 1): number | Matrix {
+    const { rows, cols, data } = this;
+    if (axis === undefined) {
+      let s = 0;
+      for (let p = 0; p < data.length; p++) s += data[p];
+      return s;
+    }
+    if (axis === 0) {
+      const out = new Matrix(1, cols);
+      const o = out.data;
+      for (let i = 0; i < rows; i++) {
+        const base = i * cols;
+        for (let j = 0; j < cols; j++) o[j] += data[base + j];
+      }
+      return out;
+    }
+    if (axis === 1) {
+      const out = new Matrix(rows, 1);
+      for (let i = 0; i < rows; i++) {
+        let s = 0;
+        const base = i * cols;
+        for (let j = 0; j < cols; j++) s += data[base + j];
+        out.data[i] = s;
+      }
+      return out;
+    }
+    throw new Error(`sum: axis must be 0, 1 or omitted, got ${String(axis)}`);
+  }
+
+  /**
+   * Mean of entries, with `axis` as in {@link Matrix.sum}. Throws if there is nothing to
+   * average (a mean over zero entries is undefined).
+   */
+  mean(): number;
+  mean(axis: 0 | 1): Matrix;
+  mean(axis?: 0 | 1): number | Matrix;
+  mean(axis?: 0 | 1): number | Matrix {
+    if (axis !== undefined && axis !== 0 && axis !== 1) {
+      throw new Error(`mean: axis must be 0, 1 or omitted, got ${String(axis)}`);
+    }
+    const count = axis === undefined ? this.rows * this.cols : axis === 0 ? this.rows : this.cols;
+    if (count === 0) {
+      throw new Error(`mean: a ${this.shapeString} matrix has no entries to average`);
+    }
+    const s = this.sum(axis);
+    return typeof s === "number" ? s / count : s.scaleInPlace(1 / count);
+  }
+
+  /**
+   * For each row, the column index of its largest entry (the first one on ties): the
+   * predicted class when each row holds one example's scores. NaN entries are skipped.
+   */
+  argmaxRows(): number[] {
+    const { rows, cols, data } = this;
+    if (cols === 0 && rows > 0) {
+      throw new Error(`argmaxRows: a ${this.shapeString} matrix has no columns`);
+    }
+    const out: number[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      let best = 0;
+      let bestValue = -Infinity;
+      let found = false;
+      for (let j = 0; j < cols; j++) {
+        const v = data[base + j];
+        if (v > bestValue || (!found && v === bestValue)) {
+          best = j;
+          bestValue = v;
+          found = true;
+        }
+      }
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /**
+   * The largest absolute value of any entry (0 for an empty matrix; NaN if any entry is
+   * NaN), a quick check for exploding weights or gradients.
+   */
+  maxAbs(): number {
+    const data = this.data;
+    let m = 0;
+    for (let p = 0; p < data.length; p++) {
+      const a = Math.abs(data[p]);
+      if (a > m || a !== a) m = a;
+      if (m !== m) return NaN;
+    }
+    return m;
+  }
+
+  /** True when no entry is NaN or ±Infinity. See {@link assertFinite} for the throwing form. */
+  isFinite(): boolean {
+    const data = this.data;
+    for (let p = 0; p < data.length; p++) {
+      if (!Number.isFinite(data[p])) return false;
+    }
+    return true;
+  }
+
+  /** The matrix product `this · other`; a thin wrapper over {@link gemm}. */
+  matmul(other: Matrix): Matrix {
+    return matmul(this, other);
+  }
+
+  // ---------------------------------------------------------------- in place
+
+  /** Sets every entry to `v`. Returns this matrix. */
+  fill(v: number): this {
+    this.data.fill(v);
+    return this;
+  }
+
+  /** Multiplies every entry by `k`, without allocating. Returns this matrix. */
+  scaleInPlace(k: number): this {
+    const data = this.data;
+    for (let p = 0; p < data.length; p++) data[p] *= k;
+    return this;
+  }
+
+  /**
+   * `this += scale · other` without allocating (BLAS calls this "axpy"). With
+   * `scale = −learningRate` it is a gradient-descent step. Returns this matrix.
+   */
+  addInPlace(other: Matrix, scale = 1): this {
+    checkSameShape("addInPlace", this, other);
+    const d = this.data;
+    const o = other.data;
+    if (scale === 1) {
+      for (let p = 0; p < d.length; p++) d[p] += o[p];
+    } else {
+      for (let p = 0; p < d.length; p++) d[p] += scale * o[p];
+    }
+    return this;
+  }
+
+  /** Replaces entry (i, j) by `fn(this(i, j), i, j)`, without allocating. Returns this matrix. */
+  mapInPlace(fn: (v: number, i: number, j: number) => number): this {
+    const { rows, cols, data } = this;
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) data[base + j] = fn(data[base + j], i, j);
+    }
+    return this;
+  }
+}
+
+// ------------------------------------------------------------------ products
+
+/** Options of {@link gemm}; all are optional. */
+export interface GemmOptions {
+  /** Use Aᵀ instead of A (without building the transpose). */
+  transA?: boolean;
+  /** Use Bᵀ instead of B (without building the transpose); `X·Wᵀ` is the forward pass. */
+  transB?: boolean;
+  /** Factor on the product; default 1. */
+  alpha?: number;
+  /** Factor on the previous contents of `out`; default 0 (then `out` is not read at all). */
+  beta?: number;
+  /** Matrix to write the result into (and return); must not share storage with A or B. */
+  out?: Matrix;
+}
+
+/** True if the storage of `x` and `y` overlaps (so writing one would change the other). */
+function overlaps(x: Float64Array, y: Float64Array): boolean {
+  if (x.buffer !== y.buffer || x.length === 0 || y.length === 0) return false;
+  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+}
+
+/** gemm with the operation's name for error messages, so `matmul` reports as `matmul`. */
+function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matrix {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+
+  // op(A) is m×k and op(B) is k×n.
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kB = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kB) {
+    const left = `(${a.shapeString})${transA ? "ᵀ" : ""}`;
+    const right = `(${b.shapeString})${transB ? "ᵀ" : ""}`;
+    throw new Error(`${op}: ${left}·${right}: inner dimensions ${k} and ${kB} differ`);
+  }
+
+  let out = options.out;
+  if (out === undefined) {
+    out = new Matrix(m, n);
+  } else {
+    if (out.rows !== m || out.cols !== n) {
+      throw new Error(`${op}: out must be ${shapeOf(m, n)}, got ${out.shapeString}`);
+    }
+    if (overlaps(out.data, a.data) || overlaps(out.data, b.data)) {
+      throw new Error(`${op}: out must not share storage with its inputs`);
+    }
+  }
+
+  const A = a.data;
+  const B = b.data;
+  const C = out.data;
+
+  if (!transB) {
+    // C = beta·C first, then accumulate alpha·op(A)·B row by row: for each (i, p) add
+    // alpha·op(A)(i, p) times row p of B to row i of C. The inner loop runs along
+    // contiguous rows of B and C (the i-k-j order), which is what makes plain loops fast.
+    if (beta === 0) C.fill(0);
+    else if (beta !== 1) for (let q = 0; q < C.length; q++) C[q] *= beta;
+    // op(A)(i, p) is A[i*k + p], or A[p*m + i] when A is stored transposed.
+    const rowStep = transA ? 1 : k; // distance in A between op(A)(i, p) and op(A)(i + 1, p)
+    const colStep = transA ? m : 1; // distance in A between op(A)(i, p) and op(A)(i, p + 1)
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      const ai = i * rowStep;
+      let p = 0;
+      // Four rows of B at a time: each entry of C's row is loaded and stored once per four.
+      for (; p + 3 < k; p += 4) {
+        const s0 = alpha * A[ai + p * colStep];
+        const s1 = alpha * A[ai + (p + 1) * colStep];
+        const s2 = alpha * A[ai + (p + 2) * colStep];
+        const s3 = alpha * A[ai + (p + 3) * colStep];
+        const b0 = p * n;
+        const b1 = b0 + n;
+        const b2 = b1 + n;
+        const b3 = b2 + n;
+        for (let j = 0; j < n; j++) {
+          C[ci + j] += s0 * B[b0 + j] + s1 * B[b1 + j] + s2 * B[b2 + j] + s3 * B[b3 + j];
+        }
+      }
+      for (; p < k; p++) {
+        const s = alpha * A[ai + p * colStep];
+        const bp = p * n;
+        for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
+      }
+    }
+    return out;
+  }
+
+  if (!transA) {
+    // C(i, j) = dot(row i of A, row j of B): both rows are contiguous. The kernel works on
+    // 2×4 tiles of C (rows i, i+1 of A against rows j … j+3 of B), keeping the 8 sums in
+    // local variables so each number loaded from A or B is used 4 or 2 times. At the
+    // bottom and right edges a missing row is replaced by a valid one (its result unused).
+    const store = (idx: number, s: number): void => {
+      C[idx] = beta === 0 ? alpha * s : alpha * s + beta * C[idx];
+    };
+    for (let i = 0; i < m; i += 2) {
+      const hasRow1 = i + 1 < m;
+      const a0 = i * k;
+      const a1 = hasRow1 ? a0 + k : a0;
+      const c0 = i * n;
+      const c1 = c0 + n;
+      for (let j = 0; j < n; j += 4) {
+        const b0 = j * k;
+        const b1 = j + 1 < n ? b0 + k : b0;
+        const b2 = j + 2 < n ? b0 + 2 * k : b0;
+        const b3 = j + 3 < n ? b0 + 3 * k : b0;
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+        let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        for (let p = 0; p < k; p++) {
+          const x0 = A[a0 + p];
+          const x1 = A[a1 + p];
+          const y0 = B[b0 + p];
+          const y1 = B[b1 + p];
+          const y2 = B[b2 + p];
+          const y3 = B[b3 + p];
+          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        }
+        const width = Math.min(4, n - j);
+        store(c0 + j, s00);
+        if (width > 1) store(c0 + j + 1, s01);
+        if (width > 2) store(c0 + j + 2, s02);
+        if (width > 3) store(c0 + j + 3, s03);
+        if (hasRow1) {
+          store(c1 + j, s10);
+          if (width > 1) store(c1 + j + 1, s11);
+          if (width > 2) store(c1 + j + 2, s12);
+          if (width > 3) store(c1 + j + 3, s13);
+        }
+      }
+    }
+    return out;
+  }
+
+  // Both transposed (rare): C(i, j) = Σ_p A(p, i)·B(j, p); B's row is contiguous, A is strided.
+  for (let i = 0; i < m; i++) {
+    const ci = i * n;
+    for (let j = 0; j < n; j++) {
+      const bj = j * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[p * m + i] * B[bj + p];
+      C[ci + j] = beta === 0 ? alpha * s : alpha * s + beta * C[ci + j];
+    }
+  }
+  return out;
+}
+
+/**
+ * General matrix multiply, the one place where the library multiplies matrices:
+ * `C = alpha · op(A) · op(B) + beta · C`, where op(X) is X, or Xᵀ when `transA` /
+ * `transB` is set (the transpose is never built). With `out`, C is `out`, written in
+ * place and returned; otherwise a new matrix is returned (and `beta` has nothing to scale).
+ * With `beta = 0` the old contents of `out` are ignored, even if they are NaN.
+ *
+ * In a dense layer with one example per row: forward `Z = gemm(X, W, { transB: true })`,
+ * weight gradient `dW = gemm(dZ, X, { transA: true })`, input gradient `dX = gemm(dZ, W)`.
+ */
+export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
+  return gemmNamed("gemm", a, b, options);
+}
+
+/** The matrix product `a · b` (a new matrix); a thin wrapper over {@link gemm}. */
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  return gemmNamed("matmul", a, b, {});
+}
+
+// ------------------------------------------------------------------ checks
+
+/**
+ * Throws if `m` holds a NaN or ±Infinity, naming `what` and the first bad position:
+ * `"loss contains NaN at (2, 1)"`, or `"at index 5"` for a plain array. Training code
+ * calls it on inputs and losses so a diverging run stops where it goes wrong.
+ */
+export function assertFinite(m: Matrix | ArrayLike<number>, what: string): void {
+  const values = m instanceof Matrix ? m.data : m;
+  for (let p = 0; p < values.length; p++) {
+    const v = values[p];
+    if (!Number.isFinite(v)) {
+      const where =
+        m instanceof Matrix ? `(${Math.floor(p / m.cols)}, ${p % m.cols})` : `index ${p}`;
+      throw new Error(`${what} contains ${String(v)} at ${where}`);
+    }
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Figure builders: each is a function of plain data that returns a `Figure`, checks its input, and
+ * leaves showing it to `show()`. Chapters call these instead of writing plotly JSON by hand.
+ */
+import type { Data } from "plotly.js";
+import { baseLayout, checkFinite, checkLength, MARKERS, PALETTE, toArray, type Figure } from "./figure";
+
+export type Range = readonly [number, number];
+
+/** Common options of every builder. */
+export interface FigureOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  height?: number;
+  width?: number;
+}
+
+function checkRange(range: Range, what: string): void {
+  checkFinite(range, what);
+  if (!(range[0] < range[1])) throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
+}
+
+function requireAxisTitles(options: FigureOptions, builder: string): void {
+  // Every figure in the book labels its axes; a missing title is a mistake worth stopping for.
+  if (!options.xTitle || !options.yTitle) throw new Error(`${builder}: xTitle and yTitle are required`);
+}
+
+// ---------------------------------------------------------------------------------------------- lines
+
+export interface Series {
+  /** x values; default 0, 1, 2, … */
+  x?: ArrayLike<number>;
+  y: ArrayLike<number>;
+  name?: string;
+  /** "lines" (default), "markers" or "lines+markers". */
+  mode?: "lines" | "markers" | "lines+markers";
+  dash?: "solid" | "dash" | "dot" | "dashdot";
+}
+
+export interface LinePlotOptions extends FigureOptions {
+  series: readonly Series[];
+  xRange?: Range;
+  yRange?: Range;
+  /** Logarithmic y axis, for losses that span orders of magnitude. */
+  logY?: boolean;
+}
+
+/** One or more lines on shared axes: a function and its derivative, errors per epoch, loss curves. */
+export function linePlot(options: LinePlotOptions): Figure {
+  requireAxisTitles(options, "linePlot");
+  if (options.series.length === 0) throw new Error("linePlot: no series");
+  const data: Data[] = options.series.map((s, k) => {
+    const name = s.name ?? `series ${k + 1}`;
+    const x = s.x ?? Array.from({ length: s.y.length }, (_, i) => i);
+    checkLength(x, s.y.length, `linePlot: x of "${name}"`, "its y");
+    checkFinite(x, `linePlot: x of "${name}"`);
+    checkFinite(s.y, `linePlot: y of "${name}"`);
+    return {
+      type: "scatter",
+      mode: s.mode ?? "lines",
+      name,
+      x: toArray(x),
+      y: toArray(s.y),
+      line: { color: PALETTE[k % PALETTE.length], width: 2.5, dash: s.dash ?? "solid" },
+      marker: { color: PALETTE[k % PALETTE.length], size: 7, symbol: MARKERS[k % MARKERS.length] },
+    };
+  });
+  const layout = baseLayout(options);
+  if (options.xRange) {
+    checkRange(options.xRange, "linePlot: xRange");
+    layout.xaxis = { ...layout.xaxis, range: [...options.xRange] };
+  }
+  if (options.yRange) {
+    checkRange(options.yRange, "linePlot: yRange");
+    layout.yaxis = { ...layout.yaxis, range: [...options.yRange] };
+  }
+  if (options.logY) layout.yaxis = { ...layout.yaxis, type: "log" };
+  layout.showlegend = options.series.length > 1;
+  return { data, layout };
+}
+
+// ------------------------------------------------------------------------------------------- classes
+
+export type Point = readonly [number, number] | ArrayLike<number>;
+
+/** A straight line w1·x + w2·y + b = 0 to draw across the plot, such as a perceptron's decision line. */
+export interface LineSpec {
+  name: string;
+  weights: readonly [number, number];
+  bias: number;
+}
+
+export interface ScatterByClassOptions extends FigureOptions {
+  points: readonly Point[];
+  /** Class index of each point: 0, 1, 2, … */
+  labels: ArrayLike<number>;
+  /** Legend names by class index; default "class 0", "class 1", … */
+  classNames?: readonly string[];
+  lines?: readonly LineSpec[];
+  xRange?: Range;
+  yRange?: Range;
+}
+
+/**
+ * The part of the line w1·x + w2·y + b = 0 inside the box xRange × yRange, as its two end points,
+ * or null when the line misses the box (or w1 = w2 = 0, which is no line at all).
+ */
+export function lineThroughBox(weights: readonly [number, number], bias: number, xRange: Range, yRange: Range): { x: number[]; y: number[] } | null {
+  const [w1, w2] = weights;
+  checkFinite([w1, w2, bias], "lineThroughBox: weights and bias");
+  if (w1 === 0 && w2 === 0) return null;
+  const [x0, x1] = xRange;
+  const [y0, y1] = yRange;
+  const eps = 1e-12 * (Math.abs(x1 - x0) + Math.abs(y1 - y0));
+  const found: Array<[number, number]> = [];
+  const add = (x: number, y: number) => {
+    if (x < x0 - eps || x > x1 + eps || y < y0 - eps || y > y1 + eps) return;
+    if (found.some(([px, py]) => Math.abs(px - x) <= eps && Math.abs(py - y) <= eps)) return;
+    found.push([x + 0, y + 0]); // + 0 turns −0 into 0
+  };
+  if (w2 !== 0) for (const x of [x0, x1]) add(x, -(w1 * x + bias) / w2); // left and right edges
+  if (w1 !== 0) for (const y of [y0, y1]) add(-(w2 * y + bias) / w1, y); // bottom and top edges
+  if (found.length < 2) return null;
+  found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const [a, b] = [found[0], found[found.length - 1]];
+  return { x: [a[0], b[0]], y: [a[1], b[1]] };
+}
+
+function pointColumns(points: readonly Point[], what: string): { xs: number[]; ys: number[] } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  points.forEach((p, i) => {
+    if (p.length !== 2) throw new Error(`${what}: point ${i} has ${p.length} coordinates, expected 2`);
+    xs.push(p[0]);
+    ys.push(p[1]);
+  });
+  checkFinite(xs, `${what}: x coordinates`);
+  checkFinite(ys, `${what}: y coordinates`);
+  return { xs, ys };
+}
+
+function classCount(labels: ArrayLike<number>, what: string): number {
+  let max = -1;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0) throw new Error(`${what}: label ${label} at index ${i} is not a class index (0, 1, 2, …)`);
+    max = Math.max(max, label);
+  }
+  return max + 1;
+}
+
+/** One scatter trace per class: a colour and a marker shape each. */
+function classTraces(points: readonly Point[], labels: ArrayLike<number>, classNames: readonly string[] | undefined, what: string, classes = 0): Data[] {
+  checkLength(labels, points.length, `${what}: labels`, "points");
+  const { xs, ys } = pointColumns(points, what);
+  const count = Math.max(classes, classCount(labels, what));
+  const traces: Data[] = [];
+  for (let k = 0; k < count; k++) {
+    const idx = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i] === k) idx.push(i);
+    if (idx.length === 0) continue;
+    traces.push({
+      type: "scatter",
+      mode: "markers",
+      name: classNames?.[k] ?? `class ${k}`,
+      x: idx.map((i) => xs[i]),
+      y: idx.map((i) => ys[i]),
+      marker: { color: PALETTE[k % PALETTE.length], symbol: MARKERS[k % MARKERS.length], size: 11, line: { color: "white", width: 1 } },
+    });
+  }
+  return traces;
+}
+
+function lineTraces(lines: readonly LineSpec[] | undefined, xRange: Range, yRange: Range): Data[] {
+  return (lines ?? []).flatMap((line, k) => {
+    const segment = lineThroughBox(line.weights, line.bias, xRange, yRange);
+    if (!segment) return [];
+    return [{ type: "scatter", mode: "lines", name: line.name, ...segment, line: { color: "#333", width: 2, dash: (["solid", "dash", "dot"] as const)[k % 3] } } as Data];
+  });
+}
+
+/** Padded bounds of the points, for a default plot range. */
+function paddedRange(values: readonly number[], pad = 0.1): [number, number] {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi - lo || 1;
+  return [lo - pad * span, hi + pad * span];
+}
+
+/** Points coloured (and shaped) by class, optionally with straight lines such as decision lines. */
+export function scatterByClass(options: ScatterByClassOptions): Figure {
+  requireAxisTitles(options, "scatterByClass");
+  const traces = classTraces(options.points, options.labels, options.classNames, "scatterByClass");
+  const { xs, ys } = pointColumns(options.points, "scatterByClass");
+  const xRange = options.xRange ?? paddedRange(xs);
+  const yRange = options.yRange ?? paddedRange(ys);
+  checkRange(xRange, "scatterByClass: xRange");
+  checkRange(yRange, "scatterByClass: yRange");
+  const layout = baseLayout(options);
+  layout.xaxis = { ...layout.xaxis, range: [...xRange] };
+  layout.yaxis = { ...layout.yaxis, range: [...yRange] };
+  return { data: [...traces, ...lineTraces(options.lines, xRange, yRange)], layout };
+}
+
+// --------------------------------------------------------------------------------- decision regions
+
+export interface DecisionBoundaryOptions extends FigureOptions {
+  /** The model: the predicted class (0, 1, …) of the point (x, y). */
+  predict: (x: number, y: number) => number;
+  xRange: Range;
+  yRange: Range;
+  /** Grid points along each axis. Default 101. */
+  resolution?: number;
+  points?: readonly Point[];
+  labels?: ArrayLike<number>;
+  classNames?: readonly string[];
+  lines?: readonly LineSpec[];
+}
+
+function tint(hex: string, alpha: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+/**
+ * A model's decision regions: its predicted class over a grid, drawn as lightly tinted areas in the
+ * classes' colours, with the data points (and any lines) on top.
+ */
+export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
+  requireAxisTitles(options, "decisionBoundary");
+  const { xRange, yRange, resolution = 101 } = options;
+  checkRange(xRange, "decisionBoundary: xRange");
+  checkRange(yRange, "decisionBoundary: yRange");
+  if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`decisionBoundary: resolution must be an integer ≥ 2, got ${resolution}`);
+  const grid = (range: Range) => Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
+  const gx = grid(xRange);
+  const gy = grid(yRange);
+  const z = gy.map((y) =>
+    gx.map((x) => {
+      const c = options.predict(x, y);
+      if (!Number.isInteger(c) || c < 0) throw new Error(`decisionBoundary: predict(${x}, ${y}) returned ${c}, not a class index`);
+      return c;
+    }),
+  );
+  const predicted = Math.max(...z.map((row) => Math.max(...row))) + 1;
+  const classes = Math.max(predicted, options.labels ? classCount(options.labels, "decisionBoundary") : 0, 2);
+  // A discrete colour scale: class k fills [k − ½, k + ½].
+  const colorscale: Array<[number, string]> = [];
+  for (let k = 0; k < classes; k++) {
+    const colour = tint(PALETTE[k % PALETTE.length], 0.22);
+    colorscale.push([k / classes, colour], [(k + 1) / classes, colour]);
+  }
+  const regions: Data = {
+    type: "heatmap",
+    x: gx,
+    y: gy,
+    z,
+    zmin: -0.5,
+    zmax: classes - 0.5,
+    colorscale,
+    showscale: false,
+    hoverinfo: "skip",
+    name: "predicted class",
+  };
+  const data: Data[] = [regions];
+  if (options.points) {
+    if (!options.labels) throw new Error("decisionBoundary: points need labels");
+    data.push(...classTraces(options.points, options.labels, options.classNames, "decisionBoundary", classes));
+  }
+  data.push(...lineTraces(options.lines, xRange, yRange));
+  const layout = baseLayout(options);
+  layout.xaxis = { ...layout.xaxis, range: [...xRange] };
+  layout.yaxis = { ...layout.yaxis, range: [...yRange] };
+  return { data, layout };
+}

@@ -1,0 +1,65 @@
+/**
+ * The figure format (plain JSON that Plotly.react understands, typed with plotly's own types), the series'
+ * look, and the input checks every figure builder shares.
+ */
+import type { Config, Data, Layout } from "plotly.js";
+
+/** A complete plotly figure: what `show()` renders and `saveFigureHtml()` writes. */
+export interface Figure {
+  data: Data[];
+  layout: Partial<Layout>;
+  config?: Partial<Config>;
+}
+
+/** Okabe–Ito: eight colours that stay distinct for the common forms of colour blindness. */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"] as const;
+/** Marker shapes paired with the palette, so classes differ in shape as well as colour (and in print). */
+export const MARKERS = ["circle", "triangle-up", "square", "diamond", "x", "star", "cross", "pentagon"] as const;
+
+export const DEFAULT_HEIGHT = 400;
+
+/** The look shared by every figure: readable font, white background, axis titles, a fixed height. */
+export function baseLayout(options: { title?: string; xTitle?: string; yTitle?: string; height?: number; width?: number }): Partial<Layout> {
+  const axis = (title?: string) => ({
+    title: { text: title ?? "" },
+    zeroline: false,
+    gridcolor: "#e5e5e5",
+    linecolor: "#444",
+    ticks: "outside" as const,
+  });
+  const layout: Partial<Layout> = {
+    font: { family: "Helvetica, Arial, sans-serif", size: 14, color: "#222" },
+    paper_bgcolor: "white",
+    plot_bgcolor: "white",
+    height: options.height ?? DEFAULT_HEIGHT,
+    margin: { l: 64, r: 24, t: options.title ? 56 : 24, b: 56 },
+    xaxis: axis(options.xTitle),
+    yaxis: axis(options.yTitle),
+    legend: { bgcolor: "rgba(255,255,255,0.8)" },
+    hovermode: "closest",
+  };
+  if (options.title) layout.title = { text: options.title, x: 0.02, xanchor: "left" };
+  if (options.width) layout.width = options.width;
+  return layout;
+}
+
+export const DEFAULT_CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
+
+/** Throws unless every value is a finite number, naming the builder, the argument and the position. */
+export function checkFinite(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new Error(`${what} contains ${values[i]} at index ${i}`);
+  }
+}
+
+/** Throws unless `values` has `length` entries. */
+export function checkLength(values: ArrayLike<unknown>, length: number, what: string, against: string): void {
+  if (values.length !== length) {
+    throw new Error(`${what} has ${values.length} values but ${against} has ${length}`);
+  }
+}
+
+/** Plain arrays for JSON (JSON.stringify turns a Float64Array into an object, not an array). */
+export function toArray(values: ArrayLike<number>): number[] {
+  return Array.from(values);
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PlotData } from "plotly.js";
+import { setDisplaySink } from "../../lib/src/display";
+import { decisionBoundary, linePlot, lineThroughBox, scatterByClass } from "../../lib/src/plot/builders";
+import { PALETTE } from "../../lib/src/plot/figure";
+import { PLACEHOLDER_TEXT, figureHtml, plotlyScriptTag, saveFigureHtml, scriptSafeJson, setupPlots, show, standaloneFigureHtml } from "../../lib/src/plot/show";
+
+const trace = (figure: { data: unknown[] }, i: number) => figure.data[i] as Partial<PlotData>;
+const axisTitle = (axis: unknown) => ((axis as { title: { text: string } }).title.text);
+
+afterEach(() => setDisplaySink(null));
+
+describe("linePlot", () => {
+  it("makes one trace per series with plain-array data, axis titles and a legend for several series", () => {
+    const fig = linePlot({ series: [{ y: new Float64Array([3, 1, 2]), name: "loss" }, { x: [1, 2, 3], y: [1, 1, 1] }], xTitle: "epoch", yTitle: "loss", title: "T" });
+    expect(fig.data).toHaveLength(2);
+    expect(trace(fig, 0).x).toEqual([0, 1, 2]);
+    expect(Array.isArray(trace(fig, 0).y)).toBe(true);
+    expect(trace(fig, 0).name).toBe("loss");
+    expect(trace(fig, 1).name).toBe("series 2");
+    expect(trace(fig, 1).line?.color).toBe(PALETTE[1]);
+    expect(axisTitle(fig.layout.xaxis)).toBe("epoch");
+    expect(axisTitle(fig.layout.yaxis)).toBe("loss");
+    expect(fig.layout.showlegend).toBe(true);
+  });
+
+  it("applies ranges and a log axis", () => {
+    const fig = linePlot({ series: [{ y: [1, 10] }], xTitle: "a", yTitle: "b", yRange: [0, 20], logY: true });
+    expect(fig.layout.yaxis?.range).toEqual([0, 20]);
+    expect(fig.layout.yaxis?.type).toBe("log");
+    expect(fig.layout.showlegend).toBe(false);
+  });
+
+  it("rejects mismatched lengths, NaN, bad ranges and missing axis titles", () => {
+    expect(() => linePlot({ series: [{ x: [1, 2], y: [1, 2, 3], name: "s" }], xTitle: "a", yTitle: "b" })).toThrow(/x of "s" has 2 values but its y has 3/);
+    expect(() => linePlot({ series: [{ y: [1, NaN], name: "s" }], xTitle: "a", yTitle: "b" })).toThrow(/y of "s" contains NaN at index 1/);
+    expect(() => linePlot({ series: [{ y: [1] }], xTitle: "a", yTitle: "b", xRange: [2, 1] })).toThrow(/xRange must be \[low, high\] with low < high/);
+    expect(() => linePlot({ series: [], xTitle: "a", yTitle: "b" })).toThrow(/no series/);
+    expect(() => linePlot({ series: [{ y: [1] }], xTitle: "a" } as never)).toThrow(/xTitle and yTitle are required/);
+  });
+});
+
+describe("lineThroughBox", () => {
+  it("clips a line to the box", () => {
+    // x + y − 1 = 0 crosses the unit square from (0, 1) to (1, 0).
+    expect(lineThroughBox([1, 1], -1, [0, 1], [0, 1])).toEqual({ x: [0, 1], y: [1, 0] });
+    // A vertical line x = 0.5.
+    expect(lineThroughBox([2, 0], -1, [0, 1], [0, 1])).toEqual({ x: [0.5, 0.5], y: [0, 1] });
+  });
+  it("returns null for a line that misses the box, or no line at all", () => {
+    expect(lineThroughBox([1, 1], -5, [0, 1], [0, 1])).toBeNull();
+    expect(lineThroughBox([0, 0], 1, [0, 1], [0, 1])).toBeNull();
+  });
+});
+
+describe("scatterByClass", () => {
+  const points = [[0, 0], [0, 1], [1, 0], [1, 1]] as const;
+
+  it("makes one trace per class, each with its own colour and marker, plus the lines", () => {
+    const fig = scatterByClass({ points, labels: [0, 1, 1, 0], classNames: ["zero", "one"], xTitle: "x₁", yTitle: "x₂", lines: [{ name: "l", weights: [1, 1], bias: -1 }] });
+    expect(fig.data).toHaveLength(3);
+    expect(trace(fig, 0)).toMatchObject({ name: "zero", x: [0, 1], y: [0, 1] });
+    expect(trace(fig, 1)).toMatchObject({ name: "one", x: [0, 1], y: [1, 0] });
+    expect(trace(fig, 0).marker?.symbol).not.toBe(trace(fig, 1).marker?.symbol);
+    expect(trace(fig, 2)).toMatchObject({ name: "l", mode: "lines" });
+    expect(fig.layout.xaxis?.range?.[0]).toBeLessThan(0);
+  });
+
+  it("rejects labels that do not fit the points", () => {
+    expect(() => scatterByClass({ points, labels: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/labels has 2 values but points has 4/);
+    expect(() => scatterByClass({ points, labels: [0, 1, 0.5, 0], xTitle: "a", yTitle: "b" })).toThrow(/label 0.5 at index 2 is not a class index/);
+    expect(() => scatterByClass({ points: [[0, NaN]], labels: [0], xTitle: "a", yTitle: "b" })).toThrow(/y coordinates contains NaN at index 0/);
+    expect(() => scatterByClass({ points: [[0, 1, 2]], labels: [0], xTitle: "a", yTitle: "b" })).toThrow(/point 0 has 3 coordinates, expected 2/);
+  });
+});
+
+describe("decisionBoundary", () => {
+  it("evaluates the model on the grid and draws the regions under the points", () => {
+    const fig = decisionBoundary({ predict: (x) => (x > 0.5 ? 1 : 0), xRange: [0, 1], yRange: [0, 1], resolution: 3, points: [[0, 0]], labels: [0], xTitle: "a", yTitle: "b" });
+    const regions = trace(fig, 0) as { z: number[][]; x: number[]; zmin: number; zmax: number };
+    expect(regions.x).toEqual([0, 0.5, 1]);
+    expect(regions.z).toEqual([[0, 0, 1], [0, 0, 1], [0, 0, 1]]);
+    expect([regions.zmin, regions.zmax]).toEqual([-0.5, 1.5]);
+    expect(trace(fig, 1)).toMatchObject({ mode: "markers", x: [0], y: [0] });
+  });
+
+  it("rejects a model that does not return a class index, and points without labels", () => {
+    expect(() => decisionBoundary({ predict: () => 0.3, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/returned 0.3, not a class index/);
+    expect(() => decisionBoundary({ predict: () => 0, xRange: [0, 1], yRange: [0, 1], points: [[0, 0]], xTitle: "a", yTitle: "b" })).toThrow(/points need labels/);
+    expect(() => decisionBoundary({ predict: () => 0, xRange: [0, 1], yRange: [0, 1], resolution: 1, xTitle: "a", yTitle: "b" })).toThrow(/resolution must be an integer ≥ 2/);
+  });
+});
+
+describe("showing figures", () => {
+  const figure = linePlot({ series: [{ y: [1, 2] }], xTitle: "a", yTitle: "b" });
+
+  it("figureHtml is a div with a placeholder and a script that waits for Plotly, then calls Plotly.react", () => {
+    const html = figureHtml(figure, "fig-1");
+    expect(html).toContain('<div id="fig-1" class="gtd-figure"');
+    expect(html).toContain(PLACEHOLDER_TEXT);
+    expect(html).toMatch(/if \(!el \|\| !window\.Plotly\) \{[^}]*setTimeout\(draw/);
+    expect(html).toContain("window.Plotly.react(el, spec.data, spec.layout, spec.config)");
+    expect(html).toContain('"responsive":true');
+    expect(figureHtml(figure)).not.toBe(figureHtml(figure)); // unique ids
+  });
+
+  it("scriptSafeJson cannot close the script element and turns typed arrays into arrays", () => {
+    const json = scriptSafeJson({ text: "</script><b>", values: new Float64Array([1, 2]) });
+    expect(json).not.toContain("</script");
+    expect(JSON.parse(json)).toEqual({ text: "</script><b>", values: [1, 2] });
+  });
+
+  it("inlines plotly.js once, wrapped against require.js, with no '</script' inside", () => {
+    const tag = plotlyScriptTag();
+    expect(tag.startsWith('<script type="text/javascript">(function(define, module, exports) {')).toBe(true);
+    expect(tag.endsWith("}).call(window);</script>")).toBe(true);
+    expect(tag.slice(8, -9).toLowerCase()).not.toContain("</script");
+    expect(tag.length).toBeGreaterThan(4_000_000);
+  });
+
+  it("show() inlines plotly before the first figure only", () => {
+    const written: string[] = [];
+    setDisplaySink({ html: (s) => written.push(s) });
+    show(figure);
+    show(figure);
+    expect(written).toHaveLength(3);
+    expect(written[0]).toContain("window.Plotly = Plotly");
+    expect(written[1]).toContain("gtd-figure");
+    setupPlots();
+    expect(written).toHaveLength(4);
+  });
+
+  it("saves a standalone HTML page with plotly inlined and no external scripts", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "gtd-")), "fig.html");
+    saveFigureHtml(figure, file, "A <title>");
+    const page = readFileSync(file, "utf8");
+    expect(page).toBe(page.replace(/<script[^>]+src=/g, "")); // no <script src=…>
+    expect(page).toContain("<title>A &lt;title></title>");
+    expect(page).toContain("window.Plotly = Plotly");
+    expect(page.length).toBe(standaloneFigureHtml(figure, "A <title>").length);
+  });
+});
