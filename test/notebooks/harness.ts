@@ -1,0 +1,97 @@
+/**
+ * Runs a chapter headless and reads what it printed and showed, so that a test can check the numbers the
+ * chapter's prose states. Cells a test reads are found by tag (cell metadata `tags: ["check-…"]`), so that
+ * adding or moving cells does not break the test.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const notebooks = require("../../scripts/notebooks.js") as {
+  executeNotebook(name: string, options?: { timeoutSec?: number }): Promise<string>;
+  exportHtml(executedPath: string): Promise<string>;
+  NOTEBOOKS: string;
+  listNotebooks(): string[];
+};
+export const { NOTEBOOKS, listNotebooks, exportHtml } = notebooks;
+
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+}
+export interface Cell {
+  cell_type: "code" | "markdown" | "raw";
+  source: string | string[];
+  metadata: { tags?: string[] };
+  outputs?: Output[];
+  execution_count?: number | null;
+}
+export interface Notebook {
+  cells: Cell[];
+  metadata: { kernelspec?: { name?: string } };
+}
+
+const join = (text: string | string[] | undefined): string => (Array.isArray(text) ? text.join("") : (text ?? ""));
+
+export function readNotebook(file: string): Notebook {
+  return JSON.parse(readFileSync(file, "utf8")) as Notebook;
+}
+
+/** An executed chapter, with accessors for its outputs. */
+export class ExecutedChapter {
+  constructor(
+    readonly file: string,
+    readonly notebook: Notebook,
+  ) {}
+
+  /** The one code cell with this tag. */
+  cell(tag: string): Cell {
+    const found = this.notebook.cells.filter((c) => c.metadata.tags?.includes(tag));
+    if (found.length !== 1) throw new Error(`${this.file}: expected one cell tagged "${tag}", found ${found.length}`);
+    return found[0];
+  }
+
+  /** Everything the tagged cell printed to stdout. */
+  stdout(tag: string): string {
+    return (this.cell(tag).outputs ?? [])
+      .filter((o) => o.output_type === "stream" && o.name === "stdout")
+      .map((o) => join(o.text))
+      .join("");
+  }
+
+  /** The tagged cell's `text/html` outputs. */
+  html(tag: string): string[] {
+    return (this.cell(tag).outputs ?? []).flatMap((o) => (o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : []));
+  }
+
+  /** All markdown of the chapter, as one string: the prose whose numbers the tests check. */
+  prose(): string {
+    return this.notebook.cells
+      .filter((c) => c.cell_type === "markdown")
+      .map((c) => join(c.source))
+      .join("\n\n");
+  }
+
+  /** Every `text/html` output of the chapter, in order. */
+  allHtml(): string[] {
+    return this.notebook.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => (o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [])));
+  }
+}
+
+/** Executes `notebooks/<name>.ipynb` on the tslab kernel (failing on any cell error) and reads the result. */
+export async function runChapter(name: string, options: { timeoutSec?: number } = {}): Promise<ExecutedChapter> {
+  const file = await notebooks.executeNotebook(name, options);
+  return new ExecutedChapter(file, readNotebook(file));
+}
+
+/** Rows of the first HTML table in `html` (as written by the library's `tableHtml`), headers as keys. */
+export function parseHtmlTable(html: string): Record<string, string>[] {
+  const table = /<table[\s\S]*?<\/table>/.exec(html)?.[0];
+  if (!table) throw new Error("no <table> in the output");
+  const cells = (row: string, tag: "th" | "td") => [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1].trim());
+  const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+  const headers = cells(rows[0], "th");
+  return rows.slice(1).map((row) => Object.fromEntries(cells(row, "td").map((value, i) => [headers[i], value])));
+}
