@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of `npm start`, `npm run notebooks:run` and `npm run notebooks:html`.
-//   node scripts/jupyter.js start           open the chapters in JupyterLab (or the classic Notebook)
+//   node scripts/jupyter.js start [args…]   open the chapters in JupyterLab (or the classic Notebook)
 //   node scripts/jupyter.js run  [names…]   execute chapters headless into build/executed/
 //   node scripts/jupyter.js html [names…]   execute, then render to build/html/
 "use strict";
@@ -10,7 +10,7 @@ const nb = require("./notebooks");
 
 async function main() {
   const [command, ...names] = process.argv.slice(2);
-  if (command === "start") return start();
+  if (command === "start") return start(names);
   if (command !== "run" && command !== "html") {
     console.error("usage: node scripts/jupyter.js start | run [notebook…] | html [notebook…]");
     process.exit(2);
@@ -25,12 +25,15 @@ async function main() {
   }
 }
 
-function start() {
+/** Extra arguments go to Jupyter, e.g. `npm start -- --port 9999 --no-browser`. */
+function start(extraArgs) {
   const jupyter = env.requireJupyter();
   const hasLab = spawnSync(jupyter, ["lab", "--version"], { encoding: "utf8" }).status === 0;
   const app = hasLab ? "lab" : "notebook";
   console.log(`Opening the chapters in ${hasLab ? "JupyterLab" : "the classic Jupyter Notebook"} (kernel: tslab).`);
-  const child = spawn(jupyter, [app], { cwd: nb.NOTEBOOKS, env: env.jupyterEnv(), stdio: "inherit" });
+  // Jupyter refuses to run as root without --allow-root (containers, CI-like machines).
+  const args = [app, ...(process.getuid && process.getuid() === 0 ? ["--allow-root"] : []), ...extraArgs];
+  const child = spawn(jupyter, args, { cwd: nb.NOTEBOOKS, env: env.jupyterEnv(), stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
 }
 
