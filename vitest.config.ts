@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
+    globalSetup: ["./test/global-setup.ts"],
     // Notebook tests start a kernel and train networks: run test files one at a time on this 2-core machine,
     // so that a chapter's runtime is its own and not its neighbour's.
     fileParallelism: false,

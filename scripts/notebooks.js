@@ -18,8 +18,9 @@ function listNotebooks() {
     .sort();
 }
 
-/** Accepts `01-perceptron-logic-gates`, `01-perceptron-logic-gates.ipynb` or a path. */
+/** Accepts `01-perceptron-logic-gates`, `01-perceptron-logic-gates.ipynb`, or the path of any notebook (e.g. a test fixture). */
 function notebookPath(name) {
+  if (name.endsWith(".ipynb") && fs.existsSync(name)) return path.resolve(name);
   const base = path.basename(name).replace(/\.ipynb$/, "");
   const file = path.join(NOTEBOOKS, `${base}.ipynb`);
   if (!fs.existsSync(file)) {

@@ -98,7 +98,7 @@ describe("showing figures", () => {
   const figure = linePlot({ series: [{ y: [1, 2] }], xTitle: "a", yTitle: "b" });
 
   it("figureHtml is a div with a placeholder and a script that waits for Plotly, then calls Plotly.react", () => {
-    const html = figureHtml(figure, "fig-1");
+    const html = figureHtml(figure, { id: "fig-1" });
     expect(html).toContain('<div id="fig-1" class="gtd-figure"');
     expect(html).toContain(PLACEHOLDER_TEXT);
     expect(html).toMatch(/if \(!el \|\| !window\.Plotly\) \{[^}]*setTimeout\(draw/);

@@ -5,6 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
+import { checkFigures, expectAllFiguresRendered, screenshotPath, type FigureReport } from "../browser/render";
 
 const require = createRequire(import.meta.url);
 const notebooks = require("../../scripts/notebooks.js") as {
@@ -74,6 +77,11 @@ export class ExecutedChapter {
       .join("\n\n");
   }
 
+  /** How many figures (`<div class="gtd-figure">`) the chapter's outputs hold. */
+  figureCount(): number {
+    return this.allHtml().filter((html) => html.includes('class="gtd-figure"')).length;
+  }
+
   /** Every `text/html` output of the chapter, in order. */
   allHtml(): string[] {
     return this.notebook.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => (o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [])));
@@ -94,4 +102,16 @@ export function parseHtmlTable(html: string): Record<string, string>[] {
   const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
   const headers = cells(rows[0], "th");
   return rows.slice(1).map((row) => Object.fromEntries(cells(row, "td").map((value, i) => [headers[i], value])));
+}
+
+/**
+ * Renders the executed chapter to HTML with nbconvert, opens it from file:// in headless Chromium with the
+ * network blocked, and throws unless every figure was drawn (screenshot in build/screenshots/).
+ */
+export async function expectFiguresRenderInHtml(chapter: ExecutedChapter): Promise<FigureReport> {
+  const html = await exportHtml(chapter.file);
+  const name = basename(html, ".html");
+  const report = await checkFigures(pathToFileURL(html).href, { screenshot: screenshotPath(`html-${name}`) });
+  expectAllFiguresRendered(report, chapter.figureCount());
+  return report;
 }

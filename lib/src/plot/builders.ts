@@ -3,28 +3,7 @@
  * leaves showing it to `show()`. Chapters call these instead of writing plotly JSON by hand.
  */
 import type { Data } from "plotly.js";
-import { baseLayout, checkFinite, checkLength, MARKERS, PALETTE, toArray, type Figure } from "./figure";
-
-export type Range = readonly [number, number];
-
-/** Common options of every builder. */
-export interface FigureOptions {
-  title?: string;
-  xTitle?: string;
-  yTitle?: string;
-  height?: number;
-  width?: number;
-}
-
-function checkRange(range: Range, what: string): void {
-  checkFinite(range, what);
-  if (!(range[0] < range[1])) throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
-}
-
-function requireAxisTitles(options: FigureOptions, builder: string): void {
-  // Every figure in the book labels its axes; a missing title is a mistake worth stopping for.
-  if (!options.xTitle || !options.yTitle) throw new Error(`${builder}: xTitle and yTitle are required`);
-}
+import { baseLayout, checkFinite, checkLength, checkRange, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
 
 // ---------------------------------------------------------------------------------------------- lines
 
@@ -206,8 +185,13 @@ export function scatterByClass(options: ScatterByClassOptions): Figure {
 // --------------------------------------------------------------------------------- decision regions
 
 export interface DecisionBoundaryOptions extends FigureOptions {
-  /** The model: the predicted class (0, 1, …) of the point (x, y). */
+  /**
+   * The model at the point (x, y): its predicted class (0, 1, …) when `output` is "class", or its
+   * probability of class 1 when `output` is "probability".
+   */
   predict: (x: number, y: number) => number;
+  /** "class" (default): tinted regions per class. "probability": a shaded map of P(class 1) with the 0.5 contour. */
+  output?: "class" | "probability";
   xRange: Range;
   yRange: Range;
   /** Grid points along each axis. Default 101. */
@@ -223,54 +207,106 @@ function tint(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
-/**
- * A model's decision regions: its predicted class over a grid, drawn as lightly tinted areas in the
- * classes' colours, with the data points (and any lines) on top.
- */
-export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
-  requireAxisTitles(options, "decisionBoundary");
-  const { xRange, yRange, resolution = 101 } = options;
+/** The model evaluated on a resolution × resolution grid over the box, row by row (y outer, x inner). */
+function evaluateGrid(options: DecisionBoundaryOptions): { gx: number[]; gy: number[]; z: number[][] } {
+  const { xRange, yRange, resolution = 101, output = "class" } = options;
   checkRange(xRange, "decisionBoundary: xRange");
   checkRange(yRange, "decisionBoundary: yRange");
   if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`decisionBoundary: resolution must be an integer ≥ 2, got ${resolution}`);
+  if (output !== "class" && output !== "probability") throw new Error(`decisionBoundary: unknown output "${output}" (use "class" or "probability")`);
   const grid = (range: Range) => Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
   const gx = grid(xRange);
   const gy = grid(yRange);
   const z = gy.map((y) =>
     gx.map((x) => {
-      const c = options.predict(x, y);
-      if (!Number.isInteger(c) || c < 0) throw new Error(`decisionBoundary: predict(${x}, ${y}) returned ${c}, not a class index`);
-      return c;
+      const v = options.predict(x, y);
+      if (output === "class" && (!Number.isInteger(v) || v < 0)) throw new Error(`decisionBoundary: predict(${x}, ${y}) returned ${v}, not a class index`);
+      if (output === "probability" && !(v >= 0 && v <= 1)) throw new Error(`decisionBoundary: predict(${x}, ${y}) returned ${v}, not a probability in [0, 1]`);
+      return v;
     }),
   );
-  const predicted = Math.max(...z.map((row) => Math.max(...row))) + 1;
-  const classes = Math.max(predicted, options.labels ? classCount(options.labels, "decisionBoundary") : 0, 2);
-  // A discrete colour scale: class k fills [k − ½, k + ½].
-  const colorscale: Array<[number, string]> = [];
-  for (let k = 0; k < classes; k++) {
-    const colour = tint(PALETTE[k % PALETTE.length], 0.22);
-    colorscale.push([k / classes, colour], [(k + 1) / classes, colour]);
+  return { gx, gy, z };
+}
+
+/**
+ * A model's decision regions over a box: its predicted class drawn as lightly tinted areas in the classes'
+ * colours (or, with `output: "probability"`, its probability of class 1 as shading with the 0.5 contour),
+ * with the data points (and any lines) on top.
+ */
+export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
+  requireAxisTitles(options, "decisionBoundary");
+  const { gx, gy, z } = evaluateGrid(options);
+  const data: Data[] = [];
+  let classes = options.labels ? classCount(options.labels, "decisionBoundary") : 0;
+  if (options.output === "probability") {
+    classes = Math.max(classes, 2);
+    data.push(
+      {
+        type: "heatmap", x: gx, y: gy, z, zmin: 0, zmax: 1, hoverinfo: "skip", name: "P(class 1)",
+        colorscale: [[0, tint(PALETTE[0], 0.45)], [0.5, "rgba(255,255,255,1)"], [1, tint(PALETTE[1], 0.45)]],
+        colorbar: { title: { text: "P(class 1)" }, thickness: 14 },
+      },
+      {
+        type: "contour", x: gx, y: gy, z, name: "P = 0.5", showscale: false, hoverinfo: "skip", showlegend: true,
+        contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" }, line: { color: "#333", width: 2 },
+      } as Data,
+    );
+  } else {
+    const predicted = Math.max(...z.map((row) => Math.max(...row))) + 1;
+    classes = Math.max(classes, predicted, 2);
+    // A discrete colour scale: class k fills [k − ½, k + ½].
+    const colorscale: Array<[number, string]> = [];
+    for (let k = 0; k < classes; k++) {
+      const colour = tint(PALETTE[k % PALETTE.length], 0.22);
+      colorscale.push([k / classes, colour], [(k + 1) / classes, colour]);
+    }
+    data.push({ type: "heatmap", x: gx, y: gy, z, zmin: -0.5, zmax: classes - 0.5, colorscale, showscale: false, hoverinfo: "skip", name: "predicted class" });
   }
-  const regions: Data = {
-    type: "heatmap",
-    x: gx,
-    y: gy,
-    z,
-    zmin: -0.5,
-    zmax: classes - 0.5,
-    colorscale,
-    showscale: false,
-    hoverinfo: "skip",
-    name: "predicted class",
-  };
-  const data: Data[] = [regions];
   if (options.points) {
     if (!options.labels) throw new Error("decisionBoundary: points need labels");
     data.push(...classTraces(options.points, options.labels, options.classNames, "decisionBoundary", classes));
   }
-  data.push(...lineTraces(options.lines, xRange, yRange));
+  data.push(...lineTraces(options.lines, options.xRange, options.yRange));
   const layout = baseLayout(options);
-  layout.xaxis = { ...layout.xaxis, range: [...xRange] };
-  layout.yaxis = { ...layout.yaxis, range: [...yRange] };
+  layout.xaxis = { ...layout.xaxis, range: [...options.xRange] };
+  layout.yaxis = { ...layout.yaxis, range: [...options.yRange] };
+  if (options.output === "probability") {
+    // The colour bar takes the right-hand side: put the legend in a row above the plot.
+    layout.legend = { ...layout.legend, orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
+    layout.margin = { ...layout.margin, t: (layout.margin?.t ?? 24) + 28 };
+  }
   return { data, layout };
+}
+
+// ------------------------------------------------------------------------------------------------ bars
+
+export interface BarChartOptions extends FigureOptions {
+  categories: readonly string[];
+  values: ArrayLike<number>;
+  /** Index of a bar to draw in the accent colour (e.g. the predicted class). */
+  highlight?: number;
+  yRange?: Range;
+  /** Print each value above its bar with this many decimals. Default: no labels. */
+  labelDigits?: number;
+}
+
+/** Bars for categories: softmax probabilities per class, class counts. */
+export function barChart(options: BarChartOptions): Figure {
+  requireAxisTitles(options, "barChart");
+  checkLength(options.values, options.categories.length, "barChart: values", "categories");
+  checkFinite(options.values, "barChart: values");
+  const values = toArray(options.values);
+  const colours = values.map((_, i) => (i === options.highlight ? PALETTE[1] : PALETTE[0]));
+  const bar: Data = { type: "bar", x: [...options.categories], y: values, marker: { color: colours }, name: "" };
+  if (options.labelDigits !== undefined) {
+    Object.assign(bar, { text: values.map((v) => v.toFixed(options.labelDigits)), textposition: "outside", cliponaxis: false });
+  }
+  const layout = baseLayout(options);
+  layout.xaxis = { ...layout.xaxis, type: "category" };
+  if (options.yRange) {
+    checkRange(options.yRange, "barChart: yRange");
+    layout.yaxis = { ...layout.yaxis, range: [...options.yRange] };
+  }
+  layout.showlegend = false;
+  return { data: [bar], layout };
 }

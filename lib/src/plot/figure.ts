@@ -45,6 +45,27 @@ export function baseLayout(options: { title?: string; xTitle?: string; yTitle?: 
 
 export const DEFAULT_CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
 
+export type Range = readonly [number, number];
+
+/** Common options of every builder. */
+export interface FigureOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  height?: number;
+  width?: number;
+}
+
+export function checkRange(range: Range, what: string): void {
+  checkFinite(range, what);
+  if (!(range[0] < range[1])) throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
+}
+
+export function requireAxisTitles(options: FigureOptions, builder: string): void {
+  // Every figure in the book labels its axes; a missing title is a mistake worth stopping for.
+  if (!options.xTitle || !options.yTitle) throw new Error(`${builder}: xTitle and yTitle are required`);
+}
+
 /** Throws unless every value is a finite number, naming the builder, the argument and the position. */
 export function checkFinite(values: ArrayLike<number>, what: string): void {
   for (let i = 0; i < values.length; i++) {

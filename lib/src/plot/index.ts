@@ -1,3 +1,5 @@
 export * from "./figure";
 export * from "./builders";
+export * from "./grids";
+export * from "./training";
 export * from "./show";

@@ -34,6 +34,11 @@ export function plotlyScriptTag(): string {
 
 let plotlyInlined = false;
 
+/** Whether this kernel has inlined plotly.js yet (by `setupPlots()` or a first `show()`). */
+export function plotsReady(): boolean {
+  return plotlyInlined;
+}
+
 /** Inlines plotly.js into the notebook (about 4.8 MB of output). Call it in the first code cell of a chapter. */
 export function setupPlots(): void {
   displaySink().html(plotlyScriptTag());
@@ -60,10 +65,22 @@ function withConfig(figure: Figure): Figure {
  * A figure as HTML: a `<div>` that shows a placeholder line, and a script that waits until both the div
  * and `window.Plotly` exist, then draws with `Plotly.react`. Waiting matters: output scripts can run before
  * the setup cell's bundle when a saved notebook is reopened, and the div may not be attached yet.
+ *
+ * `liveKey` names a figure that is redrawn in place (a live training plot): each redraw purges the plot
+ * drawn under the same key before, which would otherwise keep its window-resize listener forever.
  */
-export function figureHtml(figure: Figure, id: string = uniqueId()): string {
+export function figureHtml(figure: Figure, options: { id?: string; liveKey?: string } = {}): string {
+  const id = options.id ?? uniqueId();
   const height = figure.layout.height ?? 400;
   const spec = scriptSafeJson(withConfig(figure));
+  const purgePrevious = options.liveKey
+    ? [
+        `    var live = window.__gtdLiveFigures || (window.__gtdLiveFigures = {});`,
+        `    var previous = live[${JSON.stringify(options.liveKey)}];`,
+        `    if (previous && previous !== el) { try { window.Plotly.purge(previous); } catch (e) {} }`,
+        `    live[${JSON.stringify(options.liveKey)}] = el;`,
+      ]
+    : [];
   return [
     `<div id="${id}" class="gtd-figure" style="width:100%;min-height:${height}px">`,
     `<p class="gtd-placeholder" style="color:#777;font:italic 14px sans-serif;padding:1em 0">${PLACEHOLDER_TEXT}</p></div>`,
@@ -75,6 +92,7 @@ export function figureHtml(figure: Figure, id: string = uniqueId()): string {
     `    if (!el || !window.Plotly) { if (Date.now() - started < 120000) setTimeout(draw, 50); return; }`,
     `    var placeholder = el.querySelector(".gtd-placeholder");`,
     `    if (placeholder) placeholder.remove();`,
+    ...purgePrevious,
     `    window.Plotly.react(el, spec.data, spec.layout, spec.config);`,
     `  }`,
     `  draw();`,

@@ -1,0 +1,27 @@
+// A live training figure, redrawn in place by TrainingMonitor in a real tslab kernel, keeps only its final
+// state in the saved notebook, and that state renders in the exported HTML.
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type ExecutedChapter, expectFiguresRenderInHtml, runChapter } from "../notebooks/harness";
+import { REPO_ROOT } from "./render";
+
+let run: ExecutedChapter;
+beforeAll(async () => {
+  run = await runChapter(join(REPO_ROOT, "test", "fixtures", "live-figure.ipynb"), { timeoutSec: 120 });
+});
+
+describe("live training figure", () => {
+  it("leaves one output: the final curves under the final progress line", () => {
+    const outputs = run.html("check-live");
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]).toMatch(/<pre class="gtd-progress"[^>]*>epoch 12\/12 · train loss 0\.0833 · test loss 0\.1000 · test accuracy 95\.83% · elapsed \d+\.\d s<\/pre>/);
+    // The final figure holds all twelve epochs.
+    expect(outputs[0]).toContain('"x":[1,2,3,4,5,6,7,8,9,10,11,12]');
+    expect(run.stdout("check-live")).toMatch(/^epoch 12\/12 · train loss 0\.0833/);
+  });
+
+  it("renders in the exported HTML", async () => {
+    const report = await expectFiguresRenderInHtml(run);
+    expect(report.rendered).toBe(1);
+  }, 120_000);
+});

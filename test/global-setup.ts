@@ -1,0 +1,17 @@
+// Before any test: compile lib/ to lib/build, which the notebooks import, so that running `npx vitest` on a
+// single file never executes a chapter against a stale or missing build. (The unit tests import lib/src directly.)
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export default function buildLibrary(): void {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "lib"], { cwd: root, stdio: "pipe", encoding: "utf8" });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`building lib/ (tsc -p lib) failed:\n${stdout ?? ""}${stderr ?? ""}`);
+  }
+}
