@@ -1,0 +1,98 @@
+/**
+ * Activation functions g(z) and their derivatives g'(z). A neuron computes a = g(z) with z = w·x + b;
+ * backpropagation needs g'(z). Each activation is an object so that a layer can be given one by name.
+ */
+import { Matrix } from "./matrix";
+import { step } from "./perceptron";
+
+export type ActivationName = "step" | "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu";
+
+export interface Activation {
+  readonly name: ActivationName;
+  /** g(z) */
+  value(z: number): number;
+  /**
+   * g'(z). Where g has a kink (ReLU at 0) or a jump (step at 0) we return the right-hand value, the
+   * usual convention; the derivative there is a choice, and any value in between is a valid subgradient.
+   */
+  derivative(z: number): number;
+}
+
+/**
+ * The logistic sigmoid 1 / (1 + e^(−z)), computed so that it never overflows: for z < 0 it uses
+ * e^z / (1 + e^z), where e^z ≤ 1.
+ */
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** max(z, 0) */
+export function relu(z: number): number {
+  return z > 0 ? z : 0;
+}
+
+const stepActivation: Activation = {
+  name: "step",
+  value: step,
+  // Zero everywhere it exists (and undefined at 0): the reason a step network cannot learn by gradients.
+  derivative: () => 0,
+};
+
+const linearActivation: Activation = { name: "linear", value: (z) => z, derivative: () => 1 };
+
+const sigmoidActivation: Activation = {
+  name: "sigmoid",
+  value: sigmoid,
+  derivative: (z) => {
+    const s = sigmoid(z);
+    return s * (1 - s); // at most 1/4, at z = 0
+  },
+};
+
+const tanhActivation: Activation = {
+  name: "tanh",
+  value: Math.tanh,
+  derivative: (z) => {
+    const t = Math.tanh(z);
+    return 1 - t * t;
+  },
+};
+
+const reluActivation: Activation = { name: "relu", value: relu, derivative: (z) => (z >= 0 ? 1 : 0) };
+
+/** Leaky ReLU: z for z ≥ 0, slope·z below, so that a unit with negative input still passes a gradient. */
+export function leakyRelu(slope = 0.01): Activation {
+  if (!(slope >= 0 && slope < 1)) throw new Error(`leakyRelu: slope must be in [0, 1), got ${slope}`);
+  return { name: "leakyRelu", value: (z) => (z >= 0 ? z : slope * z), derivative: (z) => (z >= 0 ? 1 : slope) };
+}
+
+/** All activations by name (leaky ReLU with slope 0.01). */
+export const activations: Readonly<Record<ActivationName, Activation>> = {
+  step: stepActivation,
+  linear: linearActivation,
+  sigmoid: sigmoidActivation,
+  tanh: tanhActivation,
+  relu: reluActivation,
+  leakyRelu: leakyRelu(),
+};
+
+/** The activation with this name, or an error that lists the known ones. */
+export function activationByName(name: string): Activation {
+  const found = (activations as Record<string, Activation | undefined>)[name];
+  if (!found) throw new Error(`unknown activation "${name}" (known: ${Object.keys(activations).join(", ")})`);
+  return found;
+}
+
+/** g applied to every entry of Z. */
+export function applyActivation(Z: Matrix, g: Activation | ActivationName): Matrix {
+  const act = typeof g === "string" ? activationByName(g) : g;
+  return Z.map((z) => act.value(z));
+}
+
+/** g' applied to every entry of Z. */
+export function activationDerivative(Z: Matrix, g: Activation | ActivationName): Matrix {
+  const act = typeof g === "string" ? activationByName(g) : g;
+  return Z.map((z) => act.derivative(z));
+}

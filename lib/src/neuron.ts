@@ -1,0 +1,62 @@
+/**
+ * A single neuron a = g(x·w + b) trained by full-batch gradient descent. With a linear g and the squared
+ * error it is linear regression; with the sigmoid and cross-entropy it is logistic regression.
+ */
+import { type Activation, type ActivationName, activationByName, activationDerivative, applyActivation } from "./activations";
+import { affine } from "./layers";
+import { type Loss, type LossName, lossByName } from "./losses";
+import { assertFinite, gemm, Matrix } from "./matrix";
+
+export interface NeuronTrainingOptions {
+  loss: Loss | LossName;
+  learningRate: number;
+  epochs: number;
+}
+
+export class Neuron {
+  /** 1×inputs */
+  readonly weights: Matrix;
+  /** 1×1 */
+  readonly bias: Matrix;
+  readonly activation: Activation;
+
+  /** Starts with all weights and the bias at zero: one neuron has no symmetry to break. */
+  constructor(inputs: number, activation: Activation | ActivationName) {
+    this.weights = Matrix.zeros(1, inputs);
+    this.bias = Matrix.zeros(1, 1);
+    this.activation = typeof activation === "string" ? activationByName(activation) : activation;
+  }
+
+  /** The outputs a = g(X·wᵀ + b) for every row of X, as an n×1 matrix. */
+  forward(X: Matrix): Matrix {
+    return applyActivation(affine(X, this.weights, this.bias), this.activation);
+  }
+
+  /**
+   * Full-batch gradient descent on (X, Y), with Y an n×1 matrix of targets. Per epoch: the forward pass,
+   * dL/da from the loss, dL/dz = dL/da ⊙ g'(z), then ∇w = (dL/dz)ᵀ·X and ∇b = Σ dL/dz.
+   * Returns the loss before each update and the final one (epochs + 1 values).
+   */
+  train(X: Matrix, Y: Matrix, options: NeuronTrainingOptions): number[] {
+    const loss = typeof options.loss === "string" ? lossByName(options.loss) : options.loss;
+    const { learningRate, epochs } = options;
+    if (Y.rows !== X.rows || Y.cols !== 1) throw new Error(`Neuron.train: targets must be ${X.rows}×1 for ${X.rows} examples, got ${Y.shapeString}`);
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`Neuron.train: learningRate must be a positive number, got ${learningRate}`);
+    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`Neuron.train: epochs must be a positive integer, got ${epochs}`);
+    assertFinite(X, "Neuron.train: inputs");
+    assertFinite(Y, "Neuron.train: targets");
+    const history: number[] = [];
+    for (let epoch = 0; epoch <= epochs; epoch++) {
+      const Z = affine(X, this.weights, this.bias);
+      const A = applyActivation(Z, this.activation);
+      const value = loss.value(A, Y);
+      if (!Number.isFinite(value)) throw new Error(`Neuron.train: the loss became ${value} in epoch ${epoch}; try a lower learning rate`);
+      history.push(value);
+      if (epoch === epochs) break;
+      const dZ = loss.gradient(A, Y).mul(activationDerivative(Z, this.activation));
+      this.weights.addInPlace(gemm(dZ, X, { transA: true }), -learningRate);
+      this.bias.addInPlace(dZ.sum(0), -learningRate);
+    }
+    return history;
+  }
+}
