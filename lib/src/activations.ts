@@ -96,3 +96,32 @@ export function activationDerivative(Z: Matrix, g: Activation | ActivationName):
   const act = typeof g === "string" ? activationByName(g) : g;
   return Z.map((z) => act.derivative(z));
 }
+
+/**
+ * Softmax of every row: p_j = e^(z_j − m) / Σ_k e^(z_k − m) with m the row's maximum. Subtracting m changes
+ * nothing mathematically (it cancels) but keeps every exponent ≤ 0, so scores of 1000 do not overflow to Infinity.
+ */
+export function softmaxRows(Z: Matrix): Matrix {
+  const out = new Matrix(Z.rows, Z.cols);
+  const z = Z.data;
+  const p = out.data;
+  for (let i = 0; i < Z.rows; i++) {
+    const start = i * Z.cols;
+    let max = -Infinity;
+    for (let j = 0; j < Z.cols; j++) max = Math.max(max, z[start + j]);
+    if (!Number.isFinite(max)) throw new Error(`softmaxRows: row ${i} contains ${max === -Infinity ? "only -Infinity or no values" : max}`);
+    let sum = 0;
+    for (let j = 0; j < Z.cols; j++) {
+      const e = Math.exp(z[start + j] - max);
+      p[start + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < Z.cols; j++) p[start + j] /= sum;
+  }
+  return out;
+}
+
+/** Softmax of a single list of scores (for showing the idea on a few numbers). */
+export function softmax(scores: readonly number[]): number[] {
+  return Array.from(softmaxRows(Matrix.fromRow(scores)).data);
+}

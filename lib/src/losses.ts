@@ -4,7 +4,7 @@
  */
 import { Matrix } from "./matrix";
 
-export type LossName = "mse" | "binaryCrossEntropy";
+export type LossName = "mse" | "binaryCrossEntropy" | "categoricalCrossEntropy";
 
 export interface Loss {
   readonly name: LossName;
@@ -88,7 +88,27 @@ export const binaryCrossEntropy: Loss = {
   },
 };
 
-export const losses: Readonly<Record<LossName, Loss>> = { mse, binaryCrossEntropy };
+/**
+ * Categorical cross-entropy for one-hot (or probability) targets over k classes: −(1/n) Σ_i Σ_j y_ij·log p_ij,
+ * with p clipped as above. Its gradient with respect to P is −y/(p·n); through a softmax output the two
+ * combine into the simple and stable (p − y)/n, which the network uses directly.
+ */
+export const categoricalCrossEntropy: Loss = {
+  name: "categoricalCrossEntropy",
+  value(P, Y) {
+    checkProbabilities("categoricalCrossEntropy", P, Y);
+    let sum = 0;
+    for (let i = 0; i < P.data.length; i++) if (Y.data[i] !== 0) sum -= Y.data[i] * Math.log(clip(P.data[i]));
+    return sum / P.rows;
+  },
+  gradient(P, Y) {
+    checkProbabilities("categoricalCrossEntropy.gradient", P, Y);
+    const n = P.rows;
+    return new Matrix(P.rows, P.cols, P.data.map((p, i) => -Y.data[i] / clip(p) / n));
+  },
+};
+
+export const losses: Readonly<Record<LossName, Loss>> = { mse, binaryCrossEntropy, categoricalCrossEntropy };
 
 /** The loss with this name, or an error that lists the known ones. */
 export function lossByName(name: string): Loss {

@@ -1,0 +1,113 @@
+/**
+ * Optimisers: how a parameter moves once its gradient is known. Each keeps its own per-parameter state
+ * (a velocity, moment estimates), keyed by the parameter's matrix.
+ */
+import { Matrix } from "./matrix";
+
+/** A trainable matrix and the gradient of the loss with respect to it (same shape). */
+export interface Parameter {
+  readonly name: string;
+  readonly value: Matrix;
+  readonly grad: Matrix;
+}
+
+export interface Optimizer {
+  readonly name: string;
+  learningRate: number;
+  /** Moves every parameter one step using its current gradient. */
+  step(parameters: readonly Parameter[]): void;
+}
+
+function checkRate(owner: string, value: number, what = "learningRate"): void {
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${owner}: ${what} must be a positive number, got ${value}`);
+}
+
+function checkKnown(owner: string, options: object, known: string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new Error(`${owner}: unknown option "${key}" (known: ${known.join(", ")})`);
+  }
+}
+
+/**
+ * Stochastic gradient descent, optionally with momentum μ:
+ *   v ← μ·v − η·g,  w ← w + v        (μ = 0 gives plain w ← w − η·g)
+ * Momentum lets steps build up along directions where the gradient keeps its sign, and cancel where it flips.
+ */
+export class SGD implements Optimizer {
+  readonly name = "SGD";
+  learningRate: number;
+  readonly momentum: number;
+  private readonly velocity = new WeakMap<Matrix, Matrix>();
+
+  constructor(options: { learningRate: number; momentum?: number }) {
+    checkKnown("SGD", options, ["learningRate", "momentum"]);
+    checkRate("SGD", options.learningRate);
+    const momentum = options.momentum ?? 0;
+    if (!(momentum >= 0 && momentum < 1)) throw new Error(`SGD: momentum must be in [0, 1), got ${momentum}`);
+    this.learningRate = options.learningRate;
+    this.momentum = momentum;
+  }
+
+  step(parameters: readonly Parameter[]): void {
+    for (const { value, grad } of parameters) {
+      if (this.momentum === 0) {
+        value.addInPlace(grad, -this.learningRate);
+        continue;
+      }
+      let v = this.velocity.get(value);
+      if (!v) this.velocity.set(value, (v = Matrix.zeros(value.rows, value.cols)));
+      v.scaleInPlace(this.momentum).addInPlace(grad, -this.learningRate);
+      value.addInPlace(v);
+    }
+  }
+}
+
+/**
+ * Adam (Kingma & Ba, 2015): running averages of the gradient (m) and of its square (v), corrected for
+ * their start at zero, give each weight its own step size:
+ *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,
+ *   m̂ = m / (1 − β1^t),      v̂ = v / (1 − β2^t),      w ← w − η·m̂ / (√v̂ + ε)
+ */
+export class Adam implements Optimizer {
+  readonly name = "Adam";
+  learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** Steps taken so far (t in the formulas). */
+  t = 0;
+  private readonly moments = new WeakMap<Matrix, { m: Float64Array; v: Float64Array }>();
+
+  constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+    checkKnown("Adam", options, ["learningRate", "beta1", "beta2", "epsilon"]);
+    const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
+    checkRate("Adam", learningRate);
+    checkRate("Adam", epsilon, "epsilon");
+    for (const [name, beta] of [["beta1", beta1], ["beta2", beta2]] as const) {
+      if (!(beta >= 0 && beta < 1)) throw new Error(`Adam: ${name} must be in [0, 1), got ${beta}`);
+    }
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+  }
+
+  step(parameters: readonly Parameter[]): void {
+    this.t++;
+    const { beta1, beta2, epsilon, learningRate } = this;
+    const correction1 = 1 - beta1 ** this.t;
+    const correction2 = 1 - beta2 ** this.t;
+    for (const { value, grad } of parameters) {
+      let state = this.moments.get(value);
+      if (!state) this.moments.set(value, (state = { m: new Float64Array(value.data.length), v: new Float64Array(value.data.length) }));
+      const { m, v } = state;
+      const w = value.data;
+      const g = grad.data;
+      for (let i = 0; i < w.length; i++) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        w[i] -= (learningRate * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
+      }
+    }
+  }
+}
