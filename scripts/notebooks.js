@@ -29,12 +29,12 @@ function notebookPath(name) {
   return file;
 }
 
-function run(command, args, { timeoutSec }) {
+function run(command, args, { timeoutSec, env: extraEnv = {} }) {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { env: env.jupyterEnv(), cwd: env.ROOT, timeout: timeoutSec * 1000, killSignal: "SIGKILL", maxBuffer: 64 << 20 },
+      { env: env.jupyterEnv(extraEnv), cwd: env.ROOT, timeout: timeoutSec * 1000, killSignal: "SIGKILL", maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         if (error) {
           const why = error.killed ? `timed out after ${timeoutSec} s` : `exited with ${error.code}`;
@@ -69,7 +69,9 @@ async function exportHtml(executedPath, { timeoutSec = 120 } = {}) {
   const jupyter = env.findJupyter();
   if (!jupyter) throw new Error(env.INSTALL_HINT);
   fs.mkdirSync(HTML, { recursive: true });
-  await run(jupyter, ["nbconvert", "--to", "html", "--output-dir", HTML, executedPath], { timeoutSec });
+  // nbconvert_details.py renders the markdown inside the exercises' <details> solutions (see there).
+  const args = ["nbconvert", "--to", "html", "--Exporter.preprocessors=['nbconvert_details.RenderMarkdownInDetails']", "--output-dir", HTML, executedPath];
+  await run(jupyter, args, { timeoutSec, env: { PYTHONPATH: [__dirname, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) } });
   return path.join(HTML, path.basename(executedPath).replace(/\.ipynb$/, ".html"));
 }
 

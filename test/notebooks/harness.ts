@@ -104,12 +104,25 @@ export function parseHtmlTable(html: string): Record<string, string>[] {
   return rows.slice(1).map((row) => Object.fromEntries(cells(row, "td").map((value, i) => [headers[i], value])));
 }
 
+/** Throws if a `<details>` block (an exercise solution) of the HTML chapter still holds raw markdown. */
+export function expectSolutionsRendered(html: string): number {
+  const blocks = [...html.matchAll(/<details>([\s\S]*?)<\/details>/g)].map((m) => m[1]);
+  blocks.forEach((block, i) => {
+    const raw = ["```", "**", "\n- ", "\n1. "].filter((marker) => block.includes(marker));
+    if (raw.length) throw new Error(`solution ${i + 1} of the HTML chapter shows raw markdown (${raw.join(", ")}): ${block.slice(0, 200)}`);
+  });
+  return blocks.length;
+}
+
 /**
- * Renders the executed chapter to HTML with nbconvert, opens it from file:// in headless Chromium with the
- * network blocked, and throws unless every figure was drawn (screenshot in build/screenshots/).
+ * Renders the executed chapter to HTML with nbconvert, checks that its exercise solutions are rendered,
+ * opens it from file:// in headless Chromium with the network blocked, and throws unless every figure was
+ * drawn (screenshot in build/screenshots/).
  */
 export async function expectFiguresRenderInHtml(chapter: ExecutedChapter): Promise<FigureReport> {
   const html = await exportHtml(chapter.file);
+  const detailsInNotebook = (chapter.prose().match(/<details>/g) ?? []).length;
+  if (expectSolutionsRendered(readFileSync(html, "utf8")) !== detailsInNotebook) throw new Error("the HTML chapter lost some <details> blocks");
   const name = basename(html, ".html");
   const report = await checkFigures(pathToFileURL(html).href, { screenshot: screenshotPath(`html-${name}`) });
   expectAllFiguresRendered(report, chapter.figureCount());
