@@ -31,6 +31,7 @@ describe("linePlot", () => {
     const fig = linePlot({ series: [{ y: [1, 10] }], xTitle: "a", yTitle: "b", yRange: [0, 20], logY: true });
     expect(fig.layout.yaxis?.range).toEqual([0, 20]);
     expect(fig.layout.yaxis?.type).toBe("log");
+    expect(fig.layout.yaxis?.exponentformat).toBe("power");
     expect(fig.layout.showlegend).toBe(false);
   });
 

@@ -54,7 +54,8 @@ export function linePlot(options: LinePlotOptions): Figure {
     checkRange(options.yRange, "linePlot: yRange");
     layout.yaxis = { ...layout.yaxis, range: [...options.yRange] };
   }
-  if (options.logY) layout.yaxis = { ...layout.yaxis, type: "log" };
+  // Powers of ten ("10⁻⁶") rather than plotly's default SI prefixes ("1µ"), which read badly for losses.
+  if (options.logY) layout.yaxis = { ...layout.yaxis, type: "log", exponentformat: "power" };
   layout.showlegend = options.series.length > 1;
   return { data, layout };
 }
