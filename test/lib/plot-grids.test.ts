@@ -102,7 +102,7 @@ describe("decisionBoundary with probabilities", () => {
   });
 
   it("rejects values outside [0, 1] and unknown output kinds", () => {
-    expect(() => decisionBoundary({ output: "probability", predict: () => 1.5, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/returned 1.5, not a probability in \[0, 1\]/);
+    expect(() => decisionBoundary({ output: "probability", predict: () => 1.5, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/returned 1.5 at \(0, 0\), not a probability in \[0, 1\]/);
     expect(() => decisionBoundary({ output: "odds" as never, predict: () => 0, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/unknown output "odds"/);
   });
 });

@@ -88,8 +88,20 @@ describe("decisionBoundary", () => {
     expect(trace(fig, 1)).toMatchObject({ mode: "markers", x: [0], y: [0] });
   });
 
+  it("evaluates a batch model once on the whole grid, giving the same regions", () => {
+    let calls = 0;
+    const batch = decisionBoundary({
+      predictPoints: (P) => (calls++, Array.from({ length: P.rows }, (_, i) => (P.get(i, 0) > 0.5 ? 1 : 0))),
+      xRange: [0, 1], yRange: [0, 1], resolution: 3, xTitle: "a", yTitle: "b",
+    });
+    expect(calls).toBe(1);
+    expect((trace(batch, 0) as unknown as { z: number[][] }).z).toEqual([[0, 0, 1], [0, 0, 1], [0, 0, 1]]);
+    expect(() => decisionBoundary({ predictPoints: () => [0], xRange: [0, 1], yRange: [0, 1], resolution: 2, xTitle: "a", yTitle: "b" })).toThrow(/returned 1 values for 4 points/);
+    expect(() => decisionBoundary({ xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/exactly one of predict and predictPoints/);
+  });
+
   it("rejects a model that does not return a class index, and points without labels", () => {
-    expect(() => decisionBoundary({ predict: () => 0.3, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/returned 0.3, not a class index/);
+    expect(() => decisionBoundary({ predict: () => 0.3, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/returned 0.3 at \(0, 0\), not a class index/);
     expect(() => decisionBoundary({ predict: () => 0, xRange: [0, 1], yRange: [0, 1], points: [[0, 0]], xTitle: "a", yTitle: "b" })).toThrow(/points need labels/);
     expect(() => decisionBoundary({ predict: () => 0, xRange: [0, 1], yRange: [0, 1], resolution: 1, xTitle: "a", yTitle: "b" })).toThrow(/resolution must be an integer ≥ 2/);
   });

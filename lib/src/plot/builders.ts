@@ -3,6 +3,7 @@
  * leaves showing it to `show()`. Chapters call these instead of writing plotly JSON by hand.
  */
 import type { Data } from "plotly.js";
+import { Matrix } from "../matrix";
 import { baseLayout, checkFinite, checkLength, checkRange, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
 
 // ---------------------------------------------------------------------------------------------- lines
@@ -188,9 +189,14 @@ export function scatterByClass(options: ScatterByClassOptions): Figure {
 export interface DecisionBoundaryOptions extends FigureOptions {
   /**
    * The model at the point (x, y): its predicted class (0, 1, …) when `output` is "class", or its
-   * probability of class 1 when `output` is "probability".
+   * probability of class 1 when `output` is "probability". Give this or `predictPoints`.
    */
-  predict: (x: number, y: number) => number;
+  predict?: (x: number, y: number) => number;
+  /**
+   * The model on many points at once (an n×2 matrix, one point per row), returning one value per row:
+   * a network evaluates the whole grid as one batch, which is much faster than point by point.
+   */
+  predictPoints?: (points: Matrix) => ArrayLike<number>;
   /** "class" (default): tinted regions per class. "probability": a shaded map of P(class 1) with the 0.5 contour. */
   output?: "class" | "probability";
   xRange: Range;
@@ -218,11 +224,23 @@ function evaluateGrid(options: DecisionBoundaryOptions): { gx: number[]; gy: num
   const grid = (range: Range) => Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
   const gx = grid(xRange);
   const gy = grid(yRange);
-  const z = gy.map((y) =>
-    gx.map((x) => {
-      const v = options.predict(x, y);
-      if (output === "class" && (!Number.isInteger(v) || v < 0)) throw new Error(`decisionBoundary: predict(${x}, ${y}) returned ${v}, not a class index`);
-      if (output === "probability" && !(v >= 0 && v <= 1)) throw new Error(`decisionBoundary: predict(${x}, ${y}) returned ${v}, not a probability in [0, 1]`);
+  if ((options.predict === undefined) === (options.predictPoints === undefined)) {
+    throw new Error("decisionBoundary: give exactly one of predict and predictPoints");
+  }
+  let values: ArrayLike<number>;
+  if (options.predictPoints) {
+    const points = Matrix.fromFunction(resolution * resolution, 2, (k, j) => (j === 0 ? gx[k % resolution] : gy[Math.floor(k / resolution)]));
+    values = options.predictPoints(points);
+    if (values.length !== points.rows) throw new Error(`decisionBoundary: predictPoints returned ${values.length} values for ${points.rows} points`);
+  } else {
+    const predict = options.predict!;
+    values = gy.flatMap((y) => gx.map((x) => predict(x, y)));
+  }
+  const z = gy.map((y, i) =>
+    gx.map((x, j) => {
+      const v = values[i * resolution + j];
+      if (output === "class" && (!Number.isInteger(v) || v < 0)) throw new Error(`decisionBoundary: the model returned ${v} at (${x}, ${y}), not a class index`);
+      if (output === "probability" && !(v >= 0 && v <= 1)) throw new Error(`decisionBoundary: the model returned ${v} at (${x}, ${y}), not a probability in [0, 1]`);
       return v;
     }),
   );
