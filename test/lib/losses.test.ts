@@ -60,6 +60,6 @@ describe("loss input checks", () => {
 
   it("lossByName finds the losses and rejects unknown names", () => {
     expect(lossByName("mse")).toBe(mse);
-    expect(() => lossByName("hinge")).toThrow(/unknown loss "hinge" \(known: mse, binaryCrossEntropy\)/);
+    expect(() => lossByName("hinge")).toThrow(/unknown loss "hinge" \(known: mse, binaryCrossEntropy, categoricalCrossEntropy\)/);
   });
 });
