@@ -1,7 +1,7 @@
 // Chapter 1 runs headless, and the truth tables, epoch counts and XOR figures its prose states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BINARY_INPUTS, LOGIC_GATES, Random, gateSamples, trainPerceptron } from "../../lib/src";
-import { type ExecutedChapter, expectFiguresRenderInHtml, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -58,14 +58,5 @@ describe("chapter 1: perceptrons and logic gates", () => {
     expect(chapter.prose()).toContain("η = 0.01 needs 29 epochs, η = 0.1 needs 11 and η = 1.0 needs 6");
   });
 
-  it("shows its figures through the library (plotly inlined once, seven figures)", () => {
-    const html = chapter.allHtml();
-    expect(html.filter((h) => h.includes("window.Plotly = Plotly")).length).toBe(1);
-    expect(chapter.figureCount()).toBe(7);
-  });
-
-  it("every figure renders in the exported HTML chapter, opened offline in Chromium", async () => {
-    const report = await expectFiguresRenderInHtml(chapter);
-    expect(report.rendered).toBe(7);
-  }, 120_000);
+  itShowsAndRendersFigures(() => chapter, 7);
 });

@@ -2,7 +2,7 @@
 // exercise solutions it states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BINARY_INPUTS, LOGIC_GATES, Matrix, layerForward } from "../../lib/src";
-import { type ExecutedChapter, expectFiguresRenderInHtml, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -62,8 +62,5 @@ describe("chapter 2: XOR with layers", () => {
     expect(Array.from(layerForward(S2, Matrix.fromArray([[1, -1]]), Matrix.fromRow([-0.5]), "step").data)).toEqual(xor);
   });
 
-  it("every figure renders in the exported HTML chapter", async () => {
-    const report = await expectFiguresRenderInHtml(chapter);
-    expect(report.rendered).toBe(3);
-  }, 120_000);
+  itShowsAndRendersFigures(() => chapter, 3);
 });

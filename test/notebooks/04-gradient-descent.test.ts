@@ -2,7 +2,7 @@
 // prose states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { FOUR_PEOPLE, Matrix, Random, TinyNetwork, binaryCrossEntropy, gradientDescent, mse, numericalDerivative, sigmoid } from "../../lib/src";
-import { type ExecutedChapter, expectFiguresRenderInHtml, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -184,14 +184,5 @@ describe("chapter 4: gradient descent", () => {
     expect(chapter.prose()).toContain("With η = 0.01 the loss after 1000 epochs is 0.0212 and Emily gets 0.888; with η = 1.0 it is 0.000131 and Emily gets\n0.990");
   });
 
-  it("shows its figures through the library (plotly inlined once, seven figures)", () => {
-    const html = chapter.allHtml();
-    expect(html.filter((h) => h.includes("window.Plotly = Plotly")).length).toBe(1);
-    expect(chapter.figureCount()).toBe(7);
-  });
-
-  it("every figure renders in the exported HTML chapter, opened offline in Chromium", async () => {
-    const report = await expectFiguresRenderInHtml(chapter);
-    expect(report.rendered).toBe(7);
-  }, 120_000);
+  itShowsAndRendersFigures(() => chapter, 7);
 });

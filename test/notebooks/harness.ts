@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
+import { expect, it } from "vitest";
 import { checkFigures, expectAllFiguresRendered, screenshotPath, type FigureReport } from "../browser/render";
 
 const require = createRequire(import.meta.url);
@@ -129,4 +130,21 @@ export async function expectFiguresRenderInHtml(chapter: ExecutedChapter): Promi
   const report = await checkFigures(pathToFileURL(html).href, { screenshot: screenshotPath(`html-${name}`) });
   expectAllFiguresRendered(report, chapter.figureCount());
   return report;
+}
+
+/**
+ * The figure tests every chapter shares: plotly.js inlined exactly once, `count` figures in the outputs, and
+ * all of them drawn when the HTML chapter is opened offline in Chromium. `chapter` is read when the tests run
+ * (after the chapter's beforeAll has executed it).
+ */
+export function itShowsAndRendersFigures(chapter: () => ExecutedChapter, count: number): void {
+  it(`shows its ${count} figures through the library, with plotly inlined once`, () => {
+    expect(chapter().allHtml().filter((h) => h.includes("window.Plotly = Plotly"))).toHaveLength(1);
+    expect(chapter().figureCount()).toBe(count);
+  });
+
+  it("every figure renders in the exported HTML chapter, opened offline in Chromium", async () => {
+    const report = await expectFiguresRenderInHtml(chapter());
+    expect(report.rendered).toBe(count);
+  }, 120_000);
 }
