@@ -18,6 +18,7 @@ export * from "./gradient-check";
 export * from "./fit";
 export * from "./metrics";
 export * from "./datasets";
+export * from "./mnist";
 export * from "./display";
 export * from "./source";
 export * from "./plot";
