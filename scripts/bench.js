@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Training speed on MNIST: one epoch over the 50,000 training images for
+//   - Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0,1) init, mini-batches of 10, η = 3.0
+//   - [784, 100, 10] with a softmax output and cross-entropy (same batches and rate 0.5)
+// It prints figures and never fails on time. `npm run bench -- --json` also prints them as one JSON object
+// on the last line; `--epochs N` times N epochs of each and reports the median.
+"use strict";
+const path = require("path");
+const L = require(path.join(__dirname, "..", "lib"));
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const epochsArg = args.indexOf("--epochs");
+const epochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 1;
+if (!Number.isInteger(epochs) || epochs < 1) {
+  console.error(`bench: --epochs needs a positive integer, got ${args[epochsArg + 1]}`);
+  process.exit(2);
+}
+
+/** Multiply-adds of one epoch, counted as 2 FLOP each: forward X·Wᵀ per layer, backward ∇W per layer, and ∂L/∂X for every layer but the first. */
+function flopsPerEpoch(sizes, examples) {
+  let perExample = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const products = l === 1 ? 2 : 3;
+    perExample += products * 2 * sizes[l - 1] * sizes[l];
+  }
+  return perExample * examples;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function run(name, networkOptions, learningRate, X, Y, Xtest, testLabels) {
+  const net = new L.Network({ ...networkOptions, random: new L.Random().fork(`bench-${name}`) });
+  const seconds = [];
+  L.fit(net, X, Y, {
+    epochs,
+    batchSize: 10,
+    optimizer: new L.SGD({ learningRate }),
+    random: new L.Random().fork(`bench-${name}-shuffle`),
+    onEpoch: (log) => seconds.push(log.seconds),
+  });
+  const s = median(seconds);
+  const gflop = flopsPerEpoch(networkOptions.sizes, X.rows) / 1e9;
+  const accuracy = L.accuracy(net.classify(Xtest), testLabels);
+  return { name, s, imagesPerSecond: X.rows / s, gflop, gflops: gflop / s, accuracy };
+}
+
+function main() {
+  const loadStart = Date.now();
+  const mnist = L.loadMnist();
+  const X = L.imagesToMatrix(mnist.train);
+  const Y = L.oneHot(mnist.train.labels, 10);
+  const Xtest = L.imagesToMatrix(mnist.test);
+  const testLabels = Array.from(mnist.test.labels);
+  const loadSeconds = (Date.now() - loadStart) / 1000;
+
+  const results = [
+    run("nielsen_784_30_10", { sizes: [784, 30, 10] }, 3.0, X, Y, Xtest, testLabels),
+    run("softmax_784_100_10", { sizes: [784, 100, 10], output: "softmax", loss: "categoricalCrossEntropy", init: "xavier" }, 0.5, X, Y, Xtest, testLabels),
+  ];
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+
+  console.log(`MNIST: ${X.rows} training images, loaded and scaled in ${loadSeconds.toFixed(2)} s; ${epochs} epoch(s) each, median shown`);
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(20)} ${r.s.toFixed(2)} s/epoch  ${Math.round(r.imagesPerSecond).toLocaleString("en")} images/s  ` +
+        `${r.gflop.toFixed(2)} GFLOP/epoch  ${r.gflops.toFixed(2)} GFLOP/s  test accuracy after ${epochs} epoch(s) ${(100 * r.accuracy).toFixed(2)}%`,
+    );
+  }
+  console.log(`peak memory (max RSS) ${peakMB.toFixed(0)} MB; node ${process.version}`);
+  if (json) {
+    const figures = { epochs, load_s: loadSeconds, peak_rss_mb: Math.round(peakMB) };
+    for (const r of results) {
+      figures[`${r.name}_s_per_epoch`] = Number(r.s.toFixed(3));
+      figures[`${r.name}_images_per_s`] = Math.round(r.imagesPerSecond);
+      figures[`${r.name}_gflop_per_epoch`] = Number(r.gflop.toFixed(3));
+      figures[`${r.name}_gflops`] = Number(r.gflops.toFixed(3));
+      figures[`${r.name}_test_accuracy`] = Number(r.accuracy.toFixed(4));
+    }
+    console.log(JSON.stringify(figures));
+  }
+}
+
+main();
