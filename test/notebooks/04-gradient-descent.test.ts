@@ -2,20 +2,12 @@
 // prose states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { FOUR_PEOPLE, Matrix, Random, TinyNetwork, binaryCrossEntropy, gradientDescent, mse, numericalDerivative, sigmoid } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, numberAfter, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
   chapter = await runChapter("04-gradient-descent", { timeoutSec: 120 });
 });
-
-/** The number after `label` in `text` (first match), failing the test if there is none. */
-function numberAfter(text: string, label: string | RegExp): number {
-  const source = typeof label === "string" ? label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : label.source;
-  const match = new RegExp(`${source}\\s*(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(text);
-  expect(match, `no number after ${String(label)} in:\n${text}`).not.toBeNull();
-  return Number(match![1]);
-}
 
 describe("chapter 4: gradient descent", () => {
   it("computes MSE and binary cross-entropy of the hand-checkable case, and the prose states them", () => {

@@ -5,20 +5,12 @@ import {
   Matrix, Network, Random, SGD, Standardizer, TinyNetwork, accuracy, activationDerivative, applyActivation, fit, gemm,
   gradientCheck, trainTestSplit, twoMoons,
 } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, numberAfter, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
   chapter = await runChapter("05-backpropagation", { timeoutSec: 180 });
 });
-
-/** The number after `label` in `text` (first match), failing the test if there is none. */
-function numberAfter(text: string, label: string | RegExp): number {
-  const source = typeof label === "string" ? label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : label.source;
-  const match = new RegExp(`${source}\\s*(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(text);
-  expect(match, `no number after ${String(label)} in:\n${text}`).not.toBeNull();
-  return Number(match![1]);
-}
 
 const percent = (cell: string) => Number(cell.replace("%", "")) / 100;
 

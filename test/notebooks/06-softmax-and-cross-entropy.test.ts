@@ -5,20 +5,12 @@ import {
   Adam, Network, Random, SGD, Standardizer, accuracy, activations, blobs, categoricalCrossEntropy, fit,
   oneHot, sigmoid, softmax, spirals, trainTestSplit,
 } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, numberAfter, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
   chapter = await runChapter("06-softmax-and-cross-entropy", { timeoutSec: 120 });
 });
-
-/** The number after `label` in `text` (first match), failing the test if there is none. */
-function numberAfter(text: string, label: string | RegExp): number {
-  const source = typeof label === "string" ? label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : label.source;
-  const match = new RegExp(`${source}\\s*(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(text);
-  expect(match, `no number after ${String(label)} in:\n${text}`).not.toBeNull();
-  return Number(match![1]);
-}
 
 /** The numbers of the first "[a, b, c]" after `label`. */
 function listAfter(text: string, label: string): number[] {

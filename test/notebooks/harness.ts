@@ -95,6 +95,14 @@ export async function runChapter(name: string, options: { timeoutSec?: number } 
   return new ExecutedChapter(file, readNotebook(file));
 }
 
+/** The number after `label` in `text` (first match), failing the test if there is none. */
+export function numberAfter(text: string, label: string | RegExp): number {
+  const source = typeof label === "string" ? label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : label.source;
+  const match = new RegExp(`${source}\\s*(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(text);
+  expect(match, `no number after ${String(label)} in:\n${text}`).not.toBeNull();
+  return Number(match![1]);
+}
+
 /** Rows of the first HTML table in `html` (as written by the library's `tableHtml`), headers as keys. */
 export function parseHtmlTable(html: string): Record<string, string>[] {
   const table = /<table[\s\S]*?<\/table>/.exec(html)?.[0];
