@@ -52,7 +52,7 @@ function run(command, args, { timeoutSec, env: extraEnv = {} }) {
  * cell's source and output) or when the whole run exceeds `timeoutSec`. The executed copy, also a
  * partial one after a failure, goes to build/executed/; its path is returned.
  */
-async function executeNotebook(name, { timeoutSec = 300, cellTimeoutSec = timeoutSec } = {}) {
+async function executeNotebook(name, { timeoutSec = 900, cellTimeoutSec = timeoutSec } = {}) {
   const source = notebookPath(name);
   const python = env.findJupyterPython();
   if (!python) throw new Error(`No Python with nbclient found.\n${env.INSTALL_HINT}`);
