@@ -3,6 +3,7 @@
  * loss and accuracy per epoch and callbacks for progress (e.g. a live TrainingMonitor).
  */
 import { assertFinite, Matrix } from "./matrix";
+import { classesOf } from "./metrics";
 import type { Network } from "./network";
 import type { Optimizer } from "./optimizers";
 import { Random } from "./random";
@@ -42,13 +43,9 @@ export interface History {
 
 const FIT_OPTIONS = ["epochs", "batchSize", "optimizer", "random", "validation", "onEpoch", "onBatch"];
 
-function rowClasses(M: Matrix): number[] {
-  return M.cols === 1 ? Array.from(M.data, (v) => (v >= 0.5 ? 1 : 0)) : M.argmaxRows();
-}
-
 function correctCount(output: Matrix, Y: Matrix): number {
-  const predicted = rowClasses(output);
-  const truth = rowClasses(Y);
+  const predicted = classesOf(output);
+  const truth = classesOf(Y);
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === truth[i]) correct++;
   return correct;

@@ -8,6 +8,14 @@ function checkLabels(values: ArrayLike<number>, classes: number, what: string): 
   }
 }
 
+/**
+ * The class each row of network outputs (or one-hot targets) stands for: the arg-max column, or, for a
+ * single output unit, 1 when the output is ≥ 0.5.
+ */
+export function classesOf(P: Matrix): number[] {
+  return P.cols === 1 ? Array.from(P.data, (p) => (p >= 0.5 ? 1 : 0)) : P.argmaxRows();
+}
+
 /** One row per label with a 1 in the label's column: the targets of a softmax network. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {
   if (!Number.isInteger(classes) || classes < 1) throw new Error(`oneHot: classes must be a positive integer, got ${classes}`);

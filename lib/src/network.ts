@@ -12,6 +12,7 @@
 import { type ActivationName, activationByName, activationDerivative, applyActivation, softmaxRows } from "./activations";
 import { type Loss, type LossName, lossByName } from "./losses";
 import { gemm, Matrix } from "./matrix";
+import { classesOf } from "./metrics";
 import type { Parameter } from "./optimizers";
 import { Random } from "./random";
 
@@ -97,7 +98,7 @@ export class Dense {
   backwardFromZ(dZ: Matrix, inputGradient = true): Matrix | null {
     if (!this.input) throw new Error("Dense: backward called before forward");
     gemm(dZ, this.input, { transA: true, out: this.gradWeights });
-    this.gradBias.data.set((dZ.sum(0) as Matrix).data);
+    this.gradBias.data.set(dZ.sum(0).data);
     return inputGradient ? gemm(dZ, this.weights) : null;
   }
 
@@ -181,8 +182,7 @@ export class Network {
 
   /** The predicted class of each row: the arg-max output, or output ≥ 0.5 for a single output unit. */
   classify(X: Matrix): number[] {
-    const P = this.predict(X);
-    return P.cols === 1 ? Array.from(P.data, (p) => (p >= 0.5 ? 1 : 0)) : P.argmaxRows();
+    return classesOf(this.predict(X));
   }
 
   forward(X: Matrix, training: boolean): Matrix {

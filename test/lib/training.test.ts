@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { blobs, selectRows, spirals, Standardizer, trainTestSplit, twoMoons } from "../../lib/src/datasets";
 import { fit } from "../../lib/src/fit";
 import { Matrix } from "../../lib/src/matrix";
-import { accuracy, confusionMatrix, oneHot } from "../../lib/src/metrics";
+import { accuracy, classesOf, confusionMatrix, oneHot } from "../../lib/src/metrics";
 import { Network } from "../../lib/src/network";
 import { Adam, SGD, type Parameter } from "../../lib/src/optimizers";
 import { Random } from "../../lib/src/random";
@@ -121,6 +121,12 @@ describe("metrics", () => {
     expect(accuracy([1, 2, 3, 4], [1, 2, 0, 4])).toBe(0.75);
     expect(confusionMatrix([0, 1, 1, 2], [0, 1, 2, 2], 3)).toEqual([[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
   });
+  it("classesOf reads the arg-max of each row, or output ≥ 0.5 for a single output", () => {
+    expect(classesOf(Matrix.fromArray([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]]))).toEqual([1, 0]);
+    expect(classesOf(Matrix.fromColumn([0.49, 0.5, 0.9]))).toEqual([0, 1, 1]);
+    expect(classesOf(oneHot([2, 0], 3))).toEqual([2, 0]);
+  });
+
   it("reject labels outside the classes and length mismatches", () => {
     expect(() => oneHot([0, 3], 3)).toThrow(/label: 3 at index 1 is not a class in 0…2/);
     expect(() => accuracy([1], [1, 2])).toThrow(/1 predictions for 2 labels/);

@@ -4,7 +4,7 @@
  */
 import type { Data } from "plotly.js";
 import { Matrix } from "../matrix";
-import { baseLayout, checkFinite, checkLength, checkRange, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
+import { baseLayout, checkFinite, checkLength, checkRange, gridAxis, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
 
 // ---------------------------------------------------------------------------------------------- lines
 
@@ -219,11 +219,9 @@ function evaluateGrid(options: DecisionBoundaryOptions): { gx: number[]; gy: num
   const { xRange, yRange, resolution = 101, output = "class" } = options;
   checkRange(xRange, "decisionBoundary: xRange");
   checkRange(yRange, "decisionBoundary: yRange");
-  if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`decisionBoundary: resolution must be an integer ≥ 2, got ${resolution}`);
+  const gx = gridAxis(xRange, resolution, "decisionBoundary");
+  const gy = gridAxis(yRange, resolution, "decisionBoundary");
   if (output !== "class" && output !== "probability") throw new Error(`decisionBoundary: unknown output "${output}" (use "class" or "probability")`);
-  const grid = (range: Range) => Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
-  const gx = grid(xRange);
-  const gy = grid(yRange);
   if ((options.predict === undefined) === (options.predictPoints === undefined)) {
     throw new Error("decisionBoundary: give exactly one of predict and predictPoints");
   }

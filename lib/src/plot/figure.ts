@@ -66,6 +66,12 @@ export function requireAxisTitles(options: FigureOptions, builder: string): void
   if (!options.xTitle || !options.yTitle) throw new Error(`${builder}: xTitle and yTitle are required`);
 }
 
+/** `resolution` evenly spaced values from range[0] to range[1], both included (a plotting grid axis). */
+export function gridAxis(range: Range, resolution: number, what: string): number[] {
+  if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`${what}: resolution must be an integer ≥ 2, got ${resolution}`);
+  return Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
+}
+
 /** Throws unless every value is a finite number, naming the builder, the argument and the position. */
 export function checkFinite(values: ArrayLike<number>, what: string): void {
   for (let i = 0; i < values.length; i++) {

@@ -3,7 +3,7 @@
  * hidden units' weights), and a loss surface with gradient-descent paths over its contours.
  */
 import type { Data } from "plotly.js";
-import { baseLayout, checkFinite, checkLength, checkRange, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
+import { baseLayout, checkFinite, checkLength, checkRange, gridAxis, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
 
 function checkRows(z: ReadonlyArray<ArrayLike<number>>, what: string): number {
   if (z.length === 0) throw new Error(`${what}: no rows`);
@@ -201,10 +201,8 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
   const { xRange, yRange, resolution = 81, logScale = false } = options;
   checkRange(xRange, "lossSurface: xRange");
   checkRange(yRange, "lossSurface: yRange");
-  if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`lossSurface: resolution must be an integer ≥ 2, got ${resolution}`);
-  const grid = (range: Range) => Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
-  const gx = grid(xRange);
-  const gy = grid(yRange);
+  const gx = gridAxis(xRange, resolution, "lossSurface");
+  const gy = gridAxis(yRange, resolution, "lossSurface");
   const z = gy.map((y) =>
     gx.map((x) => {
       const v = options.loss(x, y);
