@@ -7,8 +7,22 @@
  * one matrix product, `Z = X·Wᵀ + b`, which is the fast way to do it.
  *
  * Every matrix product in the library goes through {@link gemm}, so a faster kernel
- * can later replace that one function without touching any caller.
+ * can later replace that one function without touching any caller; the loops
+ * themselves are in kernels.ts.
  */
+import {
+  allFinite,
+  type AxpyOperandA,
+  axpyDense,
+  axpySparse,
+  dotBothTransposed,
+  dotDense,
+  dotSparse,
+  packSparseDotRows,
+  packSparseRows,
+  SPARSE_AXPY_LIMIT,
+  SPARSE_DOT_LIMIT,
+} from "./kernels";
 
 /** Formats a shape as `rows×cols`, the way every message in the library writes it. */
 function shapeOf(rows: number, cols: number): string {
@@ -403,11 +417,16 @@ export class Matrix {
     checkSameShape("addInPlace", this, other);
     const d = this.data;
     const o = other.data;
-    if (scale === 1) {
-      for (let p = 0; p < d.length; p++) d[p] += o[p];
-    } else {
-      for (let p = 0; p < d.length; p++) d[p] += scale * o[p];
+    // Four entries per step: this runs on every weight after every batch, and V8 does not unroll loops.
+    const n = d.length;
+    let p = 0;
+    for (; p + 3 < n; p += 4) {
+      d[p] += scale * o[p];
+      d[p + 1] += scale * o[p + 1];
+      d[p + 2] += scale * o[p + 2];
+      d[p + 3] += scale * o[p + 3];
     }
+    for (; p < n; p++) d[p] += scale * o[p];
     return this;
   }
 
@@ -437,6 +456,9 @@ export interface GemmOptions {
   /** Matrix to write the result into (and return); must not share storage with A or B. */
   out?: Matrix;
 }
+
+/** Below this many entries in the operand that could be sparse, looking for zeros costs more than it saves. */
+const SPARSE_MIN_ENTRIES = 256;
 
 /** True if the storage of `x` and `y` overlaps (so writing one would change the other). */
 function overlaps(x: Float64Array, y: Float64Array): boolean {
@@ -477,151 +499,29 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
   const A = a.data;
   const B = b.data;
   const C = out.data;
+  if (m === 0 || n === 0) return out;
 
   if (!transB) {
-    // C = beta·C first, then accumulate alpha·op(A)·B row by row: for each (i, p) add
-    // alpha·op(A)(i, p) times row p of B to row i of C. The inner loop runs along
-    // contiguous rows of B and C (the i-k-j order), which is what makes plain loops fast.
+    // Axpy form: C = beta·C first, then C += alpha·op(A)·B. Rows of B with many zeros (a batch of
+    // images as B, in a weight gradient dZᵀ·X) go to the sparse kernel, unless op(A) has a NaN or ±∞.
     if (beta === 0) C.fill(0);
     else if (beta !== 1) for (let q = 0; q < C.length; q++) C[q] *= beta;
-    // op(A)(i, p) is A[i*k + p], or A[p*m + i] when A is stored transposed.
-    const rowStep = transA ? 1 : k; // distance in A between op(A)(i, p) and op(A)(i + 1, p)
-    const colStep = transA ? m : 1; // distance in A between op(A)(i, p) and op(A)(i, p + 1)
-    // Rows of C in blocks of four: each entry of B loaded is used for four rows of C, and every entry of
-    // C is loaded and stored once per four rows of B. Every entry is summed in the same order as the
-    // one-row loop below (four products added, then added to C), so both give identical results.
-    let i = 0;
-    for (; i + 3 < m; i += 4) {
-      const c0 = i * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      const a0 = i * rowStep;
-      const a1 = a0 + rowStep;
-      const a2 = a1 + rowStep;
-      const a3 = a2 + rowStep;
-      let p = 0;
-      for (; p + 3 < k; p += 4) {
-        const q0 = p * colStep;
-        const q1 = q0 + colStep;
-        const q2 = q1 + colStep;
-        const q3 = q2 + colStep;
-        const s00 = alpha * A[a0 + q0], s01 = alpha * A[a0 + q1], s02 = alpha * A[a0 + q2], s03 = alpha * A[a0 + q3];
-        const s10 = alpha * A[a1 + q0], s11 = alpha * A[a1 + q1], s12 = alpha * A[a1 + q2], s13 = alpha * A[a1 + q3];
-        const s20 = alpha * A[a2 + q0], s21 = alpha * A[a2 + q1], s22 = alpha * A[a2 + q2], s23 = alpha * A[a2 + q3];
-        const s30 = alpha * A[a3 + q0], s31 = alpha * A[a3 + q1], s32 = alpha * A[a3 + q2], s33 = alpha * A[a3 + q3];
-        const b0 = p * n;
-        const b1 = b0 + n;
-        const b2 = b1 + n;
-        const b3 = b2 + n;
-        for (let j = 0; j < n; j++) {
-          const y0 = B[b0 + j];
-          const y1 = B[b1 + j];
-          const y2 = B[b2 + j];
-          const y3 = B[b3 + j];
-          C[c0 + j] += s00 * y0 + s01 * y1 + s02 * y2 + s03 * y3;
-          C[c1 + j] += s10 * y0 + s11 * y1 + s12 * y2 + s13 * y3;
-          C[c2 + j] += s20 * y0 + s21 * y1 + s22 * y2 + s23 * y3;
-          C[c3 + j] += s30 * y0 + s31 * y1 + s32 * y2 + s33 * y3;
-        }
-      }
-      for (; p < k; p++) {
-        const q = p * colStep;
-        const s0 = alpha * A[a0 + q], s1 = alpha * A[a1 + q], s2 = alpha * A[a2 + q], s3 = alpha * A[a3 + q];
-        const bp = p * n;
-        for (let j = 0; j < n; j++) {
-          const y = B[bp + j];
-          C[c0 + j] += s0 * y;
-          C[c1 + j] += s1 * y;
-          C[c2 + j] += s2 * y;
-          C[c3 + j] += s3 * y;
-        }
-      }
+    const opA: AxpyOperandA = { A, rowStep: transA ? 1 : k, colStep: transA ? m : 1 };
+    if (k * n >= SPARSE_MIN_ENTRIES && Number.isFinite(alpha) && allFinite(A) && packSparseRows(B, k, n) < SPARSE_AXPY_LIMIT) {
+      axpySparse(opA, C, m, k, n, alpha);
+    } else {
+      axpyDense(opA, B, C, m, k, n, alpha);
     }
-    // The remaining rows, one at a time.
-    for (; i < m; i++) {
-      const ci = i * n;
-      const ai = i * rowStep;
-      let p = 0;
-      // Four rows of B at a time: each entry of C's row is loaded and stored once per four.
-      for (; p + 3 < k; p += 4) {
-        const s0 = alpha * A[ai + p * colStep];
-        const s1 = alpha * A[ai + (p + 1) * colStep];
-        const s2 = alpha * A[ai + (p + 2) * colStep];
-        const s3 = alpha * A[ai + (p + 3) * colStep];
-        const b0 = p * n;
-        const b1 = b0 + n;
-        const b2 = b1 + n;
-        const b3 = b2 + n;
-        for (let j = 0; j < n; j++) {
-          C[ci + j] += s0 * B[b0 + j] + s1 * B[b1 + j] + s2 * B[b2 + j] + s3 * B[b3 + j];
-        }
-      }
-      for (; p < k; p++) {
-        const s = alpha * A[ai + p * colStep];
-        const bp = p * n;
-        for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
-      }
+  } else if (!transA) {
+    // Dot form: rows of A with many zeros (a batch of images as A, in the forward pass X·Wᵀ) go to
+    // the sparse kernel, unless B has a NaN or ±∞.
+    if (m * k >= SPARSE_MIN_ENTRIES && packSparseDotRows(A, m, k) < SPARSE_DOT_LIMIT && allFinite(B)) {
+      dotSparse(B, C, m, k, n, alpha, beta);
+    } else {
+      dotDense(A, B, C, m, k, n, alpha, beta);
     }
-    return out;
-  }
-
-  if (!transA) {
-    // C(i, j) = dot(row i of A, row j of B): both rows are contiguous. The kernel works on
-    // 2×4 tiles of C (rows i, i+1 of A against rows j … j+3 of B), keeping the 8 sums in
-    // local variables so each number loaded from A or B is used 4 or 2 times. At the
-    // bottom and right edges a missing row is replaced by a valid one (its result unused).
-    const store = (idx: number, s: number): void => {
-      C[idx] = beta === 0 ? alpha * s : alpha * s + beta * C[idx];
-    };
-    for (let i = 0; i < m; i += 2) {
-      const hasRow1 = i + 1 < m;
-      const a0 = i * k;
-      const a1 = hasRow1 ? a0 + k : a0;
-      const c0 = i * n;
-      const c1 = c0 + n;
-      for (let j = 0; j < n; j += 4) {
-        const b0 = j * k;
-        const b1 = j + 1 < n ? b0 + k : b0;
-        const b2 = j + 2 < n ? b0 + 2 * k : b0;
-        const b3 = j + 3 < n ? b0 + 3 * k : b0;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-        let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        for (let p = 0; p < k; p++) {
-          const x0 = A[a0 + p];
-          const x1 = A[a1 + p];
-          const y0 = B[b0 + p];
-          const y1 = B[b1 + p];
-          const y2 = B[b2 + p];
-          const y3 = B[b3 + p];
-          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-        }
-        const width = Math.min(4, n - j);
-        store(c0 + j, s00);
-        if (width > 1) store(c0 + j + 1, s01);
-        if (width > 2) store(c0 + j + 2, s02);
-        if (width > 3) store(c0 + j + 3, s03);
-        if (hasRow1) {
-          store(c1 + j, s10);
-          if (width > 1) store(c1 + j + 1, s11);
-          if (width > 2) store(c1 + j + 2, s12);
-          if (width > 3) store(c1 + j + 3, s13);
-        }
-      }
-    }
-    return out;
-  }
-
-  // Both transposed (rare): C(i, j) = Σ_p A(p, i)·B(j, p); B's row is contiguous, A is strided.
-  for (let i = 0; i < m; i++) {
-    const ci = i * n;
-    for (let j = 0; j < n; j++) {
-      const bj = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += A[p * m + i] * B[bj + p];
-      C[ci + j] = beta === 0 ? alpha * s : alpha * s + beta * C[ci + j];
-    }
+  } else {
+    dotBothTransposed(A, B, C, m, k, n, alpha, beta);
   }
   return out;
 }

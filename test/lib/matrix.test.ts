@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Matrix, gemm, matmul, assertFinite } from "../../lib/src/matrix";
+import { axpyDense, dotDense, packSparseDotRows, packSparseRows, SPARSE_AXPY_LIMIT, SPARSE_DOT_LIMIT } from "../../lib/src/kernels";
 import { Random } from "../../lib/src/random";
 
 /** Reference product: alpha·op(A)·op(B) + beta·C0 by the textbook triple loop on get(). */
@@ -439,6 +440,62 @@ describe("gemm", () => {
     const outT = Matrix.filled(2, 2, NaN);
     gemm(Matrix.identity(2), Matrix.fromArray([[1, 2], [3, 4]]), { out: outT, transB: true });
     expect(outT.toArray()).toEqual([[1, 3], [2, 4]]);
+  });
+
+  describe("sparse operands (images are mostly zeros)", () => {
+    /** An r×c matrix in which about `density` of the entries are non-zero, some of them −0. */
+    const sparse = (rows: number, cols: number, density: number) =>
+      Matrix.fromFunction(rows, cols, () => (rng.uniform() < density ? rng.uniform(-1, 1) : rng.uniform() < 0.5 ? 0 : -0));
+    /** Same bits, except that +0 and −0 count as equal. */
+    const sameBits = (actual: Matrix, expected: Float64Array) =>
+      expect(Array.from(actual.data, (v) => v + 0)).toEqual(Array.from(expected, (v) => v + 0));
+    // Shapes with every kind of edge: k not a multiple of 4, m of 2 or 4, n of 4 or 8.
+    const shapes: Array<[number, number, number]> = [[10, 784, 30], [7, 301, 13], [5, 66, 9], [1, 300, 1], [64, 50, 256]];
+
+    it("skips zeros in the forward product X·Wᵀ and gives the dense kernel's exact bits", () => {
+      for (const [m, k, n] of shapes) {
+        const X = sparse(m, k, 0.2);
+        const W = rng.normalMatrix(n, k);
+        expect(packSparseDotRows(X.data, m, k)).toBeLessThan(SPARSE_DOT_LIMIT); // the sparse kernel is used
+        const dense = rng.uniformMatrix(m, n, -1, 1);
+        const out = dense.clone();
+        dotDense(X.data, W.data, dense.data, m, k, n, 0.7, 0.3);
+        sameBits(gemm(X, W, { transB: true, alpha: 0.7, beta: 0.3, out }), dense.data);
+        expectClose(gemm(X, W, { transB: true }).toArray(), naiveGemm(X, W, false, true, 1, 0));
+      }
+    });
+
+    it("skips zeros in the weight gradient dZᵀ·X (and in A·X) and gives the dense kernel's exact bits", () => {
+      for (const [m, k, n] of shapes) {
+        for (const transA of [true, false]) {
+          const X = sparse(k, n, 0.2);
+          const dZ = transA ? rng.normalMatrix(k, m) : rng.normalMatrix(m, k);
+          expect(packSparseRows(X.data, k, n)).toBeLessThan(SPARSE_AXPY_LIMIT);
+          const dense = rng.uniformMatrix(m, n, -1, 1);
+          const out = dense.clone();
+          for (let q = 0; q < dense.data.length; q++) dense.data[q] *= 0.3; // C = beta·C, then the products
+          axpyDense({ A: dZ.data, rowStep: transA ? 1 : k, colStep: transA ? m : 1 }, X.data, dense.data, m, k, n, -1.5);
+          sameBits(gemm(dZ, X, { transA, alpha: -1.5, beta: 0.3, out }), dense.data);
+          expectClose(gemm(dZ, X, { transA }).toArray(), naiveGemm(dZ, X, transA, false, 1, 0));
+        }
+      }
+    });
+
+    it("still propagates NaN and ∞ from the other operand where it meets a zero", () => {
+      const X = sparse(10, 784, 0.2);
+      X.set(3, 5, 0);
+      const W = rng.normalMatrix(30, 784);
+      W.set(7, 5, NaN); // meets only zeros of X's column 5 in row 3
+      expect(gemm(X, W, { transB: true }).get(3, 7)).toBeNaN();
+      const dZ = rng.normalMatrix(10, 30);
+      dZ.set(2, 4, Infinity); // row 4 of dZᵀ·X: ±∞ where X's row 2 is non-zero, ∞·0 = NaN where it is zero
+      const grad = gemm(dZ, X, { transA: true });
+      for (let q = 0; q < 784; q++) {
+        if (X.get(2, q) === 0) expect(grad.get(4, q)).toBeNaN();
+        else expect(Math.abs(grad.get(4, q))).toBe(Infinity);
+      }
+      expect(Number.isFinite(gemm(dZ, X, { transA: true, alpha: Infinity }).get(0, 0))).toBe(false);
+    });
   });
 
   it("propagates NaN from its inputs (no zero-skipping)", () => {
