@@ -20,8 +20,18 @@ describe("live training figure", () => {
     expect(run.stdout("check-live")).toMatch(/^epoch 12\/12 · train loss 0\.0833/);
   });
 
+  it("survives a cell that sends 1,400 outputs without yielding (tslab alone stops after 512)", () => {
+    const lines = run.stdout("check-burst").trimEnd().split("\n");
+    expect(lines).toHaveLength(701);
+    lines.slice(0, 700).forEach((line, i) => expect(line).toMatch(new RegExp(`^epoch ${i + 1}/700 · train loss `)));
+    expect(lines[700]).toMatch(/^last: epoch 700\/700 · train loss 0\.0014 · elapsed /);
+    const outputs = run.html("check-burst");
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]).toContain("epoch 700/700 · train loss 0.0014");
+  });
+
   it("renders in the exported HTML", async () => {
     const report = await expectFiguresRenderInHtml(run);
-    expect(report.rendered).toBe(1);
+    expect(report.rendered).toBe(2);
   }, 120_000);
 });
