@@ -19,7 +19,7 @@
  * Where the sparse kernels pay: they do more work per product than their dense twins (an index load,
  * a scattered load), so gemm uses them only when they skip enough products. The limits are fractions
  * of the dense kernel's products still done, measured on 10×784 batches with random zeros (dot form:
- * break-even near 0.55; axpy form: near 0.85). MNIST batches need about 0.19 and 0.35.
+ * break-even near 0.6; axpy form: near 0.85). MNIST batches need about 0.19 and 0.35.
  */
 export const SPARSE_DOT_LIMIT = 0.5;
 export const SPARSE_AXPY_LIMIT = 0.75;
@@ -181,7 +181,9 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
   const value = scratchValue;
   const start = scratchStart;
   const groups = k >> 2;
-  const singlesValueStart = 4 * start[groups]; // a group's entries fill four value slots, a single's one
+  // Entry t of a single row's list has its value at t + singleValueOffset: every group entry before the singles
+  // fills four value slots, a single row's entry one.
+  const singleValueOffset = 3 * start[groups];
   let i = 0;
   for (; i + 3 < m; i += 4) {
     const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
@@ -205,10 +207,10 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
     for (let p = 4 * groups; p < k; p++) {
       const q = p * colStep;
       const s0 = alpha * A[a0 + q], s1 = alpha * A[a1 + q], s2 = alpha * A[a2 + q], s3 = alpha * A[a3 + q];
-      const g = groups + p - 4 * groups;
-      for (let t = start[g], end = start[g + 1]; t < end; t++) {
+      const list = groups + (p - 4 * groups); // this row's list in start[]
+      for (let t = start[list], end = start[list + 1]; t < end; t++) {
         const j = index[t];
-        const y = value[singlesValueStart + t - start[groups]];
+        const y = value[t + singleValueOffset];
         C[c0 + j] += s0 * y;
         C[c1 + j] += s1 * y;
         C[c2 + j] += s2 * y;
@@ -230,9 +232,9 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
     }
     for (let p = 4 * groups; p < k; p++) {
       const s = alpha * A[ai + p * colStep];
-      const g = groups + p - 4 * groups;
-      for (let t = start[g], end = start[g + 1]; t < end; t++) {
-        C[ci + index[t]] += s * value[singlesValueStart + t - start[groups]];
+      const list = groups + (p - 4 * groups);
+      for (let t = start[list], end = start[list + 1]; t < end; t++) {
+        C[ci + index[t]] += s * value[t + singleValueOffset];
       }
     }
   }
