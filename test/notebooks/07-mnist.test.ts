@@ -109,14 +109,14 @@ describe("chapter 7: MNIST with mini-batch SGD", () => {
     expect(stdout).toContain("after epoch 1: test accuracy 91.42%; after epoch 5: 93.56%");
     expect(stdout).toContain("best epoch: 28 with 95.21%");
     expect(stdout).toContain("validation accuracy after epoch 5: 93.92%; after epoch 30: 95.54%; largest change between two consecutive epochs after epoch 20: 0.49 points");
-    // The wall time varies by machine: about a minute here; anything under four minutes is a sane run.
+    // The wall time varies by machine: about half a minute here; anything under four minutes is a sane run.
     const seconds = numberAfter(stdout, "30 epochs took");
     expect(seconds).toBeGreaterThan(5);
     expect(seconds).toBeLessThan(240);
     const prose = chapter.prose();
     for (const stated of [
       "**23860** weights and biases", "After one epoch the network already reads **91.42%**", "it reads\n**95.14%**, **9514** of the 10,000",
-      "Nielsen reports 95.42% for the best of three runs", "epoch **28** with **95.21%**", "by up to **0.49** points", "the 30 epochs took about a minute",
+      "Nielsen reports 95.42% for the best of three runs", "epoch **28** with **95.21%**", "by up to **0.49** points", "the 30 epochs took about half a minute",
       "**93.92%** on the validation set",
     ]) {
       expect(prose).toContain(stated);
