@@ -6,6 +6,7 @@ import { assertFinite, Matrix } from "./matrix";
 import { classesOf } from "./metrics";
 import type { Network } from "./network";
 import type { Optimizer } from "./optimizers";
+import { rejectUnknownOptions } from "./options";
 import { Random } from "./random";
 
 export interface EpochLog {
@@ -63,9 +64,7 @@ function gatherRows(M: Matrix, rows: Uint32Array, start: number, count: number, 
  * batch the first time the loss is NaN or infinite.
  */
 export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
-  for (const key of Object.keys(options)) {
-    if (!FIT_OPTIONS.includes(key)) throw new Error(`fit: unknown option "${key}" (known: ${FIT_OPTIONS.join(", ")})`);
-  }
+  rejectUnknownOptions("fit", options, FIT_OPTIONS);
   const { epochs, batchSize, optimizer, validation } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);

@@ -14,6 +14,7 @@ import { type Loss, type LossName, lossByName } from "./losses";
 import { gemm, Matrix } from "./matrix";
 import { classesOf } from "./metrics";
 import type { Parameter } from "./optimizers";
+import { rejectUnknownOptions } from "./options";
 import { Random } from "./random";
 
 export type LayerActivation = ActivationName | "softmax";
@@ -157,9 +158,7 @@ export class Network {
 
   constructor(sizesOrOptions: readonly number[] | NetworkOptions) {
     const options: NetworkOptions = Array.isArray(sizesOrOptions) ? { sizes: sizesOrOptions as readonly number[] } : (sizesOrOptions as NetworkOptions);
-    for (const key of Object.keys(options)) {
-      if (!NETWORK_OPTIONS.includes(key)) throw new Error(`Network: unknown option "${key}" (known: ${NETWORK_OPTIONS.join(", ")})`);
-    }
+    rejectUnknownOptions("Network", options, NETWORK_OPTIONS);
     const { sizes, hidden = "sigmoid", output = "sigmoid", init = "normal", l2 = 0, dropout = 0 } = options;
     if (sizes.length < 2) throw new Error(`Network: sizes needs at least an input and an output layer, got [${sizes.join(", ")}]`);
     if (!(l2 >= 0) || !Number.isFinite(l2)) throw new Error(`Network: l2 must be ≥ 0, got ${l2}`);

@@ -3,6 +3,7 @@
  * (a velocity, moment estimates), keyed by the parameter's matrix.
  */
 import { Matrix } from "./matrix";
+import { rejectUnknownOptions } from "./options";
 
 /** A trainable matrix and the gradient of the loss with respect to it (same shape). */
 export interface Parameter {
@@ -22,12 +23,6 @@ function checkRate(owner: string, value: number, what = "learningRate"): void {
   if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${owner}: ${what} must be a positive number, got ${value}`);
 }
 
-function checkKnown(owner: string, options: object, known: string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${owner}: unknown option "${key}" (known: ${known.join(", ")})`);
-  }
-}
-
 /**
  * Stochastic gradient descent, optionally with momentum μ:
  *   v ← μ·v − η·g,  w ← w + v        (μ = 0 gives plain w ← w − η·g)
@@ -40,7 +35,7 @@ export class SGD implements Optimizer {
   private readonly velocity = new WeakMap<Matrix, Matrix>();
 
   constructor(options: { learningRate: number; momentum?: number }) {
-    checkKnown("SGD", options, ["learningRate", "momentum"]);
+    rejectUnknownOptions("SGD", options, ["learningRate", "momentum"]);
     checkRate("SGD", options.learningRate);
     const momentum = options.momentum ?? 0;
     if (!(momentum >= 0 && momentum < 1)) throw new Error(`SGD: momentum must be in [0, 1), got ${momentum}`);
@@ -79,7 +74,7 @@ export class Adam implements Optimizer {
   private readonly moments = new WeakMap<Matrix, { m: Float64Array; v: Float64Array }>();
 
   constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
-    checkKnown("Adam", options, ["learningRate", "beta1", "beta2", "epsilon"]);
+    rejectUnknownOptions("Adam", options, ["learningRate", "beta1", "beta2", "epsilon"]);
     const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
     checkRate("Adam", learningRate);
     checkRate("Adam", epsilon, "epsilon");

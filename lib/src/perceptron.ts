@@ -2,6 +2,7 @@
  * The perceptron: a weighted sum of the inputs plus a bias, passed through a step.
  * Chapter 1 builds logic gates from it, then lets the perceptron learning rule find the weights.
  */
+import { rejectUnknownOptions } from "./options";
 import { Random } from "./random";
 
 /** The Heaviside step used by the perceptron: 1 when z ≥ 0, else 0 (so a point on the line counts as 1). */
@@ -92,10 +93,7 @@ export interface PerceptronTrainingResult {
  * It reaches zero errors whenever a separating line exists; for XOR it never does.
  */
 export function trainPerceptron(samples: readonly Sample[], options: PerceptronTrainingOptions = {}): PerceptronTrainingResult {
-  const known = new Set(["learningRate", "maxEpochs", "random", "initialRange"]);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new Error(`trainPerceptron: unknown option "${key}" (known: ${[...known].join(", ")})`);
-  }
+  rejectUnknownOptions("trainPerceptron", options, ["learningRate", "maxEpochs", "random", "initialRange"]);
   const { learningRate = 0.1, maxEpochs = 100, random = new Random(), initialRange = 1 } = options;
   if (samples.length === 0) throw new Error("trainPerceptron: no samples");
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`trainPerceptron: learningRate must be a positive number, got ${learningRate}`);
