@@ -109,10 +109,7 @@ describe("chapter 5: backpropagation", () => {
     const stuckLoss = numberAfter(stdout, "loss at epoch 10000");
     expect(stuckLoss).toBeGreaterThan(Math.log(2) / 2);
     expect(stuckLoss).toBeLessThan(Math.log(2) / 2 + 0.01);
-    const prose = chapter.prose();
-    for (const stated of ["**17 of 20** runs", "at epochs **3191** and\n**2292**", "**19 of 20** runs", "loss is **0.3476**", "barely above **0.3466**"]) {
-      expect(prose).toContain(stated);
-    }
+    chapter.expectProseStates(["**17 of 20** runs", "at epochs **3191** and\n**2292**", "**19 of 20** runs", "loss is **0.3476**", "barely above **0.3466**"]);
   });
 
   it("the stuck XOR run maps (0, 0) and (1, 0) to the same hidden values and answers 0.5 for both", () => {
@@ -140,10 +137,7 @@ describe("chapter 5: backpropagation", () => {
     const stdout = chapter.stdout("check-moons");
     expect(stdout).toContain("small: test accuracy 85.6%");
     expect(stdout).toContain("large: test accuracy 97.8%");
-    const prose = chapter.prose();
-    for (const stated of ["**88.6%** of the training points and **85.6%** of the test points", "**100.0%** on the\ntraining set and **97.8%** on the test set", "levels off early at\n**0.2313**", "ending at **0.3706**", "to **0.0029**", "levels off at **0.1223**"]) {
-      expect(prose).toContain(stated);
-    }
+    chapter.expectProseStates(["**88.6%** of the training points and **85.6%** of the test points", "**100.0%** on the\ntraining set and **97.8%** on the test set", "levels off early at\n**0.2313**", "ending at **0.3706**", "to **0.0029**", "levels off at **0.1223**"]);
   });
 
   it("N(0, 1) weights make the deep ReLU network's signal explode; He keeps it level", () => {
@@ -164,10 +158,7 @@ describe("chapter 5: backpropagation", () => {
     expect(stdout).toContain("He: RMS output between 0.61 and 1.49");
     expect(stdout).toContain("weight gradients, N(0, 1) over He: 409 to 2681 times larger");
     expect(normal[5].toPrecision(3)).toBe("371");
-    const prose = chapter.prose();
-    for (const stated of ["**2.08** to\n**3.55** per layer, to **371** in the sixth layer", "between **0.61** and **1.49**", "**13.03** against **0.7575**", "**409** to\n**2681** times larger"]) {
-      expect(prose).toContain(stated);
-    }
+    chapter.expectProseStates(["**2.08** to\n**3.55** per layer, to **371** in the sixth layer", "between **0.61** and **1.49**", "**13.03** against **0.7575**", "**409** to\n**2681** times larger"]);
   });
 
   it("the N(0, 1) network dies at ln 2 with constant output while the He network trains", () => {
@@ -180,14 +171,11 @@ describe("chapter 5: backpropagation", () => {
     expect(numberAfter(stdout, /normal: loss epoch 1 [0-9.]+, epoch 2 [0-9.]+, epoch 100/)).toBeCloseTo(Math.log(2), 2);
     expect(numberAfter(stdout, /he: loss epoch 1 [0-9.]+, epoch 2 [0-9.]+, epoch 100/)).toBeLessThan(0.01);
     expect(numberAfter(stdout, /normal: .*?test accuracy/)).toBe(numberAfter(stdout, "the training points,"));
-    const prose = chapter.prose();
-    for (const stated of [
+    chapter.expectProseStates([
       "training loss of **0.0002** and **97.8%** test accuracy", "falls from **6.1563** in epoch 1 to **0.6934** in epoch 2",
       "all 16 units are dead in five of the six hidden layers (and 11 in the\nother)", "**0.5339**, close to **0.5286**",
       "Its test accuracy, **43.3%**", "(at most 2 of 16 per layer)",
-    ]) {
-      expect(prose).toContain(stated);
-    }
+    ]);
   });
 
   it("the large network overfits 40 points; L2 and dropout narrow the gap and raise test accuracy", () => {
@@ -207,15 +195,12 @@ describe("chapter 5: backpropagation", () => {
     }
     const stdout = chapter.stdout("check-overfit");
     expect(stdout).toContain("no regularisation: training 100.0%, test 86.3%; test loss 0.566 (lowest 0.336, at epoch 7)");
-    const prose = chapter.prose();
-    for (const stated of [
+    chapter.expectProseStates([
       "**100.0%** of the training points right and only **86.3%** of the test\npoints: a gap of **13.7** percentage points",
       "training loss, **0.032**", "test loss, **0.566**", "lowest at epoch **7**",
       "training accuracy drops to **92.5%** and the test accuracy rises to\n**88.8%**, a gap of **3.8** points",
       "(37 of the 40 and 355 of the 400 points\nright)", "**0.280** with L2\nand **0.434** with dropout",
-    ]) {
-      expect(prose).toContain(stated);
-    }
+    ]);
     // 37/40 and 355/400 are the stated percentages.
     expect(((100 * 37) / 40).toFixed(1)).toBe("92.5");
     expect(((100 * 355) / 400).toFixed(2)).toBe("88.75");

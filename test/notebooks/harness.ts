@@ -78,6 +78,12 @@ export class ExecutedChapter {
       .join("\n\n");
   }
 
+  /** Checks that the prose contains each of `statements` verbatim: the numbers the text states, as a cell printed them. */
+  expectProseStates(statements: readonly string[]): void {
+    const prose = this.prose();
+    for (const stated of statements) expect(prose).toContain(stated);
+  }
+
   /** How many figures (`<div class="gtd-figure">`) the chapter's outputs hold. */
   figureCount(): number {
     return this.allHtml().filter((html) => html.includes('class="gtd-figure"')).length;
