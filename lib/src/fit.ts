@@ -44,11 +44,11 @@ export interface History {
 
 const FIT_OPTIONS = ["epochs", "batchSize", "optimizer", "random", "validation", "onEpoch", "onBatch"];
 
-function correctCount(output: Matrix, Y: Matrix): number {
+/** How many rows of `output` predict the class in `truth` at the same position (`truth[rows[start + i]]` for row i). */
+function correctCount(output: Matrix, truth: readonly number[], rows?: Uint32Array, start = 0): number {
   const predicted = classesOf(output);
-  const truth = classesOf(Y);
   let correct = 0;
-  for (let i = 0; i < predicted.length; i++) if (predicted[i] === truth[i]) correct++;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === truth[rows ? rows[start + i] : i]) correct++;
   return correct;
 }
 
@@ -88,6 +88,9 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
   const batches = Math.ceil(n / batchSize);
   const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [], epochs: [] };
   const parameters = model.parameters();
+  // Each example's class, read from its targets once rather than in every batch of every epoch.
+  const trueClasses = classesOf(Y);
+  const validationClasses = validation ? classesOf(validation.Y) : [];
   const fullX = new Matrix(batchSize, X.cols);
   const fullY = new Matrix(batchSize, Y.cols);
 
@@ -110,7 +113,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       }
       optimizer.step(parameters);
       lossSum += loss * count;
-      correct += correctCount(output, yb);
+      correct += correctCount(output, trueClasses, order, start);
       options.onBatch?.({ epoch, batch: b + 1, batches, loss });
     }
     const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
@@ -119,7 +122,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
     if (validation) {
       const P = model.predict(validation.X);
       log.validationLoss = model.loss.value(P, validation.Y) + model.l2Penalty(n);
-      log.validationAccuracy = correctCount(P, validation.Y) / validation.X.rows;
+      log.validationAccuracy = correctCount(P, validationClasses) / validation.X.rows;
       history.validationLoss.push(log.validationLoss);
       history.validationAccuracy.push(log.validationAccuracy);
     }
