@@ -60,12 +60,21 @@ const tanhActivation: Activation = {
   },
 };
 
-const reluActivation: Activation = { name: "relu", value: relu, derivative: (z) => (z >= 0 ? 1 : 0) };
+const reluActivation: Activation = {
+  name: "relu",
+  value: relu,
+  derivative: (z) => (z >= 0 ? 1 : 0),
+};
 
 /** Leaky ReLU: z for z ≥ 0, slope·z below, so that a unit with negative input still passes a gradient. */
 export function leakyRelu(slope = 0.01): Activation {
-  if (!(slope >= 0 && slope < 1)) throw new Error(`leakyRelu: slope must be in [0, 1), got ${slope}`);
-  return { name: "leakyRelu", value: (z) => (z >= 0 ? z : slope * z), derivative: (z) => (z >= 0 ? 1 : slope) };
+  if (!(slope >= 0 && slope < 1))
+    throw new Error(`leakyRelu: slope must be in [0, 1), got ${slope}`);
+  return {
+    name: "leakyRelu",
+    value: (z) => (z >= 0 ? z : slope * z),
+    derivative: (z) => (z >= 0 ? 1 : slope),
+  };
 }
 
 /** All activations by name (leaky ReLU with slope 0.01). */
@@ -81,7 +90,8 @@ export const activations: Readonly<Record<ActivationName, Activation>> = {
 /** The activation with this name, or an error that lists the known ones. */
 export function activationByName(name: string): Activation {
   const found = (activations as Record<string, Activation | undefined>)[name];
-  if (!found) throw new Error(`unknown activation "${name}" (known: ${Object.keys(activations).join(", ")})`);
+  if (!found)
+    throw new Error(`unknown activation "${name}" (known: ${Object.keys(activations).join(", ")})`);
   return found;
 }
 
@@ -109,7 +119,10 @@ export function softmaxRows(Z: Matrix): Matrix {
     const start = i * Z.cols;
     let max = -Infinity;
     for (let j = 0; j < Z.cols; j++) max = Math.max(max, z[start + j]);
-    if (!Number.isFinite(max)) throw new Error(`softmaxRows: row ${i} contains ${max === -Infinity ? "only -Infinity or no values" : max}`);
+    if (!Number.isFinite(max))
+      throw new Error(
+        `softmaxRows: row ${i} contains ${max === -Infinity ? "only -Infinity or no values" : max}`,
+      );
     let sum = 0;
     for (let j = 0; j < Z.cols; j++) {
       const e = Math.exp(z[start + j] - max);

@@ -12,17 +12,23 @@ export interface LabelledData {
 }
 
 function checkCount(what: string, n: number, min = 1): void {
-  if (!Number.isInteger(n) || n < min) throw new Error(`${what} must be an integer ≥ ${min}, got ${n}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${what} must be an integer ≥ ${min}, got ${n}`);
 }
 function checkNoise(what: string, noise: number): void {
-  if (!(noise >= 0) || !Number.isFinite(noise)) throw new Error(`${what}: noise must be ≥ 0, got ${noise}`);
+  if (!(noise >= 0) || !Number.isFinite(noise))
+    throw new Error(`${what}: noise must be ≥ 0, got ${noise}`);
 }
 
 /**
  * Two interleaving half circles (as scikit-learn's make_moons): class 0 on the upper arc around (0, 0),
  * class 1 on the lower arc around (1, 0.5), each point moved by Gaussian noise of standard deviation `noise`.
  */
-export function twoMoons(n: number, noise: number, random: Random = new Random().fork("twoMoons")): LabelledData {
+export function twoMoons(
+  n: number,
+  noise: number,
+  random: Random = new Random().fork("twoMoons"),
+): LabelledData {
   checkCount("twoMoons: n", n, 2);
   checkNoise("twoMoons", noise);
   const upper = Math.ceil(n / 2);
@@ -41,7 +47,12 @@ export function twoMoons(n: number, noise: number, random: Random = new Random()
 }
 
 /** `classes` spiral arms around the origin, `perClass` points each, angles jittered by `noise`. */
-export function spirals(perClass: number, classes: number, noise: number, random: Random = new Random().fork("spirals")): LabelledData {
+export function spirals(
+  perClass: number,
+  classes: number,
+  noise: number,
+  random: Random = new Random().fork("spirals"),
+): LabelledData {
   checkCount("spirals: perClass", perClass, 2);
   checkCount("spirals: classes", classes, 2);
   checkNoise("spirals", noise);
@@ -59,7 +70,12 @@ export function spirals(perClass: number, classes: number, noise: number, random
 }
 
 /** Gaussian blobs: `perClass` points around each centre with standard deviation `std`; class = centre index. */
-export function blobs(centres: ReadonlyArray<readonly number[]>, perClass: number, std: number, random: Random = new Random().fork("blobs")): LabelledData {
+export function blobs(
+  centres: ReadonlyArray<readonly number[]>,
+  perClass: number,
+  std: number,
+  random: Random = new Random().fork("blobs"),
+): LabelledData {
   if (centres.length === 0) throw new Error("blobs: no centres");
   checkCount("blobs: perClass", perClass);
   checkNoise("blobs", std);
@@ -67,7 +83,8 @@ export function blobs(centres: ReadonlyArray<readonly number[]>, perClass: numbe
   const rows: number[][] = [];
   const labels: number[] = [];
   centres.forEach((centre, c) => {
-    if (centre.length !== d) throw new Error(`blobs: centre ${c} has ${centre.length} coordinates, centre 0 has ${d}`);
+    if (centre.length !== d)
+      throw new Error(`blobs: centre ${c} has ${centre.length} coordinates, centre 0 has ${d}`);
     for (let i = 0; i < perClass; i++) {
       rows.push(centre.map((m) => m + random.normal(0, std)));
       labels.push(c);
@@ -80,21 +97,31 @@ export function blobs(centres: ReadonlyArray<readonly number[]>, perClass: numbe
 export function selectRows(M: Matrix, indices: readonly number[]): Matrix {
   const out = new Matrix(indices.length, M.cols);
   indices.forEach((r, i) => {
-    if (!Number.isInteger(r) || r < 0 || r >= M.rows) throw new Error(`selectRows: row ${r} is outside 0…${M.rows - 1}`);
+    if (!Number.isInteger(r) || r < 0 || r >= M.rows)
+      throw new Error(`selectRows: row ${r} is outside 0…${M.rows - 1}`);
     out.data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols);
   });
   return out;
 }
 
 /** A seeded random split: the first `1 − testFraction` of a shuffled order for training, the rest for testing. */
-export function trainTestSplit(data: LabelledData, testFraction: number, random: Random = new Random().fork("split")): { train: LabelledData; test: LabelledData } {
-  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`trainTestSplit: testFraction must be between 0 and 1, got ${testFraction}`);
-  if (data.labels.length !== data.X.rows) throw new Error(`trainTestSplit: ${data.X.rows} examples but ${data.labels.length} labels`);
+export function trainTestSplit(
+  data: LabelledData,
+  testFraction: number,
+  random: Random = new Random().fork("split"),
+): { train: LabelledData; test: LabelledData } {
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new Error(`trainTestSplit: testFraction must be between 0 and 1, got ${testFraction}`);
+  if (data.labels.length !== data.X.rows)
+    throw new Error(`trainTestSplit: ${data.X.rows} examples but ${data.labels.length} labels`);
   const order = random.permutation(data.X.rows);
   const testCount = Math.round(data.X.rows * testFraction);
   const trainIdx = order.slice(0, data.X.rows - testCount);
   const testIdx = order.slice(data.X.rows - testCount);
-  const part = (idx: number[]): LabelledData => ({ X: selectRows(data.X, idx), labels: idx.map((i) => data.labels[i]) });
+  const part = (idx: number[]): LabelledData => ({
+    X: selectRows(data.X, idx),
+    labels: idx.map((i) => data.labels[i]),
+  });
   return { train: part(trainIdx), test: part(testIdx) };
 }
 
@@ -130,7 +157,10 @@ export class Standardizer {
   }
 
   transform(X: Matrix): Matrix {
-    if (X.cols !== this.mean.length) throw new Error(`Standardizer.transform: inputs have ${X.cols} features, fitted on ${this.mean.length}`);
+    if (X.cols !== this.mean.length)
+      throw new Error(
+        `Standardizer.transform: inputs have ${X.cols} features, fitted on ${this.mean.length}`,
+      );
     return X.map((v, _i, j) => (v - this.mean[j]) / this.std[j]);
   }
 }

@@ -27,7 +27,9 @@ function tslab(): TslabModule {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     module = require("tslab") as TslabModule;
   } catch (error) {
-    throw new Error(`display: cannot load tslab (${(error as Error).message}); rich output needs the tslab kernel`);
+    throw new Error(
+      `display: cannot load tslab (${(error as Error).message}); rich output needs the tslab kernel`,
+    );
   }
   letOutputFlowWithoutYielding();
   return module;
@@ -84,7 +86,9 @@ function guarded(sink: HtmlSink): HtmlSink {
         sink.html(markup);
       } catch (error) {
         if ((error as Error).message === "Not ready") {
-          throw new Error("display: not running inside a tslab notebook; call setDisplaySink() to send output elsewhere");
+          throw new Error(
+            "display: not running inside a tslab notebook; call setDisplaySink() to send output elsewhere",
+          );
         }
         throw error;
       }
@@ -102,7 +106,13 @@ export function newUpdatableSink(): HtmlSink {
   return sinkOverride ?? guarded(tslab().newDisplay());
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 /** Escapes text for use inside HTML. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);

@@ -42,20 +42,41 @@ export interface History {
   epochs: EpochLog[];
 }
 
-const FIT_OPTIONS = ["epochs", "batchSize", "optimizer", "random", "validation", "onEpoch", "onBatch"];
+const FIT_OPTIONS = [
+  "epochs",
+  "batchSize",
+  "optimizer",
+  "random",
+  "validation",
+  "onEpoch",
+  "onBatch",
+];
 
 /** How many rows of `output` predict the class in `truth` at the same position (`truth[rows[start + i]]` for row i). */
-function correctCount(output: Matrix, truth: readonly number[], rows?: Uint32Array, start = 0): number {
+function correctCount(
+  output: Matrix,
+  truth: readonly number[],
+  rows?: Uint32Array,
+  start = 0,
+): number {
   const predicted = classesOf(output);
   let correct = 0;
-  for (let i = 0; i < predicted.length; i++) if (predicted[i] === truth[rows ? rows[start + i] : i]) correct++;
+  for (let i = 0; i < predicted.length; i++)
+    if (predicted[i] === truth[rows ? rows[start + i] : i]) correct++;
   return correct;
 }
 
 /** Copies the given rows of M into `out` (reused between batches to avoid allocating). */
-function gatherRows(M: Matrix, rows: Uint32Array, start: number, count: number, out: Matrix): Matrix {
+function gatherRows(
+  M: Matrix,
+  rows: Uint32Array,
+  start: number,
+  count: number,
+  out: Matrix,
+): Matrix {
   const c = M.cols;
-  for (let r = 0; r < count; r++) out.data.set(M.data.subarray(rows[start + r] * c, rows[start + r] * c + c), r * c);
+  for (let r = 0; r < count; r++)
+    out.data.set(M.data.subarray(rows[start + r] * c, rows[start + r] * c + c), r * c);
   return out;
 }
 
@@ -66,18 +87,32 @@ function gatherRows(M: Matrix, rows: Uint32Array, start: number, count: number, 
 export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
   rejectUnknownOptions("fit", options, FIT_OPTIONS);
   const { epochs, batchSize, optimizer, validation } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
   if (X.rows !== Y.rows) throw new Error(`fit: ${X.rows} examples but ${Y.rows} targets`);
   if (X.rows === 0) throw new Error("fit: no training examples");
   const outputs = model.sizes[model.sizes.length - 1];
-  if (X.cols !== model.sizes[0]) throw new Error(`fit: examples have ${X.cols} features but the network expects ${model.sizes[0]}`);
-  if (Y.cols !== outputs) throw new Error(`fit: targets have ${Y.cols} columns but the network has ${outputs} output units`);
+  if (X.cols !== model.sizes[0])
+    throw new Error(
+      `fit: examples have ${X.cols} features but the network expects ${model.sizes[0]}`,
+    );
+  if (Y.cols !== outputs)
+    throw new Error(
+      `fit: targets have ${Y.cols} columns but the network has ${outputs} output units`,
+    );
   assertFinite(X, "fit: training inputs");
   assertFinite(Y, "fit: training targets");
   if (validation) {
-    if (validation.X.cols !== X.cols || validation.Y.cols !== Y.cols || validation.X.rows !== validation.Y.rows) {
-      throw new Error(`fit: validation data are ${validation.X.shapeString} and ${validation.Y.shapeString}, training data ${X.shapeString} and ${Y.shapeString}`);
+    if (
+      validation.X.cols !== X.cols ||
+      validation.Y.cols !== Y.cols ||
+      validation.X.rows !== validation.Y.rows
+    ) {
+      throw new Error(
+        `fit: validation data are ${validation.X.shapeString} and ${validation.Y.shapeString}, training data ${X.shapeString} and ${Y.shapeString}`,
+      );
     }
     assertFinite(validation.X, "fit: validation inputs");
   }
@@ -86,7 +121,13 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
   const n = X.rows;
   const order = new Uint32Array(n).map((_, i) => i);
   const batches = Math.ceil(n / batchSize);
-  const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [], epochs: [] };
+  const history: History = {
+    loss: [],
+    accuracy: [],
+    validationLoss: [],
+    validationAccuracy: [],
+    epochs: [],
+  };
   const parameters = model.parameters();
   // Each example's class, read from its targets once rather than in every batch of every epoch.
   const trueClasses = classesOf(Y);
@@ -102,8 +143,20 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
     for (let b = 0; b < batches; b++) {
       const start = b * batchSize;
       const count = Math.min(batchSize, n - start);
-      const xb = gatherRows(X, order, start, count, count === batchSize ? fullX : new Matrix(count, X.cols));
-      const yb = gatherRows(Y, order, start, count, count === batchSize ? fullY : new Matrix(count, Y.cols));
+      const xb = gatherRows(
+        X,
+        order,
+        start,
+        count,
+        count === batchSize ? fullX : new Matrix(count, X.cols),
+      );
+      const yb = gatherRows(
+        Y,
+        order,
+        start,
+        count,
+        count === batchSize ? fullY : new Matrix(count, Y.cols),
+      );
       const { loss, output } = model.computeGradients(xb, yb, { training: true, trainingSize: n });
       if (!Number.isFinite(loss)) {
         throw new Error(

@@ -32,7 +32,10 @@ export interface TruthRow {
 export function asGate(model: { predict(input: readonly number[]): number }): Gate {
   return (x1, x2) => {
     const y = model.predict([x1, x2]);
-    if (y !== 0 && y !== 1) throw new Error(`asGate: the model predicted ${y} for (${x1}, ${x2}); a gate must output 0 or 1`);
+    if (y !== 0 && y !== 1)
+      throw new Error(
+        `asGate: the model predicted ${y} for (${x1}, ${x2}); a gate must output 0 or 1`,
+      );
     return y;
   };
 }

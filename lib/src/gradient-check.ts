@@ -32,7 +32,12 @@ export interface GradientCheckReport {
  * enough that rounding does not dominate. The relative error is |a − n| / max(|a|, |n|, floor); the floor
  * (default 1e−10) keeps an entry whose gradient is exactly zero from reporting rounding noise as a large error.
  */
-export function gradientCheck(model: Network, X: Matrix, Y: Matrix, options: { h?: number; floor?: number; trainingSize?: number } = {}): GradientCheckReport {
+export function gradientCheck(
+  model: Network,
+  X: Matrix,
+  Y: Matrix,
+  options: { h?: number; floor?: number; trainingSize?: number } = {},
+): GradientCheckReport {
   const { h = 1e-3, floor = 1e-10, trainingSize = X.rows } = options;
   if (!(h > 0)) throw new Error(`gradientCheck: h must be positive, got ${h}`);
   model.computeGradients(X, Y, { training: false, trainingSize });
@@ -47,11 +52,18 @@ export function gradientCheck(model: Network, X: Matrix, Y: Matrix, options: { h
         value.data[k] = saved;
         return loss;
       };
-      const numerical = (8 * (lossAt(h) - lossAt(-h)) - (lossAt(2 * h) - lossAt(-2 * h))) / (12 * h);
+      const numerical =
+        (8 * (lossAt(h) - lossAt(-h)) - (lossAt(2 * h) - lossAt(-2 * h))) / (12 * h);
       const a = analytic[k];
-      const relativeError = Math.abs(a - numerical) / Math.max(Math.abs(a), Math.abs(numerical), floor);
+      const relativeError =
+        Math.abs(a - numerical) / Math.max(Math.abs(a), Math.abs(numerical), floor);
       const [i, j] = [Math.floor(k / value.cols), k % value.cols];
-      entries.push({ parameter: name.startsWith("b") ? `${name}[${j}]` : `${name}[${i},${j}]`, analytic: a, numerical, relativeError });
+      entries.push({
+        parameter: name.startsWith("b") ? `${name}[${j}]` : `${name}[${i},${j}]`,
+        analytic: a,
+        numerical,
+        relativeError,
+      });
     }
   }
   if (entries.length === 0) throw new Error("gradientCheck: the model has no parameters");

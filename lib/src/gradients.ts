@@ -13,7 +13,11 @@ export function numericalDerivative(f: (x: number) => number, x: number, h = 1e-
  * ∇f at `params` by central differences, one coordinate at a time. `params` is changed while this runs
  * (each coordinate is moved by ±h and then restored), so `f` may read it in place, as a model's weights.
  */
-export function numericalGradient(f: (params: Float64Array) => number, params: Float64Array, h = 1e-5): Float64Array {
+export function numericalGradient(
+  f: (params: Float64Array) => number,
+  params: Float64Array,
+  h = 1e-5,
+): Float64Array {
   if (!(h > 0)) throw new Error(`numericalGradient: h must be positive, got ${h}`);
   const grad = new Float64Array(params.length);
   for (let i = 0; i < params.length; i++) {
@@ -23,7 +27,8 @@ export function numericalGradient(f: (params: Float64Array) => number, params: F
     params[i] = saved - h;
     const minus = f(params);
     params[i] = saved;
-    if (!Number.isFinite(plus) || !Number.isFinite(minus)) throw new Error(`numericalGradient: f is not finite near parameter ${i}`);
+    if (!Number.isFinite(plus) || !Number.isFinite(minus))
+      throw new Error(`numericalGradient: f is not finite near parameter ${i}`);
     grad[i] = (plus - minus) / (2 * h);
   }
   return grad;
@@ -63,8 +68,10 @@ export interface GradientDescentResult {
  */
 export function gradientDescent(options: GradientDescentOptions): GradientDescentResult {
   const { f, gradient, start, learningRate, steps } = options;
-  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`gradientDescent: learningRate must be a positive number, got ${learningRate}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`gradientDescent: steps must be a non-negative integer, got ${steps}`);
+  if (!(learningRate > 0) || !Number.isFinite(learningRate))
+    throw new Error(`gradientDescent: learningRate must be a positive number, got ${learningRate}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new Error(`gradientDescent: steps must be a non-negative integer, got ${steps}`);
   start.forEach((v, i) => {
     if (!Number.isFinite(v)) throw new Error(`gradientDescent: start[${i}] is ${v}`);
   });
@@ -75,7 +82,10 @@ export function gradientDescent(options: GradientDescentOptions): GradientDescen
   let diverged = false;
   for (let t = 0; t < steps; t++) {
     const g = gradient(x);
-    if (g.length !== x.length) throw new Error(`gradientDescent: gradient has ${g.length} components for ${x.length} variables`);
+    if (g.length !== x.length)
+      throw new Error(
+        `gradientDescent: gradient has ${g.length} components for ${x.length} variables`,
+      );
     x = x.map((xi, i) => xi - learningRate * g[i]);
     const value = f(x);
     if (!Number.isFinite(value) || !x.every(Number.isFinite) || Math.abs(value) > 1e12) {

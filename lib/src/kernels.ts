@@ -42,7 +42,10 @@ function ensureScratch(values: number, groups: number): void {
 export function allFinite(x: Float64Array): boolean {
   // x·0 is 0 for finite x and NaN otherwise, so sums tell without a branch per entry; four of them,
   // because one sum waits for the previous addition every step.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   const n = x.length;
   let q = 0;
   for (; q + 3 < n; q += 4) {
@@ -69,22 +72,57 @@ export interface AxpyOperandA {
  * The remaining rows of B (k mod 4) are added one at a time; the remaining rows of C (m mod 4) use
  * the same grouping of B's rows, so every entry of C is summed in the same order.
  */
-export function axpyDense(op: AxpyOperandA, B: Float64Array, C: Float64Array, m: number, k: number, n: number, alpha: number): void {
+export function axpyDense(
+  op: AxpyOperandA,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  alpha: number,
+): void {
   const { A, rowStep, colStep } = op;
   let i = 0;
   for (; i + 3 < m; i += 4) {
-    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-    const a0 = i * rowStep, a1 = a0 + rowStep, a2 = a1 + rowStep, a3 = a2 + rowStep;
+    const c0 = i * n,
+      c1 = c0 + n,
+      c2 = c1 + n,
+      c3 = c2 + n;
+    const a0 = i * rowStep,
+      a1 = a0 + rowStep,
+      a2 = a1 + rowStep,
+      a3 = a2 + rowStep;
     let p = 0;
     for (; p + 3 < k; p += 4) {
-      const q0 = p * colStep, q1 = q0 + colStep, q2 = q1 + colStep, q3 = q2 + colStep;
-      const s00 = alpha * A[a0 + q0], s01 = alpha * A[a0 + q1], s02 = alpha * A[a0 + q2], s03 = alpha * A[a0 + q3];
-      const s10 = alpha * A[a1 + q0], s11 = alpha * A[a1 + q1], s12 = alpha * A[a1 + q2], s13 = alpha * A[a1 + q3];
-      const s20 = alpha * A[a2 + q0], s21 = alpha * A[a2 + q1], s22 = alpha * A[a2 + q2], s23 = alpha * A[a2 + q3];
-      const s30 = alpha * A[a3 + q0], s31 = alpha * A[a3 + q1], s32 = alpha * A[a3 + q2], s33 = alpha * A[a3 + q3];
-      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      const q0 = p * colStep,
+        q1 = q0 + colStep,
+        q2 = q1 + colStep,
+        q3 = q2 + colStep;
+      const s00 = alpha * A[a0 + q0],
+        s01 = alpha * A[a0 + q1],
+        s02 = alpha * A[a0 + q2],
+        s03 = alpha * A[a0 + q3];
+      const s10 = alpha * A[a1 + q0],
+        s11 = alpha * A[a1 + q1],
+        s12 = alpha * A[a1 + q2],
+        s13 = alpha * A[a1 + q3];
+      const s20 = alpha * A[a2 + q0],
+        s21 = alpha * A[a2 + q1],
+        s22 = alpha * A[a2 + q2],
+        s23 = alpha * A[a2 + q3];
+      const s30 = alpha * A[a3 + q0],
+        s31 = alpha * A[a3 + q1],
+        s32 = alpha * A[a3 + q2],
+        s33 = alpha * A[a3 + q3];
+      const b0 = p * n,
+        b1 = b0 + n,
+        b2 = b1 + n,
+        b3 = b2 + n;
       for (let j = 0; j < n; j++) {
-        const y0 = B[b0 + j], y1 = B[b1 + j], y2 = B[b2 + j], y3 = B[b3 + j];
+        const y0 = B[b0 + j],
+          y1 = B[b1 + j],
+          y2 = B[b2 + j],
+          y3 = B[b3 + j];
         C[c0 + j] += s00 * y0 + s01 * y1 + s02 * y2 + s03 * y3;
         C[c1 + j] += s10 * y0 + s11 * y1 + s12 * y2 + s13 * y3;
         C[c2 + j] += s20 * y0 + s21 * y1 + s22 * y2 + s23 * y3;
@@ -93,7 +131,10 @@ export function axpyDense(op: AxpyOperandA, B: Float64Array, C: Float64Array, m:
     }
     for (; p < k; p++) {
       const q = p * colStep;
-      const s0 = alpha * A[a0 + q], s1 = alpha * A[a1 + q], s2 = alpha * A[a2 + q], s3 = alpha * A[a3 + q];
+      const s0 = alpha * A[a0 + q],
+        s1 = alpha * A[a1 + q],
+        s2 = alpha * A[a2 + q],
+        s3 = alpha * A[a3 + q];
       const bp = p * n;
       for (let j = 0; j < n; j++) {
         const y = B[bp + j];
@@ -109,9 +150,14 @@ export function axpyDense(op: AxpyOperandA, B: Float64Array, C: Float64Array, m:
     const ai = i * rowStep;
     let p = 0;
     for (; p + 3 < k; p += 4) {
-      const s0 = alpha * A[ai + p * colStep], s1 = alpha * A[ai + (p + 1) * colStep];
-      const s2 = alpha * A[ai + (p + 2) * colStep], s3 = alpha * A[ai + (p + 3) * colStep];
-      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      const s0 = alpha * A[ai + p * colStep],
+        s1 = alpha * A[ai + (p + 1) * colStep];
+      const s2 = alpha * A[ai + (p + 2) * colStep],
+        s3 = alpha * A[ai + (p + 3) * colStep];
+      const b0 = p * n,
+        b1 = b0 + n,
+        b2 = b1 + n,
+        b3 = b2 + n;
       for (let j = 0; j < n; j++) {
         C[ci + j] += s0 * B[b0 + j] + s1 * B[b1 + j] + s2 * B[b2 + j] + s3 * B[b3 + j];
       }
@@ -141,9 +187,15 @@ export function packSparseRows(B: Float64Array, k: number, n: number): number {
   let slot = 0; // values written so far
   for (let g = 0; g < groups; g++) {
     start[g] = count;
-    const b0 = 4 * g * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+    const b0 = 4 * g * n,
+      b1 = b0 + n,
+      b2 = b1 + n,
+      b3 = b2 + n;
     for (let j = 0; j < n; j++) {
-      const y0 = B[b0 + j], y1 = B[b1 + j], y2 = B[b2 + j], y3 = B[b3 + j];
+      const y0 = B[b0 + j],
+        y1 = B[b1 + j],
+        y2 = B[b2 + j],
+        y3 = B[b3 + j];
       if (y0 !== 0 || y1 !== 0 || y2 !== 0 || y3 !== 0) {
         index[count++] = j;
         value[slot++] = y0;
@@ -175,7 +227,14 @@ export function packSparseRows(B: Float64Array, k: number, n: number): number {
  * {@link axpyDense} for a B packed by {@link packSparseRows} (from the same B, k and n): the same
  * sums in the same order, over the columns where B's rows are not all zero.
  */
-export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: number, n: number, alpha: number): void {
+export function axpySparse(
+  op: AxpyOperandA,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  alpha: number,
+): void {
   const { A, rowStep, colStep } = op;
   const index = scratchIndex;
   const value = scratchValue;
@@ -186,18 +245,42 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
   const singleValueOffset = 3 * start[groups];
   let i = 0;
   for (; i + 3 < m; i += 4) {
-    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-    const a0 = i * rowStep, a1 = a0 + rowStep, a2 = a1 + rowStep, a3 = a2 + rowStep;
+    const c0 = i * n,
+      c1 = c0 + n,
+      c2 = c1 + n,
+      c3 = c2 + n;
+    const a0 = i * rowStep,
+      a1 = a0 + rowStep,
+      a2 = a1 + rowStep,
+      a3 = a2 + rowStep;
     for (let g = 0; g < groups; g++) {
-      const q0 = 4 * g * colStep, q1 = q0 + colStep, q2 = q1 + colStep, q3 = q2 + colStep;
-      const s00 = alpha * A[a0 + q0], s01 = alpha * A[a0 + q1], s02 = alpha * A[a0 + q2], s03 = alpha * A[a0 + q3];
-      const s10 = alpha * A[a1 + q0], s11 = alpha * A[a1 + q1], s12 = alpha * A[a1 + q2], s13 = alpha * A[a1 + q3];
-      const s20 = alpha * A[a2 + q0], s21 = alpha * A[a2 + q1], s22 = alpha * A[a2 + q2], s23 = alpha * A[a2 + q3];
-      const s30 = alpha * A[a3 + q0], s31 = alpha * A[a3 + q1], s32 = alpha * A[a3 + q2], s33 = alpha * A[a3 + q3];
+      const q0 = 4 * g * colStep,
+        q1 = q0 + colStep,
+        q2 = q1 + colStep,
+        q3 = q2 + colStep;
+      const s00 = alpha * A[a0 + q0],
+        s01 = alpha * A[a0 + q1],
+        s02 = alpha * A[a0 + q2],
+        s03 = alpha * A[a0 + q3];
+      const s10 = alpha * A[a1 + q0],
+        s11 = alpha * A[a1 + q1],
+        s12 = alpha * A[a1 + q2],
+        s13 = alpha * A[a1 + q3];
+      const s20 = alpha * A[a2 + q0],
+        s21 = alpha * A[a2 + q1],
+        s22 = alpha * A[a2 + q2],
+        s23 = alpha * A[a2 + q3];
+      const s30 = alpha * A[a3 + q0],
+        s31 = alpha * A[a3 + q1],
+        s32 = alpha * A[a3 + q2],
+        s33 = alpha * A[a3 + q3];
       for (let t = start[g], end = start[g + 1]; t < end; t++) {
         const j = index[t];
         const v = 4 * t;
-        const y0 = value[v], y1 = value[v + 1], y2 = value[v + 2], y3 = value[v + 3];
+        const y0 = value[v],
+          y1 = value[v + 1],
+          y2 = value[v + 2],
+          y3 = value[v + 3];
         C[c0 + j] += s00 * y0 + s01 * y1 + s02 * y2 + s03 * y3;
         C[c1 + j] += s10 * y0 + s11 * y1 + s12 * y2 + s13 * y3;
         C[c2 + j] += s20 * y0 + s21 * y1 + s22 * y2 + s23 * y3;
@@ -206,7 +289,10 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
     }
     for (let p = 4 * groups; p < k; p++) {
       const q = p * colStep;
-      const s0 = alpha * A[a0 + q], s1 = alpha * A[a1 + q], s2 = alpha * A[a2 + q], s3 = alpha * A[a3 + q];
+      const s0 = alpha * A[a0 + q],
+        s1 = alpha * A[a1 + q],
+        s2 = alpha * A[a2 + q],
+        s3 = alpha * A[a3 + q];
       const list = groups + (p - 4 * groups); // this row's list in start[]
       for (let t = start[list], end = start[list + 1]; t < end; t++) {
         const j = index[t];
@@ -223,11 +309,14 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
     const ai = i * rowStep;
     for (let g = 0; g < groups; g++) {
       const q0 = 4 * g * colStep;
-      const s0 = alpha * A[ai + q0], s1 = alpha * A[ai + q0 + colStep];
-      const s2 = alpha * A[ai + q0 + 2 * colStep], s3 = alpha * A[ai + q0 + 3 * colStep];
+      const s0 = alpha * A[ai + q0],
+        s1 = alpha * A[ai + q0 + colStep];
+      const s2 = alpha * A[ai + q0 + 2 * colStep],
+        s3 = alpha * A[ai + q0 + 3 * colStep];
       for (let t = start[g], end = start[g + 1]; t < end; t++) {
         const v = 4 * t;
-        C[ci + index[t]] += s0 * value[v] + s1 * value[v + 1] + s2 * value[v + 2] + s3 * value[v + 3];
+        C[ci + index[t]] +=
+          s0 * value[v] + s1 * value[v + 1] + s2 * value[v + 2] + s3 * value[v + 3];
       }
     }
     for (let p = 4 * groups; p < k; p++) {
@@ -246,7 +335,16 @@ export function axpySparse(op: AxpyOperandA, C: Float64Array, m: number, k: numb
  * local variables so each number loaded from A or B is used 4 or 2 times; each sum runs over p in
  * order. At the bottom and right edges a missing row is replaced by a valid one (its result unused).
  */
-export function dotDense(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number, alpha: number, beta: number): void {
+export function dotDense(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  alpha: number,
+  beta: number,
+): void {
   for (let i = 0; i < m; i += 2) {
     const hasRow1 = i + 1 < m;
     const a0 = i * k;
@@ -258,13 +356,29 @@ export function dotDense(A: Float64Array, B: Float64Array, C: Float64Array, m: n
       const b1 = j + 1 < n ? b0 + k : b0;
       const b2 = j + 2 < n ? b0 + 2 * k : b0;
       const b3 = j + 3 < n ? b0 + 3 * k : b0;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0;
+      let s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let p = 0; p < k; p++) {
-        const x0 = A[a0 + p], x1 = A[a1 + p];
-        const y0 = B[b0 + p], y1 = B[b1 + p], y2 = B[b2 + p], y3 = B[b3 + p];
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        const x0 = A[a0 + p],
+          x1 = A[a1 + p];
+        const y0 = B[b0 + p],
+          y1 = B[b1 + p],
+          y2 = B[b2 + p],
+          y3 = B[b3 + p];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
       storeTile(C, c0 + j, n - j, alpha, beta, s00, s01, s02, s03);
       if (hasRow1) storeTile(C, c1 + j, n - j, alpha, beta, s10, s11, s12, s13);
@@ -273,7 +387,17 @@ export function dotDense(A: Float64Array, B: Float64Array, C: Float64Array, m: n
 }
 
 /** Writes up to four sums of a tile row: C = alpha·s + beta·C (C not read when beta is 0). */
-function storeTile(C: Float64Array, at: number, width: number, alpha: number, beta: number, s0: number, s1: number, s2: number, s3: number): void {
+function storeTile(
+  C: Float64Array,
+  at: number,
+  width: number,
+  alpha: number,
+  beta: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+): void {
   if (beta === 0) {
     C[at] = alpha * s0;
     if (width > 1) C[at + 1] = alpha * s1;
@@ -303,16 +427,34 @@ export function packSparseDotRows(A: Float64Array, m: number, k: number): number
     let p = 0;
     // Four entries at a time: in an image most runs of four are all zero and cost one test.
     for (; p + 3 < k; p += 4) {
-      const x0 = A[ai + p], x1 = A[ai + p + 1], x2 = A[ai + p + 2], x3 = A[ai + p + 3];
+      const x0 = A[ai + p],
+        x1 = A[ai + p + 1],
+        x2 = A[ai + p + 2],
+        x3 = A[ai + p + 3];
       if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
-      if (x0 !== 0) { index[count] = p; value[count++] = x0; }
-      if (x1 !== 0) { index[count] = p + 1; value[count++] = x1; }
-      if (x2 !== 0) { index[count] = p + 2; value[count++] = x2; }
-      if (x3 !== 0) { index[count] = p + 3; value[count++] = x3; }
+      if (x0 !== 0) {
+        index[count] = p;
+        value[count++] = x0;
+      }
+      if (x1 !== 0) {
+        index[count] = p + 1;
+        value[count++] = x1;
+      }
+      if (x2 !== 0) {
+        index[count] = p + 2;
+        value[count++] = x2;
+      }
+      if (x3 !== 0) {
+        index[count] = p + 3;
+        value[count++] = x3;
+      }
     }
     for (; p < k; p++) {
       const x = A[ai + p];
-      if (x !== 0) { index[count] = p; value[count++] = x; }
+      if (x !== 0) {
+        index[count] = p;
+        value[count++] = x;
+      }
     }
   }
   start[m] = count;
@@ -323,7 +465,15 @@ export function packSparseDotRows(A: Float64Array, m: number, k: number): number
  * {@link dotDense} for an A packed by {@link packSparseDotRows}: each sum runs over the non-zero
  * entries of A's row, in order. Tiles are 1×8, since each product now costs a scattered load from B.
  */
-export function dotSparse(B: Float64Array, C: Float64Array, m: number, k: number, n: number, alpha: number, beta: number): void {
+export function dotSparse(
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  alpha: number,
+  beta: number,
+): void {
   const index = scratchIndex;
   const value = scratchValue;
   const start = scratchStart;
@@ -340,12 +490,25 @@ export function dotSparse(B: Float64Array, C: Float64Array, m: number, k: number
       const b5 = j + 5 < n ? b0 + 5 * k : b0;
       const b6 = j + 6 < n ? b0 + 6 * k : b0;
       const b7 = j + 7 < n ? b0 + 7 * k : b0;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        s4 = 0,
+        s5 = 0,
+        s6 = 0,
+        s7 = 0;
       for (let t = first; t < end; t++) {
         const p = index[t];
         const x = value[t];
-        s0 += x * B[b0 + p]; s1 += x * B[b1 + p]; s2 += x * B[b2 + p]; s3 += x * B[b3 + p];
-        s4 += x * B[b4 + p]; s5 += x * B[b5 + p]; s6 += x * B[b6 + p]; s7 += x * B[b7 + p];
+        s0 += x * B[b0 + p];
+        s1 += x * B[b1 + p];
+        s2 += x * B[b2 + p];
+        s3 += x * B[b3 + p];
+        s4 += x * B[b4 + p];
+        s5 += x * B[b5 + p];
+        s6 += x * B[b6 + p];
+        s7 += x * B[b7 + p];
       }
       storeTile(C, ci + j, n - j, alpha, beta, s0, s1, s2, s3);
       if (j + 4 < n) storeTile(C, ci + j + 4, n - j - 4, alpha, beta, s4, s5, s6, s7);
@@ -354,7 +517,16 @@ export function dotSparse(B: Float64Array, C: Float64Array, m: number, k: number
 }
 
 /** C = alpha·Aᵀ·Bᵀ + beta·C (rare): C(i, j) = Σ_p A(p, i)·B(j, p), with A k×m and B n×k. */
-export function dotBothTransposed(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number, alpha: number, beta: number): void {
+export function dotBothTransposed(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  alpha: number,
+  beta: number,
+): void {
   for (let i = 0; i < m; i++) {
     const ci = i * n;
     for (let j = 0; j < n; j++) {

@@ -8,13 +8,21 @@ import { gemm, Matrix } from "./matrix";
 /** Z = X·Wᵀ + b: every example's weighted sums, one row per example, one column per unit. */
 export function affine(X: Matrix, W: Matrix, b: Matrix): Matrix {
   if (X.cols !== W.cols) {
-    throw new Error(`affine: inputs are ${X.shapeString} (${X.cols} features) but weights are ${W.shapeString} (${W.cols} inputs per unit)`);
+    throw new Error(
+      `affine: inputs are ${X.shapeString} (${X.cols} features) but weights are ${W.shapeString} (${W.cols} inputs per unit)`,
+    );
   }
-  if (b.rows !== 1 || b.cols !== W.rows) throw new Error(`affine: bias must be 1×${W.rows} for ${W.rows} units, got ${b.shapeString}`);
+  if (b.rows !== 1 || b.cols !== W.rows)
+    throw new Error(`affine: bias must be 1×${W.rows} for ${W.rows} units, got ${b.shapeString}`);
   return gemm(X, W, { transB: true }).addRowVector(b);
 }
 
 /** A = g(X·Wᵀ + b): a layer of units with activation g, applied to every example at once. */
-export function layerForward(X: Matrix, W: Matrix, b: Matrix, g: Activation | ActivationName): Matrix {
+export function layerForward(
+  X: Matrix,
+  W: Matrix,
+  b: Matrix,
+  g: Activation | ActivationName,
+): Matrix {
   return applyActivation(affine(X, W, b), g);
 }

@@ -20,8 +20,12 @@ function checkPair(op: string, P: Matrix, Y: Matrix): void {
   }
   if (P.rows === 0) throw new Error(`${op}: no examples`);
   for (let i = 0; i < P.data.length; i++) {
-    if (!Number.isFinite(P.data[i])) throw new Error(`${op}: prediction ${P.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols})`);
-    if (!Number.isFinite(Y.data[i])) throw new Error(`${op}: target ${Y.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols})`);
+    if (!Number.isFinite(P.data[i]))
+      throw new Error(
+        `${op}: prediction ${P.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols})`,
+      );
+    if (!Number.isFinite(Y.data[i]))
+      throw new Error(`${op}: target ${Y.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols})`);
   }
 }
 
@@ -40,7 +44,11 @@ export const mse: Loss = {
   gradient(P, Y) {
     checkPair("mse.gradient", P, Y);
     const scale = 2 / P.rows;
-    return new Matrix(P.rows, P.cols, P.data.map((p, i) => scale * (p - Y.data[i])));
+    return new Matrix(
+      P.rows,
+      P.cols,
+      P.data.map((p, i) => scale * (p - Y.data[i])),
+    );
   },
 };
 
@@ -57,8 +65,14 @@ function clip(p: number): number {
 function checkProbabilities(op: string, P: Matrix, Y: Matrix): void {
   checkPair(op, P, Y);
   for (let i = 0; i < P.data.length; i++) {
-    if (P.data[i] < 0 || P.data[i] > 1) throw new Error(`${op}: prediction ${P.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols}) is not a probability in [0, 1]`);
-    if (Y.data[i] < 0 || Y.data[i] > 1) throw new Error(`${op}: target ${Y.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols}) is not in [0, 1]`);
+    if (P.data[i] < 0 || P.data[i] > 1)
+      throw new Error(
+        `${op}: prediction ${P.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols}) is not a probability in [0, 1]`,
+      );
+    if (Y.data[i] < 0 || Y.data[i] > 1)
+      throw new Error(
+        `${op}: target ${Y.data[i]} at (${Math.floor(i / P.cols)}, ${i % P.cols}) is not in [0, 1]`,
+      );
   }
 }
 
@@ -81,10 +95,14 @@ export const binaryCrossEntropy: Loss = {
   gradient(P, Y) {
     checkProbabilities("binaryCrossEntropy.gradient", P, Y);
     const n = P.rows;
-    return new Matrix(P.rows, P.cols, P.data.map((raw, i) => {
-      const p = clip(raw);
-      return (p - Y.data[i]) / (p * (1 - p)) / n;
-    }));
+    return new Matrix(
+      P.rows,
+      P.cols,
+      P.data.map((raw, i) => {
+        const p = clip(raw);
+        return (p - Y.data[i]) / (p * (1 - p)) / n;
+      }),
+    );
   },
 };
 
@@ -98,17 +116,26 @@ export const categoricalCrossEntropy: Loss = {
   value(P, Y) {
     checkProbabilities("categoricalCrossEntropy", P, Y);
     let sum = 0;
-    for (let i = 0; i < P.data.length; i++) if (Y.data[i] !== 0) sum -= Y.data[i] * Math.log(clip(P.data[i]));
+    for (let i = 0; i < P.data.length; i++)
+      if (Y.data[i] !== 0) sum -= Y.data[i] * Math.log(clip(P.data[i]));
     return sum / P.rows;
   },
   gradient(P, Y) {
     checkProbabilities("categoricalCrossEntropy.gradient", P, Y);
     const n = P.rows;
-    return new Matrix(P.rows, P.cols, P.data.map((p, i) => -Y.data[i] / clip(p) / n));
+    return new Matrix(
+      P.rows,
+      P.cols,
+      P.data.map((p, i) => -Y.data[i] / clip(p) / n),
+    );
   },
 };
 
-export const losses: Readonly<Record<LossName, Loss>> = { mse, binaryCrossEntropy, categoricalCrossEntropy };
+export const losses: Readonly<Record<LossName, Loss>> = {
+  mse,
+  binaryCrossEntropy,
+  categoricalCrossEntropy,
+};
 
 /** The loss with this name, or an error that lists the known ones. */
 export function lossByName(name: string): Loss {

@@ -139,7 +139,14 @@ export class Matrix {
 
   /** Throws unless (i, j) is a valid position; `op` names the caller in the message. */
   private checkIndex(op: string, i: number, j: number): void {
-    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= this.rows || j >= this.cols) {
+    if (
+      !Number.isInteger(i) ||
+      !Number.isInteger(j) ||
+      i < 0 ||
+      j < 0 ||
+      i >= this.rows ||
+      j >= this.cols
+    ) {
       throw new Error(`${op}: index (${i}, ${j}) is outside a ${this.shapeString} matrix`);
     }
   }
@@ -268,7 +275,9 @@ export class Matrix {
    */
   addRowVector(bias: Matrix): Matrix {
     if (bias.rows !== 1 || bias.cols !== this.cols) {
-      throw new Error(`addRowVector: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`);
+      throw new Error(
+        `addRowVector: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`,
+      );
     }
     const out = this.clone();
     const o = out.data;
@@ -507,7 +516,12 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
     if (beta === 0) C.fill(0);
     else if (beta !== 1) for (let q = 0; q < C.length; q++) C[q] *= beta;
     const opA: AxpyOperandA = { A, rowStep: transA ? 1 : k, colStep: transA ? m : 1 };
-    if (k * n >= SPARSE_MIN_ENTRIES && Number.isFinite(alpha) && allFinite(A) && packSparseRows(B, k, n) < SPARSE_AXPY_LIMIT) {
+    if (
+      k * n >= SPARSE_MIN_ENTRIES &&
+      Number.isFinite(alpha) &&
+      allFinite(A) &&
+      packSparseRows(B, k, n) < SPARSE_AXPY_LIMIT
+    ) {
       axpySparse(opA, C, m, k, n, alpha);
     } else {
       axpyDense(opA, B, C, m, k, n, alpha);
@@ -515,7 +529,11 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
   } else if (!transA) {
     // Dot form: rows of A with many zeros (a batch of images as A, in the forward pass X·Wᵀ) go to
     // the sparse kernel, unless B has a NaN or ±∞.
-    if (m * k >= SPARSE_MIN_ENTRIES && packSparseDotRows(A, m, k) < SPARSE_DOT_LIMIT && allFinite(B)) {
+    if (
+      m * k >= SPARSE_MIN_ENTRIES &&
+      packSparseDotRows(A, m, k) < SPARSE_DOT_LIMIT &&
+      allFinite(B)
+    ) {
       dotSparse(B, C, m, k, n, alpha, beta);
     } else {
       dotDense(A, B, C, m, k, n, alpha, beta);

@@ -4,7 +4,8 @@ import { Matrix } from "./matrix";
 function checkLabels(values: ArrayLike<number>, classes: number, what: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new Error(`${what}: ${v} at index ${i} is not a class in 0…${classes - 1}`);
+    if (!Number.isInteger(v) || v < 0 || v >= classes)
+      throw new Error(`${what}: ${v} at index ${i} is not a class in 0…${classes - 1}`);
   }
 }
 
@@ -18,7 +19,8 @@ export function classesOf(P: Matrix): number[] {
 
 /** One row per label with a 1 in the label's column: the targets of a softmax network. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {
-  if (!Number.isInteger(classes) || classes < 1) throw new Error(`oneHot: classes must be a positive integer, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 1)
+    throw new Error(`oneHot: classes must be a positive integer, got ${classes}`);
   checkLabels(labels, classes, "oneHot: label");
   const Y = Matrix.zeros(labels.length, classes);
   for (let i = 0; i < labels.length; i++) Y.data[i * classes + labels[i]] = 1;
@@ -27,7 +29,8 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {
 
 /** Fraction of predictions equal to their labels. */
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
-  if (predicted.length !== labels.length) throw new Error(`accuracy: ${predicted.length} predictions for ${labels.length} labels`);
+  if (predicted.length !== labels.length)
+    throw new Error(`accuracy: ${predicted.length} predictions for ${labels.length} labels`);
   if (labels.length === 0) throw new Error("accuracy: no labels");
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
@@ -35,8 +38,13 @@ export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>
 }
 
 /** counts[t][p]: how many examples of true class t were predicted as class p. */
-export function confusionMatrix(predicted: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number[][] {
-  if (predicted.length !== labels.length) throw new Error(`confusionMatrix: ${predicted.length} predictions for ${labels.length} labels`);
+export function confusionMatrix(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): number[][] {
+  if (predicted.length !== labels.length)
+    throw new Error(`confusionMatrix: ${predicted.length} predictions for ${labels.length} labels`);
   checkLabels(labels, classes, "confusionMatrix: label");
   checkLabels(predicted, classes, "confusionMatrix: prediction");
   const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));

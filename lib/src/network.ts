@@ -9,7 +9,13 @@
  *   layer l: ∇W_l = dZ_lᵀ·A_(l−1) (+ λ/N·W_l),  ∇b_l = Σ_rows dZ_l,  dA_(l−1) = dZ_l·W_l
  *            dZ_(l−1) = dA_(l−1) ⊙ g'(Z_(l−1))   (times the dropout mask, if any)
  */
-import { type ActivationName, activationByName, activationDerivative, applyActivation, softmaxRows } from "./activations";
+import {
+  type ActivationName,
+  activationByName,
+  activationDerivative,
+  applyActivation,
+  softmaxRows,
+} from "./activations";
 import { type Loss, type LossName, lossByName } from "./losses";
 import { gemm, Matrix } from "./matrix";
 import { classesOf } from "./metrics";
@@ -41,13 +47,21 @@ export class Dense {
   private a?: Matrix; // the activation's output, before dropout
   private mask?: Matrix;
 
-  constructor(inputs: number, units: number, activation: LayerActivation, options: { init: InitScheme; random: Random; dropout?: number }) {
+  constructor(
+    inputs: number,
+    units: number,
+    activation: LayerActivation,
+    options: { init: InitScheme; random: Random; dropout?: number },
+  ) {
     if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(units) || units < 1) {
-      throw new Error(`Dense: inputs and units must be positive integers, got ${inputs} and ${units}`);
+      throw new Error(
+        `Dense: inputs and units must be positive integers, got ${inputs} and ${units}`,
+      );
     }
     if (activation !== "softmax") activationByName(activation); // rejects unknown names
     const dropout = options.dropout ?? 0;
-    if (!(dropout >= 0 && dropout < 1)) throw new Error(`Dense: dropout must be in [0, 1), got ${dropout}`);
+    if (!(dropout >= 0 && dropout < 1))
+      throw new Error(`Dense: dropout must be in [0, 1), got ${dropout}`);
     const { init, random } = options;
     if (init === "normal") {
       this.weights = random.normalMatrix(units, inputs);
@@ -74,7 +88,10 @@ export class Dense {
 
   /** The layer's outputs for a batch. While training, dropout (if any) zeroes outputs at random. */
   forward(X: Matrix, training: boolean, random: Random): Matrix {
-    if (X.cols !== this.inputs) throw new Error(`Dense: input has ${X.cols} features per example, the layer expects ${this.inputs}`);
+    if (X.cols !== this.inputs)
+      throw new Error(
+        `Dense: input has ${X.cols} features per example, the layer expects ${this.inputs}`,
+      );
     const Z = gemm(X, this.weights, { transB: true }).addRowVector(this.bias);
     let A = this.activation === "softmax" ? softmaxRows(Z) : applyActivation(Z, this.activation);
     this.input = X;
@@ -85,7 +102,9 @@ export class Dense {
       // Inverted dropout: keep each unit with probability q = 1 − p and scale the kept ones by 1/q, so that
       // nothing changes at test time.
       const keep = 1 - this.dropout;
-      this.mask = Matrix.fromFunction(A.rows, A.cols, () => (random.uniform() < keep ? 1 / keep : 0));
+      this.mask = Matrix.fromFunction(A.rows, A.cols, () =>
+        random.uniform() < keep ? 1 / keep : 0,
+      );
       A = A.mul(this.mask);
     }
     return A;
@@ -107,7 +126,8 @@ export class Dense {
   activationBackward(dA: Matrix): Matrix {
     if (!this.z || !this.a) throw new Error("Dense: backward called before forward");
     const dAkept = this.mask ? dA.mul(this.mask) : dA;
-    if (this.activation !== "softmax") return dAkept.mul(activationDerivative(this.z, this.activation));
+    if (this.activation !== "softmax")
+      return dAkept.mul(activationDerivative(this.z, this.activation));
     // Softmax couples a row's outputs: dZ_j = p_j·(dA_j − Σ_k dA_k·p_k).
     const P = this.a;
     const dZ = new Matrix(P.rows, P.cols);
@@ -157,20 +177,37 @@ export class Network {
   private readonly random: Random;
 
   constructor(sizesOrOptions: readonly number[] | NetworkOptions) {
-    const options: NetworkOptions = Array.isArray(sizesOrOptions) ? { sizes: sizesOrOptions as readonly number[] } : (sizesOrOptions as NetworkOptions);
+    const options: NetworkOptions = Array.isArray(sizesOrOptions)
+      ? { sizes: sizesOrOptions as readonly number[] }
+      : (sizesOrOptions as NetworkOptions);
     rejectUnknownOptions("Network", options, NETWORK_OPTIONS);
-    const { sizes, hidden = "sigmoid", output = "sigmoid", init = "normal", l2 = 0, dropout = 0 } = options;
-    if (sizes.length < 2) throw new Error(`Network: sizes needs at least an input and an output layer, got [${sizes.join(", ")}]`);
+    const {
+      sizes,
+      hidden = "sigmoid",
+      output = "sigmoid",
+      init = "normal",
+      l2 = 0,
+      dropout = 0,
+    } = options;
+    if (sizes.length < 2)
+      throw new Error(
+        `Network: sizes needs at least an input and an output layer, got [${sizes.join(", ")}]`,
+      );
     if (!(l2 >= 0) || !Number.isFinite(l2)) throw new Error(`Network: l2 must be ≥ 0, got ${l2}`);
     this.loss = lossByName(options.loss ?? "mse");
-    if (output === "softmax" && sizes[sizes.length - 1] < 2) throw new Error("Network: a softmax output needs at least 2 units");
+    if (output === "softmax" && sizes[sizes.length - 1] < 2)
+      throw new Error("Network: a softmax output needs at least 2 units");
     this.random = options.random ?? new Random();
     this.sizes = [...sizes];
     this.l2 = l2;
     const initRandom = this.random.fork("init");
     this.layers = sizes.slice(1).map((units, i) => {
       const last = i === sizes.length - 2;
-      return new Dense(sizes[i], units, last ? output : hidden, { init, random: initRandom, dropout: last ? 0 : dropout });
+      return new Dense(sizes[i], units, last ? output : hidden, {
+        init,
+        random: initRandom,
+        dropout: last ? 0 : dropout,
+      });
     });
   }
 
@@ -185,7 +222,10 @@ export class Network {
   }
 
   forward(X: Matrix, training: boolean): Matrix {
-    if (X.cols !== this.sizes[0]) throw new Error(`Network: input is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`);
+    if (X.cols !== this.sizes[0])
+      throw new Error(
+        `Network: input is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`,
+      );
     let A = X;
     for (const layer of this.layers) A = layer.forward(A, training, this.random);
     return A;
@@ -208,11 +248,17 @@ export class Network {
    * Forward and backward pass over one batch: fills every layer's gradWeights and gradBias with the
    * gradient of (mean batch loss + L2 term) and returns the loss. `trainingSize` is N in the L2 term.
    */
-  computeGradients(X: Matrix, Y: Matrix, options: { training?: boolean; trainingSize?: number } = {}): BatchResult {
+  computeGradients(
+    X: Matrix,
+    Y: Matrix,
+    options: { training?: boolean; trainingSize?: number } = {},
+  ): BatchResult {
     const { training = true, trainingSize = X.rows } = options;
     const outputUnits = this.sizes[this.sizes.length - 1];
     if (Y.rows !== X.rows || Y.cols !== outputUnits) {
-      throw new Error(`Network: targets are ${Y.shapeString} but ${X.rows} examples need ${X.rows}×${outputUnits} targets (one column per output unit)`);
+      throw new Error(
+        `Network: targets are ${Y.shapeString} but ${X.rows} examples need ${X.rows}×${outputUnits} targets (one column per output unit)`,
+      );
     }
     const output = this.forward(X, training);
     const loss = this.loss.value(output, Y) + this.l2Penalty(trainingSize);
@@ -221,7 +267,9 @@ export class Network {
       (last.activation === "softmax" && this.loss.name === "categoricalCrossEntropy") ||
       (last.activation === "sigmoid" && this.loss.name === "binaryCrossEntropy");
     // The fused gradient (p − y)/n avoids dividing by p(1 − p), which underflows when a unit saturates.
-    let dZ = fused ? output.sub(Y).scale(1 / X.rows) : last.activationBackward(this.loss.gradient(output, Y));
+    let dZ = fused
+      ? output.sub(Y).scale(1 / X.rows)
+      : last.activationBackward(this.loss.gradient(output, Y));
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l];
       const dX = layer.backwardFromZ(dZ, l > 0);
@@ -241,7 +289,9 @@ export class Network {
 
   /** A readable summary: "784 → 30 (sigmoid) → 10 (sigmoid), mse, 23860 parameters". */
   describe(): string {
-    const layers = this.layers.map((l) => `${l.units} (${l.activation}${l.dropout ? `, dropout ${l.dropout}` : ""})`).join(" → ");
+    const layers = this.layers
+      .map((l) => `${l.units} (${l.activation}${l.dropout ? `, dropout ${l.dropout}` : ""})`)
+      .join(" → ");
     const count = this.layers.reduce((n, l) => n + l.weights.data.length + l.bias.data.length, 0);
     return `${this.sizes[0]} → ${layers}, ${this.loss.name}${this.l2 ? `, L2 λ = ${this.l2}` : ""}, ${count} parameters`;
   }

@@ -2,7 +2,13 @@
  * A single neuron a = g(x·w + b) trained by full-batch gradient descent. With a linear g and the squared
  * error it is linear regression; with the sigmoid and cross-entropy it is logistic regression.
  */
-import { type Activation, type ActivationName, activationByName, activationDerivative, applyActivation } from "./activations";
+import {
+  type Activation,
+  type ActivationName,
+  activationByName,
+  activationDerivative,
+  applyActivation,
+} from "./activations";
 import { affine } from "./layers";
 import { type Loss, type LossName, lossByName } from "./losses";
 import { assertFinite, gemm, Matrix } from "./matrix";
@@ -40,9 +46,14 @@ export class Neuron {
   train(X: Matrix, Y: Matrix, options: NeuronTrainingOptions): number[] {
     const loss = typeof options.loss === "string" ? lossByName(options.loss) : options.loss;
     const { learningRate, epochs } = options;
-    if (Y.rows !== X.rows || Y.cols !== 1) throw new Error(`Neuron.train: targets must be ${X.rows}×1 for ${X.rows} examples, got ${Y.shapeString}`);
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`Neuron.train: learningRate must be a positive number, got ${learningRate}`);
-    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`Neuron.train: epochs must be a positive integer, got ${epochs}`);
+    if (Y.rows !== X.rows || Y.cols !== 1)
+      throw new Error(
+        `Neuron.train: targets must be ${X.rows}×1 for ${X.rows} examples, got ${Y.shapeString}`,
+      );
+    if (!(learningRate > 0) || !Number.isFinite(learningRate))
+      throw new Error(`Neuron.train: learningRate must be a positive number, got ${learningRate}`);
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new Error(`Neuron.train: epochs must be a positive integer, got ${epochs}`);
     assertFinite(X, "Neuron.train: inputs");
     assertFinite(Y, "Neuron.train: targets");
     const history: number[] = [];
@@ -50,7 +61,10 @@ export class Neuron {
       const Z = affine(X, this.weights, this.bias);
       const A = applyActivation(Z, this.activation);
       const value = loss.value(A, Y);
-      if (!Number.isFinite(value)) throw new Error(`Neuron.train: the loss became ${value} in epoch ${epoch}; try a lower learning rate`);
+      if (!Number.isFinite(value))
+        throw new Error(
+          `Neuron.train: the loss became ${value} in epoch ${epoch}; try a lower learning rate`,
+        );
       history.push(value);
       if (epoch === epochs) break;
       const dZ = loss.gradient(A, Y).mul(activationDerivative(Z, this.activation));

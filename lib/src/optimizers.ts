@@ -20,7 +20,8 @@ export interface Optimizer {
 }
 
 function checkRate(owner: string, value: number, what = "learningRate"): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${owner}: ${what} must be a positive number, got ${value}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(`${owner}: ${what} must be a positive number, got ${value}`);
 }
 
 /**
@@ -38,7 +39,8 @@ export class SGD implements Optimizer {
     rejectUnknownOptions("SGD", options, ["learningRate", "momentum"]);
     checkRate("SGD", options.learningRate);
     const momentum = options.momentum ?? 0;
-    if (!(momentum >= 0 && momentum < 1)) throw new Error(`SGD: momentum must be in [0, 1), got ${momentum}`);
+    if (!(momentum >= 0 && momentum < 1))
+      throw new Error(`SGD: momentum must be in [0, 1), got ${momentum}`);
     this.learningRate = options.learningRate;
     this.momentum = momentum;
   }
@@ -73,12 +75,17 @@ export class Adam implements Optimizer {
   t = 0;
   private readonly moments = new WeakMap<Matrix, { m: Float64Array; v: Float64Array }>();
 
-  constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+  constructor(
+    options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {},
+  ) {
     rejectUnknownOptions("Adam", options, ["learningRate", "beta1", "beta2", "epsilon"]);
     const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
     checkRate("Adam", learningRate);
     checkRate("Adam", epsilon, "epsilon");
-    for (const [name, beta] of [["beta1", beta1], ["beta2", beta2]] as const) {
+    for (const [name, beta] of [
+      ["beta1", beta1],
+      ["beta2", beta2],
+    ] as const) {
       if (!(beta >= 0 && beta < 1)) throw new Error(`Adam: ${name} must be in [0, 1), got ${beta}`);
     }
     this.learningRate = learningRate;
@@ -94,7 +101,14 @@ export class Adam implements Optimizer {
     const correction2 = 1 - beta2 ** this.t;
     for (const { value, grad } of parameters) {
       let state = this.moments.get(value);
-      if (!state) this.moments.set(value, (state = { m: new Float64Array(value.data.length), v: new Float64Array(value.data.length) }));
+      if (!state)
+        this.moments.set(
+          value,
+          (state = {
+            m: new Float64Array(value.data.length),
+            v: new Float64Array(value.data.length),
+          }),
+        );
       const { m, v } = state;
       const w = value.data;
       const g = grad.data;

@@ -33,7 +33,9 @@ export class Perceptron {
   /** The pre-activation h = w·x + b. */
   weightedSum(input: readonly number[]): number {
     if (input.length !== this.weights.length) {
-      throw new Error(`Perceptron: input has ${input.length} values, but the perceptron has ${this.weights.length} weights`);
+      throw new Error(
+        `Perceptron: input has ${input.length} values, but the perceptron has ${this.weights.length} weights`,
+      );
     }
     assertFiniteValues(input, "Perceptron: input");
     let sum = this.bias;
@@ -50,7 +52,8 @@ export class Perceptron {
    * or null when w2 = 0 (the line is vertical, x1 = −b/w1).
    */
   decisionLine(): { slope: number; intercept: number } | null {
-    if (this.weights.length !== 2) throw new Error(`decisionLine: needs 2 weights, the perceptron has ${this.weights.length}`);
+    if (this.weights.length !== 2)
+      throw new Error(`decisionLine: needs 2 weights, the perceptron has ${this.weights.length}`);
     const [w1, w2] = this.weights;
     if (w2 === 0) return null;
     return { slope: -w1 / w2, intercept: -this.bias / w2 };
@@ -92,21 +95,40 @@ export interface PerceptronTrainingResult {
  * by η(t − y)x and the bias by η(t − y). Stops after the first epoch without a mistake, or after maxEpochs.
  * It reaches zero errors whenever a separating line exists; for XOR it never does.
  */
-export function trainPerceptron(samples: readonly Sample[], options: PerceptronTrainingOptions = {}): PerceptronTrainingResult {
-  rejectUnknownOptions("trainPerceptron", options, ["learningRate", "maxEpochs", "random", "initialRange"]);
+export function trainPerceptron(
+  samples: readonly Sample[],
+  options: PerceptronTrainingOptions = {},
+): PerceptronTrainingResult {
+  rejectUnknownOptions("trainPerceptron", options, [
+    "learningRate",
+    "maxEpochs",
+    "random",
+    "initialRange",
+  ]);
   const { learningRate = 0.1, maxEpochs = 100, random = new Random(), initialRange = 1 } = options;
   if (samples.length === 0) throw new Error("trainPerceptron: no samples");
-  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`trainPerceptron: learningRate must be a positive number, got ${learningRate}`);
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new Error(`trainPerceptron: maxEpochs must be a positive integer, got ${maxEpochs}`);
-  if (!(initialRange >= 0) || !Number.isFinite(initialRange)) throw new Error(`trainPerceptron: initialRange must be ≥ 0, got ${initialRange}`);
+  if (!(learningRate > 0) || !Number.isFinite(learningRate))
+    throw new Error(`trainPerceptron: learningRate must be a positive number, got ${learningRate}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1)
+    throw new Error(`trainPerceptron: maxEpochs must be a positive integer, got ${maxEpochs}`);
+  if (!(initialRange >= 0) || !Number.isFinite(initialRange))
+    throw new Error(`trainPerceptron: initialRange must be ≥ 0, got ${initialRange}`);
   const n = samples[0].input.length;
   samples.forEach((s, i) => {
-    if (s.input.length !== n) throw new Error(`trainPerceptron: sample ${i} has ${s.input.length} inputs, sample 0 has ${n}`);
+    if (s.input.length !== n)
+      throw new Error(
+        `trainPerceptron: sample ${i} has ${s.input.length} inputs, sample 0 has ${n}`,
+      );
     assertFiniteValues(s.input, `trainPerceptron: sample ${i} input`);
-    if (s.target !== 0 && s.target !== 1) throw new Error(`trainPerceptron: sample ${i} has target ${s.target}; targets must be 0 or 1`);
+    if (s.target !== 0 && s.target !== 1)
+      throw new Error(
+        `trainPerceptron: sample ${i} has target ${s.target}; targets must be 0 or 1`,
+      );
   });
 
-  const initialWeights = Array.from({ length: n }, () => random.uniform(-initialRange, initialRange));
+  const initialWeights = Array.from({ length: n }, () =>
+    random.uniform(-initialRange, initialRange),
+  );
   const initialBias = random.uniform(-initialRange, initialRange);
   const perceptron = new Perceptron(initialWeights, initialBias);
   const errorsPerEpoch: number[] = [];
@@ -123,5 +145,12 @@ export function trainPerceptron(samples: readonly Sample[], options: PerceptronT
     if (errors === 0) break;
   }
   const converged = errorsPerEpoch[errorsPerEpoch.length - 1] === 0;
-  return { perceptron, errorsPerEpoch, converged, epochs: errorsPerEpoch.length, initialWeights, initialBias };
+  return {
+    perceptron,
+    errorsPerEpoch,
+    converged,
+    epochs: errorsPerEpoch.length,
+    initialWeights,
+    initialBias,
+  };
 }

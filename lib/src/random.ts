@@ -52,7 +52,8 @@ export class Random {
   /** A generator seeded with `seed` (default {@link DEFAULT_SEED}). */
   constructor(seed: string | number = DEFAULT_SEED) {
     if (typeof seed === "number") checkFinite("Random: seed", seed);
-    else if (typeof seed !== "string") throw new Error(`Random: seed must be a string or number, got ${typeof seed}`);
+    else if (typeof seed !== "string")
+      throw new Error(`Random: seed must be a string or number, got ${typeof seed}`);
     this.seed = String(seed);
     this.next = seedrandom(this.seed);
   }
@@ -144,7 +145,8 @@ export class Random {
    * its own stream, e.g. `rng.fork("weights")`, whatever order the cells run in.
    */
   fork(label: string): Random {
-    if (typeof label !== "string") throw new Error(`fork: label must be a string, got ${typeof label}`);
+    if (typeof label !== "string")
+      throw new Error(`fork: label must be a string, got ${typeof label}`);
     return new Random(JSON.stringify(["fork", this.seed, label]));
   }
 }

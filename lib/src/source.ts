@@ -17,7 +17,9 @@ export function librarySource(file: string, symbol: string): string {
   const path = join(SOURCE_DIR, file);
   if (!existsSync(path)) throw new Error(`librarySource: no file lib/src/${file}`);
   const lines = readFileSync(path, "utf8").split("\n");
-  const declaration = new RegExp(`^\\s*(export\\s+)?(async\\s+)?(function|class|const|interface|type)\\s+${symbol}\\b|^\\s+(async\\s+)?${symbol}\\s*\\(`);
+  const declaration = new RegExp(
+    `^\\s*(export\\s+)?(async\\s+)?(function|class|const|interface|type)\\s+${symbol}\\b|^\\s+(async\\s+)?${symbol}\\s*\\(`,
+  );
   const start = lines.findIndex((line) => declaration.test(line));
   if (start < 0) throw new Error(`librarySource: no declaration of "${symbol}" in lib/src/${file}`);
   // Include the doc comment right above it.
@@ -38,7 +40,9 @@ export function librarySource(file: string, symbol: string): string {
     if (!opened && lines[last].trim().endsWith(";")) break; // a declaration without a body
   }
   const chosen = lines.slice(first, last + 1);
-  const indent = Math.min(...chosen.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  const indent = Math.min(
+    ...chosen.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length),
+  );
   return chosen.map((l) => l.slice(indent)).join("\n");
 }
 

@@ -58,17 +58,21 @@ export class TinyNetwork {
   /** Starts from the given parameters, or from independent N(0, 1) draws of `random` (default seed). */
   constructor(start: TinyParameters | Random = new Random()) {
     if (start instanceof Random) {
-      this.params = Object.fromEntries(TINY_PARAMETER_NAMES.map((name) => [name, start.normal()])) as TinyParameters;
+      this.params = Object.fromEntries(
+        TINY_PARAMETER_NAMES.map((name) => [name, start.normal()]),
+      ) as TinyParameters;
     } else {
       for (const name of TINY_PARAMETER_NAMES) {
-        if (!Number.isFinite(start[name])) throw new Error(`TinyNetwork: parameter ${name} is ${start[name]}`);
+        if (!Number.isFinite(start[name]))
+          throw new Error(`TinyNetwork: parameter ${name} is ${start[name]}`);
       }
       this.params = { ...start };
     }
   }
 
   feedforward(x1: number, x2: number): TinyForward {
-    if (!Number.isFinite(x1) || !Number.isFinite(x2)) throw new Error(`TinyNetwork: input (${x1}, ${x2}) is not finite`);
+    if (!Number.isFinite(x1) || !Number.isFinite(x2))
+      throw new Error(`TinyNetwork: input (${x1}, ${x2}) is not finite`);
     const p = this.params;
     const sumH1 = p.w1 * x1 + p.w2 * x2 + p.b1;
     const sumH2 = p.w3 * x1 + p.w4 * x2 + p.b2;
@@ -87,7 +91,8 @@ export class TinyNetwork {
   loss(people: readonly Person[]): number {
     if (people.length === 0) throw new Error("TinyNetwork.loss: no people");
     let sum = 0;
-    for (const { weight, height, female } of people) sum += (female - this.predict(weight, height)) ** 2;
+    for (const { weight, height, female } of people)
+      sum += (female - this.predict(weight, height)) ** 2;
     return sum / people.length;
   }
 
@@ -137,10 +142,17 @@ export class TinyNetwork {
    * Stochastic gradient descent: for each person in turn, move every parameter against its own
    * partial derivative, θ ← θ − η·∂L/∂θ. Returns the mean squared error over all people after each epoch.
    */
-  train(people: readonly Person[], options: { learningRate?: number; epochs?: number } = {}): number[] {
+  train(
+    people: readonly Person[],
+    options: { learningRate?: number; epochs?: number } = {},
+  ): number[] {
     const { learningRate = 0.1, epochs = 1000 } = options;
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`TinyNetwork.train: learningRate must be a positive number, got ${learningRate}`);
-    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`TinyNetwork.train: epochs must be a positive integer, got ${epochs}`);
+    if (!(learningRate > 0) || !Number.isFinite(learningRate))
+      throw new Error(
+        `TinyNetwork.train: learningRate must be a positive number, got ${learningRate}`,
+      );
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new Error(`TinyNetwork.train: epochs must be a positive integer, got ${epochs}`);
     const lossPerEpoch: number[] = [];
     for (let epoch = 1; epoch <= epochs; epoch++) {
       for (const { weight, height, female } of people) {
@@ -148,7 +160,10 @@ export class TinyNetwork {
         for (const name of TINY_PARAMETER_NAMES) this.params[name] -= learningRate * grad[name];
       }
       const loss = this.loss(people);
-      if (!Number.isFinite(loss)) throw new Error(`TinyNetwork.train: the loss became ${loss} in epoch ${epoch}; try a lower learning rate`);
+      if (!Number.isFinite(loss))
+        throw new Error(
+          `TinyNetwork.train: the loss became ${loss} in epoch ${epoch}; try a lower learning rate`,
+        );
       lossPerEpoch.push(loss);
     }
     return lossPerEpoch;

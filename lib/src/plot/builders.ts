@@ -4,7 +4,20 @@
  */
 import type { Data } from "plotly.js";
 import { Matrix } from "../matrix";
-import { baseLayout, checkFinite, checkLength, checkRange, gridAxis, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
+import {
+  baseLayout,
+  checkFinite,
+  checkLength,
+  checkRange,
+  gridAxis,
+  MARKERS,
+  PALETTE,
+  requireAxisTitles,
+  toArray,
+  type Figure,
+  type FigureOptions,
+  type Range,
+} from "./figure";
 
 // ---------------------------------------------------------------------------------------------- lines
 
@@ -87,7 +100,12 @@ export interface ScatterByClassOptions extends FigureOptions {
  * The part of the line w1·x + w2·y + b = 0 inside the box xRange × yRange, as its two end points,
  * or null when the line misses the box (or w1 = w2 = 0, which is no line at all).
  */
-export function lineThroughBox(weights: readonly [number, number], bias: number, xRange: Range, yRange: Range): { x: number[]; y: number[] } | null {
+export function lineThroughBox(
+  weights: readonly [number, number],
+  bias: number,
+  xRange: Range,
+  yRange: Range,
+): { x: number[]; y: number[] } | null {
   const [w1, w2] = weights;
   checkFinite([w1, w2, bias], "lineThroughBox: weights and bias");
   if (w1 === 0 && w2 === 0) return null;
@@ -112,7 +130,8 @@ function pointColumns(points: readonly Point[], what: string): { xs: number[]; y
   const xs: number[] = [];
   const ys: number[] = [];
   points.forEach((p, i) => {
-    if (p.length !== 2) throw new Error(`${what}: point ${i} has ${p.length} coordinates, expected 2`);
+    if (p.length !== 2)
+      throw new Error(`${what}: point ${i} has ${p.length} coordinates, expected 2`);
     xs.push(p[0]);
     ys.push(p[1]);
   });
@@ -125,14 +144,21 @@ function classCount(labels: ArrayLike<number>, what: string): number {
   let max = -1;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
-    if (!Number.isInteger(label) || label < 0) throw new Error(`${what}: label ${label} at index ${i} is not a class index (0, 1, 2, …)`);
+    if (!Number.isInteger(label) || label < 0)
+      throw new Error(`${what}: label ${label} at index ${i} is not a class index (0, 1, 2, …)`);
     max = Math.max(max, label);
   }
   return max + 1;
 }
 
 /** One scatter trace per class: a colour and a marker shape each. */
-function classTraces(points: readonly Point[], labels: ArrayLike<number>, classNames: readonly string[] | undefined, what: string, classes = 0): Data[] {
+function classTraces(
+  points: readonly Point[],
+  labels: ArrayLike<number>,
+  classNames: readonly string[] | undefined,
+  what: string,
+  classes = 0,
+): Data[] {
   checkLength(labels, points.length, `${what}: labels`, "points");
   const { xs, ys } = pointColumns(points, what);
   const count = Math.max(classes, classCount(labels, what));
@@ -147,7 +173,12 @@ function classTraces(points: readonly Point[], labels: ArrayLike<number>, classN
       name: classNames?.[k] ?? `class ${k}`,
       x: idx.map((i) => xs[i]),
       y: idx.map((i) => ys[i]),
-      marker: { color: PALETTE[k % PALETTE.length], symbol: MARKERS[k % MARKERS.length], size: 11, line: { color: "white", width: 1 } },
+      marker: {
+        color: PALETTE[k % PALETTE.length],
+        symbol: MARKERS[k % MARKERS.length],
+        size: 11,
+        line: { color: "white", width: 1 },
+      },
     });
   }
   return traces;
@@ -157,7 +188,15 @@ function lineTraces(lines: readonly LineSpec[] | undefined, xRange: Range, yRang
   return (lines ?? []).flatMap((line, k) => {
     const segment = lineThroughBox(line.weights, line.bias, xRange, yRange);
     if (!segment) return [];
-    return [{ type: "scatter", mode: "lines", name: line.name, ...segment, line: { color: "#333", width: 2, dash: (["solid", "dash", "dot"] as const)[k % 3] } } as Data];
+    return [
+      {
+        type: "scatter",
+        mode: "lines",
+        name: line.name,
+        ...segment,
+        line: { color: "#333", width: 2, dash: (["solid", "dash", "dot"] as const)[k % 3] },
+      } as Data,
+    ];
   });
 }
 
@@ -215,21 +254,31 @@ function tint(hex: string, alpha: number): string {
 }
 
 /** The model evaluated on a resolution × resolution grid over the box, row by row (y outer, x inner). */
-function evaluateGrid(options: DecisionBoundaryOptions): { gx: number[]; gy: number[]; z: number[][] } {
+function evaluateGrid(options: DecisionBoundaryOptions): {
+  gx: number[];
+  gy: number[];
+  z: number[][];
+} {
   const { xRange, yRange, resolution = 101, output = "class" } = options;
   checkRange(xRange, "decisionBoundary: xRange");
   checkRange(yRange, "decisionBoundary: yRange");
   const gx = gridAxis(xRange, resolution, "decisionBoundary");
   const gy = gridAxis(yRange, resolution, "decisionBoundary");
-  if (output !== "class" && output !== "probability") throw new Error(`decisionBoundary: unknown output "${output}" (use "class" or "probability")`);
+  if (output !== "class" && output !== "probability")
+    throw new Error(`decisionBoundary: unknown output "${output}" (use "class" or "probability")`);
   if ((options.predict === undefined) === (options.predictPoints === undefined)) {
     throw new Error("decisionBoundary: give exactly one of predict and predictPoints");
   }
   let values: ArrayLike<number>;
   if (options.predictPoints) {
-    const points = Matrix.fromFunction(resolution * resolution, 2, (k, j) => (j === 0 ? gx[k % resolution] : gy[Math.floor(k / resolution)]));
+    const points = Matrix.fromFunction(resolution * resolution, 2, (k, j) =>
+      j === 0 ? gx[k % resolution] : gy[Math.floor(k / resolution)],
+    );
     values = options.predictPoints(points);
-    if (values.length !== points.rows) throw new Error(`decisionBoundary: predictPoints returned ${values.length} values for ${points.rows} points`);
+    if (values.length !== points.rows)
+      throw new Error(
+        `decisionBoundary: predictPoints returned ${values.length} values for ${points.rows} points`,
+      );
   } else {
     const predict = options.predict!;
     values = gy.flatMap((y) => gx.map((x) => predict(x, y)));
@@ -237,8 +286,14 @@ function evaluateGrid(options: DecisionBoundaryOptions): { gx: number[]; gy: num
   const z = gy.map((y, i) =>
     gx.map((x, j) => {
       const v = values[i * resolution + j];
-      if (output === "class" && (!Number.isInteger(v) || v < 0)) throw new Error(`decisionBoundary: the model returned ${v} at (${x}, ${y}), not a class index`);
-      if (output === "probability" && !(v >= 0 && v <= 1)) throw new Error(`decisionBoundary: the model returned ${v} at (${x}, ${y}), not a probability in [0, 1]`);
+      if (output === "class" && (!Number.isInteger(v) || v < 0))
+        throw new Error(
+          `decisionBoundary: the model returned ${v} at (${x}, ${y}), not a class index`,
+        );
+      if (output === "probability" && !(v >= 0 && v <= 1))
+        throw new Error(
+          `decisionBoundary: the model returned ${v} at (${x}, ${y}), not a probability in [0, 1]`,
+        );
       return v;
     }),
   );
@@ -259,13 +314,32 @@ export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
     classes = Math.max(classes, 2);
     data.push(
       {
-        type: "heatmap", x: gx, y: gy, z, zmin: 0, zmax: 1, hoverinfo: "skip", name: "P(class 1)",
-        colorscale: [[0, tint(PALETTE[0], 0.45)], [0.5, "rgba(255,255,255,1)"], [1, tint(PALETTE[1], 0.45)]],
+        type: "heatmap",
+        x: gx,
+        y: gy,
+        z,
+        zmin: 0,
+        zmax: 1,
+        hoverinfo: "skip",
+        name: "P(class 1)",
+        colorscale: [
+          [0, tint(PALETTE[0], 0.45)],
+          [0.5, "rgba(255,255,255,1)"],
+          [1, tint(PALETTE[1], 0.45)],
+        ],
         colorbar: { title: { text: "P(class 1)" }, thickness: 14 },
       },
       {
-        type: "contour", x: gx, y: gy, z, name: "P = 0.5", showscale: false, hoverinfo: "skip", showlegend: true,
-        contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" }, line: { color: "#333", width: 2 },
+        type: "contour",
+        x: gx,
+        y: gy,
+        z,
+        name: "P = 0.5",
+        showscale: false,
+        hoverinfo: "skip",
+        showlegend: true,
+        contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" },
+        line: { color: "#333", width: 2 },
       } as Data,
     );
   } else {
@@ -277,11 +351,30 @@ export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
       const colour = tint(PALETTE[k % PALETTE.length], 0.22);
       colorscale.push([k / classes, colour], [(k + 1) / classes, colour]);
     }
-    data.push({ type: "heatmap", x: gx, y: gy, z, zmin: -0.5, zmax: classes - 0.5, colorscale, showscale: false, hoverinfo: "skip", name: "predicted class" });
+    data.push({
+      type: "heatmap",
+      x: gx,
+      y: gy,
+      z,
+      zmin: -0.5,
+      zmax: classes - 0.5,
+      colorscale,
+      showscale: false,
+      hoverinfo: "skip",
+      name: "predicted class",
+    });
   }
   if (options.points) {
     if (!options.labels) throw new Error("decisionBoundary: points need labels");
-    data.push(...classTraces(options.points, options.labels, options.classNames, "decisionBoundary", classes));
+    data.push(
+      ...classTraces(
+        options.points,
+        options.labels,
+        options.classNames,
+        "decisionBoundary",
+        classes,
+      ),
+    );
   }
   data.push(...lineTraces(options.lines, options.xRange, options.yRange));
   const layout = baseLayout(options);
@@ -314,9 +407,19 @@ export function barChart(options: BarChartOptions): Figure {
   checkFinite(options.values, "barChart: values");
   const values = toArray(options.values);
   const colours = values.map((_, i) => (i === options.highlight ? PALETTE[1] : PALETTE[0]));
-  const bar: Data = { type: "bar", x: [...options.categories], y: values, marker: { color: colours }, name: "" };
+  const bar: Data = {
+    type: "bar",
+    x: [...options.categories],
+    y: values,
+    marker: { color: colours },
+    name: "",
+  };
   if (options.labelDigits !== undefined) {
-    Object.assign(bar, { text: values.map((v) => v.toFixed(options.labelDigits)), textposition: "outside", cliponaxis: false });
+    Object.assign(bar, {
+      text: values.map((v) => v.toFixed(options.labelDigits)),
+      textposition: "outside",
+      cliponaxis: false,
+    });
   }
   const layout = baseLayout(options);
   layout.xaxis = { ...layout.xaxis, type: "category" };

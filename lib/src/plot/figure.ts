@@ -12,14 +12,38 @@ export interface Figure {
 }
 
 /** Okabe–Ito: eight colours that stay distinct for the common forms of colour blindness. */
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"] as const;
+export const PALETTE = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#D55E00",
+  "#CC79A7",
+  "#56B4E9",
+  "#F0E442",
+  "#000000",
+] as const;
 /** Marker shapes paired with the palette, so classes differ in shape as well as colour (and in print). */
-export const MARKERS = ["circle", "triangle-up", "square", "diamond", "x", "star", "cross", "pentagon"] as const;
+export const MARKERS = [
+  "circle",
+  "triangle-up",
+  "square",
+  "diamond",
+  "x",
+  "star",
+  "cross",
+  "pentagon",
+] as const;
 
 export const DEFAULT_HEIGHT = 400;
 
 /** The look shared by every figure: readable font, white background, axis titles, a fixed height. */
-export function baseLayout(options: { title?: string; xTitle?: string; yTitle?: string; height?: number; width?: number }): Partial<Layout> {
+export function baseLayout(options: {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  height?: number;
+  width?: number;
+}): Partial<Layout> {
   const axis = (title?: string) => ({
     title: { text: title ?? "" },
     zeroline: false,
@@ -58,18 +82,24 @@ export interface FigureOptions {
 
 export function checkRange(range: Range, what: string): void {
   checkFinite(range, what);
-  if (!(range[0] < range[1])) throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
+  if (!(range[0] < range[1]))
+    throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
 }
 
 export function requireAxisTitles(options: FigureOptions, builder: string): void {
   // Every figure in the book labels its axes; a missing title is a mistake worth stopping for.
-  if (!options.xTitle || !options.yTitle) throw new Error(`${builder}: xTitle and yTitle are required`);
+  if (!options.xTitle || !options.yTitle)
+    throw new Error(`${builder}: xTitle and yTitle are required`);
 }
 
 /** `resolution` evenly spaced values from range[0] to range[1], both included (a plotting grid axis). */
 export function gridAxis(range: Range, resolution: number, what: string): number[] {
-  if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`${what}: resolution must be an integer ≥ 2, got ${resolution}`);
-  return Array.from({ length: resolution }, (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1));
+  if (!Number.isInteger(resolution) || resolution < 2)
+    throw new Error(`${what}: resolution must be an integer ≥ 2, got ${resolution}`);
+  return Array.from(
+    { length: resolution },
+    (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1),
+  );
 }
 
 /** Throws unless every value is a finite number, naming the builder, the argument and the position. */
@@ -80,7 +110,12 @@ export function checkFinite(values: ArrayLike<number>, what: string): void {
 }
 
 /** Throws unless `values` has `length` entries. */
-export function checkLength(values: ArrayLike<unknown>, length: number, what: string, against: string): void {
+export function checkLength(
+  values: ArrayLike<unknown>,
+  length: number,
+  what: string,
+  against: string,
+): void {
   if (values.length !== length) {
     throw new Error(`${what} has ${values.length} values but ${against} has ${length}`);
   }

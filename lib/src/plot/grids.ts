@@ -3,13 +3,27 @@
  * hidden units' weights), and a loss surface with gradient-descent paths over its contours.
  */
 import type { Data } from "plotly.js";
-import { baseLayout, checkFinite, checkLength, checkRange, gridAxis, MARKERS, PALETTE, requireAxisTitles, toArray, type Figure, type FigureOptions, type Range } from "./figure";
+import {
+  baseLayout,
+  checkFinite,
+  checkLength,
+  checkRange,
+  gridAxis,
+  MARKERS,
+  PALETTE,
+  requireAxisTitles,
+  toArray,
+  type Figure,
+  type FigureOptions,
+  type Range,
+} from "./figure";
 
 function checkRows(z: ReadonlyArray<ArrayLike<number>>, what: string): number {
   if (z.length === 0) throw new Error(`${what}: no rows`);
   const cols = z[0].length;
   z.forEach((row, i) => {
-    if (row.length !== cols) throw new Error(`${what}: row ${i} has ${row.length} values, row 0 has ${cols}`);
+    if (row.length !== cols)
+      throw new Error(`${what}: row ${i} has ${row.length} values, row 0 has ${cols}`);
     checkFinite(row, `${what}: row ${i}`);
   });
   return cols;
@@ -50,7 +64,11 @@ export function heatmap(options: HeatmapOptions): Figure {
     hovertemplate: "%{y} / %{x}: %{z}<extra></extra>",
   };
   if (options.annotate ?? true) {
-    Object.assign(trace, { text: z.map((row) => row.map((v) => v.toFixed(digits))), texttemplate: "%{text}", textfont: { size: 12 } });
+    Object.assign(trace, {
+      text: z.map((row) => row.map((v) => v.toFixed(digits))),
+      texttemplate: "%{text}",
+      textfont: { size: 12 },
+    });
   }
   const layout = baseLayout(options);
   layout.xaxis = { ...layout.xaxis, type: "category", side: "bottom" };
@@ -63,10 +81,16 @@ export function heatmap(options: HeatmapOptions): Figure {
  * A confusion matrix: `counts[t][p]` is how many examples of true class t were predicted as p.
  * Rows are true classes, columns predicted ones, so the diagonal holds the correct answers.
  */
-export function confusionMatrixFigure(counts: ReadonlyArray<ArrayLike<number>>, options: { classNames?: readonly string[]; title?: string; height?: number; width?: number } = {}): Figure {
+export function confusionMatrixFigure(
+  counts: ReadonlyArray<ArrayLike<number>>,
+  options: { classNames?: readonly string[]; title?: string; height?: number; width?: number } = {},
+): Figure {
   const n = counts.length;
   counts.forEach((row, i) => {
-    if (row.length !== n) throw new Error(`confusionMatrixFigure: needs a square matrix, row ${i} has ${row.length} values for ${n} classes`);
+    if (row.length !== n)
+      throw new Error(
+        `confusionMatrixFigure: needs a square matrix, row ${i} has ${row.length} values for ${n} classes`,
+      );
   });
   const names = options.classNames ?? Array.from({ length: n }, (_, i) => String(i));
   return heatmap({
@@ -109,10 +133,15 @@ export function imageGrid(options: ImageGridOptions): Figure {
   const { images, width, height, labels, style = "ink", scale = 3 } = options;
   if (images.length === 0) throw new Error("imageGrid: no images");
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new Error(`imageGrid: width and height must be positive integers, got ${width}×${height}`);
+    throw new Error(
+      `imageGrid: width and height must be positive integers, got ${width}×${height}`,
+    );
   }
   images.forEach((image, i) => {
-    if (image.length !== width * height) throw new Error(`imageGrid: image ${i} has ${image.length} pixels, expected ${width}×${height} = ${width * height}`);
+    if (image.length !== width * height)
+      throw new Error(
+        `imageGrid: image ${i} has ${image.length} pixels, expected ${width}×${height} = ${width * height}`,
+      );
     checkFinite(image, `imageGrid: image ${i}`);
   });
   if (labels) checkLength(labels, images.length, "imageGrid: labels", "images");
@@ -123,11 +152,14 @@ export function imageGrid(options: ImageGridOptions): Figure {
   const cellW = width + gap;
   const cellH = height + gap + top;
   // null pixels are the gaps: plotly leaves them transparent.
-  const z: Array<Array<number | null>> = Array.from({ length: rows * cellH }, () => new Array(columns * cellW).fill(null));
+  const z: Array<Array<number | null>> = Array.from({ length: rows * cellH }, () =>
+    new Array(columns * cellW).fill(null),
+  );
   images.forEach((image, k) => {
     const r0 = Math.floor(k / columns) * cellH + top;
     const c0 = (k % columns) * cellW;
-    for (let i = 0; i < height; i++) for (let j = 0; j < width; j++) z[r0 + i][c0 + j] = image[i * width + j];
+    for (let i = 0; i < height; i++)
+      for (let j = 0; j < width; j++) z[r0 + i][c0 + j] = image[i * width + j];
   });
   let range = options.range;
   if (!range) {
@@ -140,7 +172,16 @@ export function imageGrid(options: ImageGridOptions): Figure {
   }
   checkRange(range, "imageGrid: range");
   const colorscale: Array<[number, string]> =
-    style === "diverging" ? [[0, PALETTE[0]], [0.5, "#ffffff"], [1, PALETTE[3]]] : [[0, "#ffffff"], [1, "#000000"]];
+    style === "diverging"
+      ? [
+          [0, PALETTE[0]],
+          [0.5, "#ffffff"],
+          [1, PALETTE[3]],
+        ]
+      : [
+          [0, "#ffffff"],
+          [1, "#000000"],
+        ];
   const trace: Data = {
     type: "heatmap",
     z: z as number[][],
@@ -207,7 +248,8 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
     gx.map((x) => {
       const v = options.loss(x, y);
       if (!Number.isFinite(v)) throw new Error(`lossSurface: loss(${x}, ${y}) is ${v}`);
-      if (logScale && v <= 0) throw new Error(`lossSurface: logScale needs a positive loss, loss(${x}, ${y}) is ${v}`);
+      if (logScale && v <= 0)
+        throw new Error(`lossSurface: logScale needs a positive loss, loss(${x}, ${y}) is ${v}`);
       return logScale ? Math.log10(v) : v;
     }),
   );
@@ -241,7 +283,12 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
       x: xs,
       y: ys,
       line: { color: colour, width: 2 },
-      marker: { color: colour, size: xs.map((_, i) => (i === 0 ? 12 : 6)), symbol: MARKERS[k % MARKERS.length], line: { color: "#222", width: 1 } },
+      marker: {
+        color: colour,
+        size: xs.map((_, i) => (i === 0 ? 12 : 6)),
+        symbol: MARKERS[k % MARKERS.length],
+        line: { color: "#222", width: 1 },
+      },
     });
   });
   const layout = baseLayout(options);

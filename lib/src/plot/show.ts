@@ -52,13 +52,22 @@ function uniqueId(): string {
 
 /** JSON that is safe inside a `<script>` element; typed arrays become plain arrays. */
 export function scriptSafeJson(value: unknown): string {
-  const json = JSON.stringify(value, (_key, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
-  return json.replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const json = JSON.stringify(value, (_key, v) =>
+    ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v,
+  );
+  return json
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Applies the shared config (responsive, no logo) under the figure's own. */
 function withConfig(figure: Figure): Figure {
-  return { data: figure.data, layout: figure.layout, config: { ...DEFAULT_CONFIG, ...figure.config } };
+  return {
+    data: figure.data,
+    layout: figure.layout,
+    config: { ...DEFAULT_CONFIG, ...figure.config },
+  };
 }
 
 /**
@@ -69,7 +78,10 @@ function withConfig(figure: Figure): Figure {
  * `liveKey` names a figure that is redrawn in place (a live training plot): each redraw purges the plot
  * drawn under the same key before, which would otherwise keep its window-resize listener forever.
  */
-export function figureHtml(figure: Figure, options: { id?: string; liveKey?: string } = {}): string {
+export function figureHtml(
+  figure: Figure,
+  options: { id?: string; liveKey?: string } = {},
+): string {
   const id = options.id ?? uniqueId();
   const height = figure.layout.height ?? 400;
   const spec = scriptSafeJson(withConfig(figure));

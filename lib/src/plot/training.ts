@@ -23,15 +23,19 @@ export interface TrainingCurvesOptions {
 
 function splitColours(panels: CurvesBySplit[]): Map<string, string> {
   const colours = new Map<string, string>();
-  for (const panel of panels) for (const split of Object.keys(panel)) if (!colours.has(split)) colours.set(split, PALETTE[colours.size % PALETTE.length]);
+  for (const panel of panels)
+    for (const split of Object.keys(panel))
+      if (!colours.has(split)) colours.set(split, PALETTE[colours.size % PALETTE.length]);
   return colours;
 }
 
 /** Loss (left) and accuracy (right) over epochs, one line per split; either panel may be left out. */
 export function trainingCurves(options: TrainingCurvesOptions): Figure {
   const panels: Array<{ key: "loss" | "accuracy"; curves: CurvesBySplit }> = [];
-  if (options.loss && Object.keys(options.loss).length) panels.push({ key: "loss", curves: options.loss });
-  if (options.accuracy && Object.keys(options.accuracy).length) panels.push({ key: "accuracy", curves: options.accuracy });
+  if (options.loss && Object.keys(options.loss).length)
+    panels.push({ key: "loss", curves: options.loss });
+  if (options.accuracy && Object.keys(options.accuracy).length)
+    panels.push({ key: "accuracy", curves: options.accuracy });
   if (panels.length === 0) throw new Error("trainingCurves: give loss and/or accuracy curves");
   const percent = options.accuracyPercent ?? true;
   const colours = splitColours(panels.map((p) => p.curves));
@@ -57,12 +61,21 @@ export function trainingCurves(options: TrainingCurvesOptions): Figure {
       shown.add(split);
     }
   });
-  const layout = baseLayout({ title: options.title, height: options.height ?? 380, xTitle: options.xTitle ?? "epoch", yTitle: panels[0].key === "loss" ? "loss" : percent ? "accuracy (%)" : "accuracy" });
+  const layout = baseLayout({
+    title: options.title,
+    height: options.height ?? 380,
+    xTitle: options.xTitle ?? "epoch",
+    yTitle: panels[0].key === "loss" ? "loss" : percent ? "accuracy (%)" : "accuracy",
+  });
   if (panels.length === 2) {
     layout.xaxis = { ...layout.xaxis, domain: [0, 0.44] };
     const second: Partial<Layout> = {
       xaxis2: { ...layout.xaxis, domain: [0.56, 1], anchor: "y2" },
-      yaxis2: { ...layout.yaxis, anchor: "x2", title: { text: percent ? "accuracy (%)" : "accuracy" } },
+      yaxis2: {
+        ...layout.yaxis,
+        anchor: "x2",
+        title: { text: percent ? "accuracy (%)" : "accuracy" },
+      },
     };
     Object.assign(layout, second);
   }
@@ -106,13 +119,18 @@ export class LiveFigure {
   }
 
   /** Redraws with `render()` if a redraw is due (or forced); returns whether it drew. */
-  update(render: () => { figure: Figure; caption?: string }, options: { force?: boolean } = {}): boolean {
+  update(
+    render: () => { figure: Figure; caption?: string },
+    options: { force?: boolean } = {},
+  ): boolean {
     const t = this.now();
     if (!options.force && t - this.lastDraw < this.minIntervalMs) return false;
     this.lastDraw = t;
     this.draws++;
     const { figure, caption } = render();
-    const captionHtml = caption ? `<pre class="gtd-progress" style="margin:0 0 4px">${escapeHtml(caption)}</pre>` : "";
+    const captionHtml = caption
+      ? `<pre class="gtd-progress" style="margin:0 0 4px">${escapeHtml(caption)}</pre>`
+      : "";
     this.sink.html(captionHtml + figureHtml(figure, { liveKey: this.liveKey }));
     return true;
   }
@@ -146,7 +164,10 @@ export interface EpochMetrics {
  * Feed it with `epochEnd()` (and optionally `progress()` within an epoch); call `finish()` at the end.
  */
 export class TrainingMonitor {
-  readonly history: { loss: Record<string, number[]>; accuracy: Record<string, number[]> } = { loss: {}, accuracy: {} };
+  readonly history: { loss: Record<string, number[]>; accuracy: Record<string, number[]> } = {
+    loss: {},
+    accuracy: {},
+  };
   private readonly live: LiveFigure;
   private readonly started: number;
   private readonly now: () => number;
@@ -154,7 +175,8 @@ export class TrainingMonitor {
   private withinEpoch = 0;
 
   constructor(private readonly options: TrainingMonitorOptions) {
-    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`TrainingMonitor: epochs must be a positive integer, got ${options.epochs}`);
+    if (!Number.isInteger(options.epochs) || options.epochs < 1)
+      throw new Error(`TrainingMonitor: epochs must be a positive integer, got ${options.epochs}`);
     this.now = options.now ?? (() => Date.now());
     this.started = this.now();
     this.live = new LiveFigure(options);
@@ -162,17 +184,26 @@ export class TrainingMonitor {
 
   /** Fraction of the current epoch done (0–1), for the ETA during long epochs; redraws if due. */
   progress(fractionOfEpoch: number): void {
-    if (!(fractionOfEpoch >= 0 && fractionOfEpoch <= 1)) throw new Error(`TrainingMonitor.progress: fraction must be in [0, 1], got ${fractionOfEpoch}`);
+    if (!(fractionOfEpoch >= 0 && fractionOfEpoch <= 1))
+      throw new Error(
+        `TrainingMonitor.progress: fraction must be in [0, 1], got ${fractionOfEpoch}`,
+      );
     this.withinEpoch = fractionOfEpoch;
     this.live.update(() => this.render());
   }
 
   /** Records one epoch's metrics and redraws if due. `epoch` counts from 1. */
   epochEnd(epoch: number, metrics: EpochMetrics): void {
-    if (epoch !== this.epochsDone + 1) throw new Error(`TrainingMonitor.epochEnd: expected epoch ${this.epochsDone + 1}, got ${epoch}`);
+    if (epoch !== this.epochsDone + 1)
+      throw new Error(
+        `TrainingMonitor.epochEnd: expected epoch ${this.epochsDone + 1}, got ${epoch}`,
+      );
     for (const kind of ["loss", "accuracy"] as const) {
       for (const [split, value] of Object.entries(metrics[kind] ?? {})) {
-        if (!Number.isFinite(value)) throw new Error(`TrainingMonitor.epochEnd: ${split} ${kind} is ${value} at epoch ${epoch}`);
+        if (!Number.isFinite(value))
+          throw new Error(
+            `TrainingMonitor.epochEnd: ${split} ${kind} is ${value} at epoch ${epoch}`,
+          );
         (this.history[kind][split] ??= []).push(value);
       }
     }
@@ -194,8 +225,10 @@ export class TrainingMonitor {
     const elapsed = this.now() - this.started;
     const done = (this.epochsDone + this.withinEpoch) / epochs;
     const parts = [`epoch ${this.epochsDone}/${epochs}`];
-    for (const [split, values] of Object.entries(this.history.loss)) parts.push(`${split} loss ${values[values.length - 1].toFixed(4)}`);
-    for (const [split, values] of Object.entries(this.history.accuracy)) parts.push(`${split} accuracy ${(100 * values[values.length - 1]).toFixed(2)}%`);
+    for (const [split, values] of Object.entries(this.history.loss))
+      parts.push(`${split} loss ${values[values.length - 1].toFixed(4)}`);
+    for (const [split, values] of Object.entries(this.history.accuracy))
+      parts.push(`${split} accuracy ${(100 * values[values.length - 1]).toFixed(2)}%`);
     parts.push(`elapsed ${formatDuration(elapsed)}`);
     if (done > 0 && done < 1) parts.push(`ETA ${formatDuration((elapsed * (1 - done)) / done)}`);
     return parts.join(" · ");
@@ -206,7 +239,15 @@ export class TrainingMonitor {
     const hasCurves = Object.keys(loss).length + Object.keys(accuracy).length > 0;
     const figure = hasCurves
       ? trainingCurves({ loss, accuracy, title: this.options.title, height: this.options.height })
-      : { data: [], layout: baseLayout({ title: this.options.title ?? "waiting for the first epoch…", height: this.options.height ?? 380, xTitle: "epoch", yTitle: "loss" }) };
+      : {
+          data: [],
+          layout: baseLayout({
+            title: this.options.title ?? "waiting for the first epoch…",
+            height: this.options.height ?? 380,
+            xTitle: "epoch",
+            yTitle: "loss",
+          }),
+        };
     return { figure, caption: this.progressLine() };
   }
 }
