@@ -3,7 +3,6 @@
  * backpropagation needs g'(z). Each activation is an object so that a layer can be given one by name.
  */
 import { Matrix } from "./matrix";
-import { step } from "./perceptron";
 
 export type ActivationName = "step" | "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu";
 
@@ -26,6 +25,12 @@ export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
+}
+
+/** The Heaviside step of chapter 1's perceptron: 1 when z ≥ 0, else 0 (so a point on the line counts as 1). */
+export function step(z: number): 0 | 1 {
+  if (Number.isNaN(z)) throw new Error("step: input is NaN");
+  return z >= 0 ? 1 : 0;
 }
 
 /** max(z, 0) */
@@ -137,4 +142,66 @@ export function softmaxRows(Z: Matrix): Matrix {
 /** Softmax of a single list of scores (for showing the idea on a few numbers). */
 export function softmax(scores: readonly number[]): number[] {
   return Array.from(softmaxRows(Matrix.fromRow(scores)).data);
+}
+
+/** The activation of a layer: one of the element-wise activations above, or the softmax over each row. */
+export type LayerActivation = ActivationName | "softmax";
+
+/**
+ * What a layer needs of its activation for a whole batch: the outputs A = g(Z), and the way back from
+ * ∂L/∂A to ∂L/∂Z. Element-wise activations go back through g'(Z) entry by entry; the softmax couples the
+ * outputs of a row, so it needs the whole row.
+ */
+export interface LayerActivationFunction {
+  readonly name: LayerActivation;
+  /** The fewest units a layer with this activation can have. */
+  readonly minUnits: number;
+  /** A = g(Z). */
+  forward(Z: Matrix): Matrix;
+  /** ∂L/∂Z from dA = ∂L/∂A, for the Z and A of one forward pass. */
+  backward(dA: Matrix, Z: Matrix, A: Matrix): Matrix;
+}
+
+function elementwise(g: Activation): LayerActivationFunction {
+  return {
+    name: g.name,
+    minUnits: 1,
+    forward: (Z) => applyActivation(Z, g),
+    backward: (dA, Z) => dA.mul(activationDerivative(Z, g)),
+  };
+}
+
+/** Softmax of every row; going back, ∂L/∂z_j = p_j·(∂L/∂p_j − Σ_k ∂L/∂p_k·p_k) within each row. */
+const softmaxLayer: LayerActivationFunction = {
+  name: "softmax",
+  minUnits: 2, // one unit would always output probability 1
+  forward: softmaxRows,
+  backward(dA, _Z, P) {
+    const dZ = new Matrix(P.rows, P.cols);
+    for (let i = 0; i < P.rows; i++) {
+      let dot = 0;
+      for (let j = 0; j < P.cols; j++) dot += dA.get(i, j) * P.get(i, j);
+      for (let j = 0; j < P.cols; j++) dZ.set(i, j, P.get(i, j) * (dA.get(i, j) - dot));
+    }
+    return dZ;
+  },
+};
+
+/** Every activation a layer can have, by name. */
+export const layerActivations: Readonly<Record<LayerActivation, LayerActivationFunction>> = {
+  ...(Object.fromEntries(Object.values(activations).map((g) => [g.name, elementwise(g)])) as Record<
+    ActivationName,
+    LayerActivationFunction
+  >),
+  softmax: softmaxLayer,
+};
+
+/** The layer activation with this name, or an error that lists the known ones. */
+export function layerActivationByName(name: string): LayerActivationFunction {
+  const found = (layerActivations as Record<string, LayerActivationFunction | undefined>)[name];
+  if (!found)
+    throw new Error(
+      `unknown activation "${name}" (known: ${Object.keys(layerActivations).join(", ")})`,
+    );
+  return found;
 }

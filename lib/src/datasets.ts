@@ -2,7 +2,8 @@
  * Small synthetic data sets for two-dimensional classification, and the preparation every data set gets:
  * a seeded train/test split and standardisation fitted on the training part only.
  */
-import { assertFinite, Matrix } from "./matrix";
+import { assertFinite } from "./checks";
+import { Matrix } from "./matrix";
 import { Random } from "./random";
 
 /** Examples as rows of X and their class labels. */

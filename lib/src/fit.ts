@@ -2,11 +2,18 @@
  * The training loop: epochs of shuffled mini-batches, one optimiser step per batch, with a history of
  * loss and accuracy per epoch and callbacks for progress (e.g. a live TrainingMonitor).
  */
-import { assertFinite, Matrix } from "./matrix";
+import {
+  assertFinite,
+  checkMatrix,
+  checkPositiveInteger,
+  checkRandom,
+  checkShape,
+  rejectUnknownOptions,
+} from "./checks";
+import { Matrix } from "./matrix";
 import { classesOf } from "./metrics";
 import type { Network } from "./network";
 import type { Optimizer } from "./optimizers";
-import { rejectUnknownOptions } from "./options";
 import { Random } from "./random";
 
 export interface EpochLog {
@@ -66,14 +73,32 @@ function correctCount(
   return correct;
 }
 
-/** Copies the given rows of M into `out` (reused between batches to avoid allocating). */
-function gatherRows(
-  M: Matrix,
-  rows: Uint32Array,
-  start: number,
-  count: number,
-  out: Matrix,
-): Matrix {
+/** Mini-batches of (X, Y) in a given order of the rows, copied into buffers reused between batches. */
+class Batches {
+  private readonly fullX: Matrix;
+  private readonly fullY: Matrix;
+
+  constructor(
+    private readonly X: Matrix,
+    private readonly Y: Matrix,
+    private readonly size: number,
+  ) {
+    this.fullX = new Matrix(size, X.cols);
+    this.fullY = new Matrix(size, Y.cols);
+  }
+
+  /** The batch of rows order[start], order[start + 1], …: `size` of them, or fewer at the end. */
+  gather(order: Uint32Array, start: number): [Matrix, Matrix] {
+    const count = Math.min(this.size, order.length - start);
+    const full = count === this.size;
+    return [
+      copyRows(this.X, order, start, count, full ? this.fullX : new Matrix(count, this.X.cols)),
+      copyRows(this.Y, order, start, count, full ? this.fullY : new Matrix(count, this.Y.cols)),
+    ];
+  }
+}
+
+function copyRows(M: Matrix, rows: Uint32Array, start: number, count: number, out: Matrix): Matrix {
   const c = M.cols;
   for (let r = 0; r < count; r++)
     out.data.set(M.data.subarray(rows[start + r] * c, rows[start + r] * c + c), r * c);
@@ -81,46 +106,20 @@ function gatherRows(
 }
 
 /**
- * Mini-batch training of `model` on (X, Y), one example per row. Stops with an error naming the epoch and
+ * Mini-batch training of `model` on (X, Y), one example per row: every epoch shuffles the examples, cuts
+ * them into batches and takes one optimiser step per batch. Stops with an error naming the epoch and
  * batch the first time the loss is NaN or infinite.
  */
 export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
-  rejectUnknownOptions("fit", options, FIT_OPTIONS);
+  checkFitArguments(model, X, Y, options);
   const { epochs, batchSize, optimizer, validation } = options;
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
-  if (X.rows !== Y.rows) throw new Error(`fit: ${X.rows} examples but ${Y.rows} targets`);
-  if (X.rows === 0) throw new Error("fit: no training examples");
-  const outputs = model.sizes[model.sizes.length - 1];
-  if (X.cols !== model.sizes[0])
-    throw new Error(
-      `fit: examples have ${X.cols} features but the network expects ${model.sizes[0]}`,
-    );
-  if (Y.cols !== outputs)
-    throw new Error(
-      `fit: targets have ${Y.cols} columns but the network has ${outputs} output units`,
-    );
-  assertFinite(X, "fit: training inputs");
-  assertFinite(Y, "fit: training targets");
-  if (validation) {
-    if (
-      validation.X.cols !== X.cols ||
-      validation.Y.cols !== Y.cols ||
-      validation.X.rows !== validation.Y.rows
-    ) {
-      throw new Error(
-        `fit: validation data are ${validation.X.shapeString} and ${validation.Y.shapeString}, training data ${X.shapeString} and ${Y.shapeString}`,
-      );
-    }
-    assertFinite(validation.X, "fit: validation inputs");
-  }
-
   const random = options.random ?? new Random().fork("fit");
   const n = X.rows;
-  const order = new Uint32Array(n).map((_, i) => i);
-  const batches = Math.ceil(n / batchSize);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const batches = new Batches(X, Y, batchSize);
+  const batchCount = Math.ceil(n / batchSize);
+  const trueClasses = classesOf(Y); // each example's class, read once rather than in every batch
+  const parameters = model.parameters();
   const history: History = {
     loss: [],
     accuracy: [],
@@ -128,60 +127,76 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
     validationAccuracy: [],
     epochs: [],
   };
-  const parameters = model.parameters();
-  // Each example's class, read from its targets once rather than in every batch of every epoch.
-  const trueClasses = classesOf(Y);
-  const validationClasses = validation ? classesOf(validation.Y) : [];
-  const fullX = new Matrix(batchSize, X.cols);
-  const fullY = new Matrix(batchSize, Y.cols);
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = Date.now();
     random.shuffle(order);
     let lossSum = 0;
     let correct = 0;
-    for (let b = 0; b < batches; b++) {
-      const start = b * batchSize;
-      const count = Math.min(batchSize, n - start);
-      const xb = gatherRows(
-        X,
-        order,
-        start,
-        count,
-        count === batchSize ? fullX : new Matrix(count, X.cols),
-      );
-      const yb = gatherRows(
-        Y,
-        order,
-        start,
-        count,
-        count === batchSize ? fullY : new Matrix(count, Y.cols),
-      );
+    for (let b = 0; b < batchCount; b++) {
+      const [xb, yb] = batches.gather(order, b * batchSize);
       const { loss, output } = model.computeGradients(xb, yb, { training: true, trainingSize: n });
-      if (!Number.isFinite(loss)) {
-        throw new Error(
-          `fit: the loss became ${loss} in epoch ${epoch}, batch ${b + 1} of ${batches}; ` +
-            `the learning rate (${optimizer.learningRate}) is probably too high: try a lower one`,
-        );
-      }
+      stopIfNotFinite(loss, { epoch, batch: b + 1, batchCount, optimizer });
       optimizer.step(parameters);
-      lossSum += loss * count;
-      correct += correctCount(output, trueClasses, order, start);
-      options.onBatch?.({ epoch, batch: b + 1, batches, loss });
+      lossSum += loss * xb.rows;
+      correct += correctCount(output, trueClasses, order, b * batchSize);
+      options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
     }
     const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
-    history.loss.push(log.loss);
-    history.accuracy.push(log.accuracy);
     if (validation) {
-      const P = model.predict(validation.X);
-      log.validationLoss = model.loss.value(P, validation.Y) + model.l2Penalty(n);
-      log.validationAccuracy = correctCount(P, validationClasses) / validation.X.rows;
-      history.validationLoss.push(log.validationLoss);
-      history.validationAccuracy.push(log.validationAccuracy);
+      const { loss, output } = model.evaluate(validation.X, validation.Y, n);
+      log.validationLoss = loss;
+      log.validationAccuracy = correctCount(output, classesOf(validation.Y)) / validation.X.rows;
     }
     log.seconds = (Date.now() - started) / 1000;
-    history.epochs.push(log);
+    record(history, log);
     options.onEpoch?.(log);
   }
   return history;
+}
+
+function record(history: History, log: EpochLog): void {
+  history.loss.push(log.loss);
+  history.accuracy.push(log.accuracy);
+  if (log.validationLoss !== undefined) history.validationLoss.push(log.validationLoss);
+  if (log.validationAccuracy !== undefined) history.validationAccuracy.push(log.validationAccuracy);
+  history.epochs.push(log);
+}
+
+function stopIfNotFinite(
+  loss: number,
+  at: { epoch: number; batch: number; batchCount: number; optimizer: Optimizer },
+): void {
+  if (Number.isFinite(loss)) return;
+  throw new Error(
+    `fit: the loss became ${loss} in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}; ` +
+      `the learning rate (${at.optimizer.learningRate}) is probably too high: try a lower one`,
+  );
+}
+
+/** Everything `fit` needs of its arguments, checked before the first epoch rather than inside it. */
+function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOptions): void {
+  rejectUnknownOptions("fit", options, FIT_OPTIONS);
+  checkPositiveInteger("fit", "epochs", options.epochs);
+  checkPositiveInteger("fit", "batchSize", options.batchSize);
+  if (options.random !== undefined) checkRandom("fit", "random", options.random);
+  const inputs = model.sizes[0];
+  const outputs = model.sizes[model.sizes.length - 1];
+  const data: [string, Matrix, Matrix][] = [["training", X, Y]];
+  if (options.validation) data.push(["validation", options.validation.X, options.validation.Y]);
+  for (const [name, inputsMatrix, targets] of data) {
+    checkMatrix("fit", `${name} inputs`, inputsMatrix);
+    checkMatrix("fit", `${name} targets`, targets);
+    if (inputsMatrix.rows === 0) throw new Error(`fit: no ${name} examples`);
+    checkShape("fit", `${name} inputs`, inputsMatrix, {
+      cols: inputs,
+      what: "features (the network's inputs)",
+    });
+    checkShape("fit", `${name} targets`, targets, {
+      rows: inputsMatrix.rows,
+      cols: outputs,
+    });
+    assertFinite(inputsMatrix, `fit: ${name} inputs`);
+    assertFinite(targets, `fit: ${name} targets`);
+  }
 }

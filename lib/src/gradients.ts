@@ -3,6 +3,8 @@
  * Central differences are how every analytic gradient in the library is checked.
  */
 
+import { assertFinite, checkNonNegativeInteger, checkPositive } from "./checks";
+
 /** f'(x) ≈ (f(x + h) − f(x − h)) / 2h, with an error of order h². */
 export function numericalDerivative(f: (x: number) => number, x: number, h = 1e-5): number {
   if (!(h > 0)) throw new Error(`numericalDerivative: h must be positive, got ${h}`);
@@ -68,13 +70,9 @@ export interface GradientDescentResult {
  */
 export function gradientDescent(options: GradientDescentOptions): GradientDescentResult {
   const { f, gradient, start, learningRate, steps } = options;
-  if (!(learningRate > 0) || !Number.isFinite(learningRate))
-    throw new Error(`gradientDescent: learningRate must be a positive number, got ${learningRate}`);
-  if (!Number.isInteger(steps) || steps < 0)
-    throw new Error(`gradientDescent: steps must be a non-negative integer, got ${steps}`);
-  start.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new Error(`gradientDescent: start[${i}] is ${v}`);
-  });
+  checkPositive("gradientDescent", "learningRate", learningRate);
+  checkNonNegativeInteger("gradientDescent", "steps", steps);
+  assertFinite(start, "gradientDescent: start");
   let x = [...start];
   const path = [x];
   const values = [f(x)];

@@ -389,7 +389,7 @@ export class Matrix {
     return m;
   }
 
-  /** True when no entry is NaN or ±Infinity. See {@link assertFinite} for the throwing form. */
+  /** True when no entry is NaN or ±Infinity. See `assertFinite` in checks.ts for the throwing form. */
   isFinite(): boolean {
     const data = this.data;
     for (let p = 0; p < data.length; p++) {
@@ -561,23 +561,4 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
 /** The matrix product `a · b` (a new matrix); a thin wrapper over {@link gemm}. */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   return gemmNamed("matmul", a, b, {});
-}
-
-// ------------------------------------------------------------------ checks
-
-/**
- * Throws if `m` holds a NaN or ±Infinity, naming `what` and the first bad position:
- * `"loss contains NaN at (2, 1)"`, or `"at index 5"` for a plain array. Training code
- * calls it on inputs and losses so a diverging run stops where it goes wrong.
- */
-export function assertFinite(m: Matrix | ArrayLike<number>, what: string): void {
-  const values = m instanceof Matrix ? m.data : m;
-  for (let p = 0; p < values.length; p++) {
-    const v = values[p];
-    if (!Number.isFinite(v)) {
-      const where =
-        m instanceof Matrix ? `(${Math.floor(p / m.cols)}, ${p % m.cols})` : `index ${p}`;
-      throw new Error(`${what} contains ${String(v)} at ${where}`);
-    }
-  }
 }

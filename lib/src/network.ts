@@ -4,33 +4,60 @@
  * everywhere, N(0, 1) weights and biases, quadratic cost); the options object configures everything else.
  *
  * Backpropagation, for a batch X with targets Y (n rows), layer by layer from the output back:
- *   output:  dZ_L = (A_L − Y)/n for sigmoid + binary CE or softmax + categorical CE,
- *            else dZ_L = ∂loss/∂A_L ⊙ g'(Z_L)
- *   layer l: ∇W_l = dZ_lᵀ·A_(l−1) (+ λ/N·W_l),  ∇b_l = Σ_rows dZ_l,  dA_(l−1) = dZ_l·W_l
+ *   output:  the loss gives dZ_L (chapter 5's equation 1; see `outputLoss` in losses.ts)
+ *   layer l: ∇W_l = dZ_lᵀ·A_(l−1) (+ λ/N·W_l),  ∇b_l = Σ_rows dZ_l,  dA_(l−1) = dZ_l·W_l,
  *            dZ_(l−1) = dA_(l−1) ⊙ g'(Z_(l−1))   (times the dropout mask, if any)
  */
 import {
   type ActivationName,
-  activationByName,
-  activationDerivative,
-  applyActivation,
-  softmaxRows,
+  type LayerActivation,
+  type LayerActivationFunction,
+  layerActivationByName,
 } from "./activations";
-import { type Loss, type LossName, lossByName } from "./losses";
+import {
+  checkMatrix,
+  checkNonNegative,
+  checkPositiveInteger,
+  checkRandom,
+  rejectUnknownOptions,
+} from "./checks";
+import {
+  type Loss,
+  type LossName,
+  lossByName,
+  type OutputLoss,
+  outputLoss,
+  type Upstream,
+} from "./losses";
 import { gemm, Matrix } from "./matrix";
 import { classesOf } from "./metrics";
 import type { Parameter } from "./optimizers";
-import { rejectUnknownOptions } from "./options";
 import { Random } from "./random";
 
-export type LayerActivation = ActivationName | "softmax";
 /**
  * How weights start:
  * - "normal": N(0, 1) weights and biases (Nielsen's network.py);
- * - "xavier": N(0, 2/(inputs + units)) weights, zero biases (Glorot & Bengio, for sigmoid and tanh);
+ * - "xavier": N(0, 2/(inputs + units)) weights, zero biases (Glorot & Bengio; their derivation assumes a
+ *   zero-centred activation such as tanh);
  * - "he": N(0, 2/inputs) weights, zero biases (He et al., for ReLU).
  */
 export type InitScheme = "normal" | "xavier" | "he";
+
+export interface DenseOptions {
+  init: InitScheme;
+  random: Random;
+  /** Fraction of the outputs dropped while training (inverted dropout); default 0. */
+  dropout?: number;
+}
+
+/** What a forward pass left for the backward pass. */
+interface Saved {
+  X: Matrix;
+  Z: Matrix;
+  /** The activation's output, before dropout. */
+  A: Matrix;
+  mask?: Matrix;
+}
 
 /** One fully connected layer: A = g(X·Wᵀ + b), W is units×inputs, b is 1×units. */
 export class Dense {
@@ -41,38 +68,21 @@ export class Dense {
   readonly activation: LayerActivation;
   /** Fraction of this layer's outputs dropped while training (inverted dropout); 0 = none. */
   readonly dropout: number;
-  // Saved by forward() for backward().
-  private input?: Matrix;
-  private z?: Matrix;
-  private a?: Matrix; // the activation's output, before dropout
-  private mask?: Matrix;
+  private readonly g: LayerActivationFunction;
+  private saved?: Saved;
 
-  constructor(
-    inputs: number,
-    units: number,
-    activation: LayerActivation,
-    options: { init: InitScheme; random: Random; dropout?: number },
-  ) {
-    if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(units) || units < 1) {
-      throw new Error(
-        `Dense: inputs and units must be positive integers, got ${inputs} and ${units}`,
-      );
-    }
-    if (activation !== "softmax") activationByName(activation); // rejects unknown names
-    const dropout = options.dropout ?? 0;
+  constructor(inputs: number, units: number, activation: LayerActivation, options: DenseOptions) {
+    rejectUnknownOptions("Dense", options, ["init", "random", "dropout"]);
+    checkPositiveInteger("Dense", "inputs", inputs);
+    checkPositiveInteger("Dense", "units", units);
+    this.g = layerActivationByName(activation);
+    if (units < this.g.minUnits)
+      throw new Error(`Dense: a ${activation} layer needs at least ${this.g.minUnits} units`);
+    const { init, random, dropout = 0 } = options;
+    checkRandom("Dense", "random", random);
     if (!(dropout >= 0 && dropout < 1))
       throw new Error(`Dense: dropout must be in [0, 1), got ${dropout}`);
-    const { init, random } = options;
-    if (init === "normal") {
-      this.weights = random.normalMatrix(units, inputs);
-      this.bias = random.normalMatrix(1, units);
-    } else if (init === "xavier" || init === "he") {
-      const std = Math.sqrt(init === "he" ? 2 / inputs : 2 / (inputs + units));
-      this.weights = random.normalMatrix(units, inputs, 0, std);
-      this.bias = Matrix.zeros(1, units);
-    } else {
-      throw new Error(`Dense: unknown init "${init as string}" (known: normal, xavier, he)`);
-    }
+    [this.weights, this.bias] = initialParameters(init, inputs, units, random);
     this.gradWeights = Matrix.zeros(units, inputs);
     this.gradBias = Matrix.zeros(1, units);
     this.activation = activation;
@@ -86,58 +96,67 @@ export class Dense {
     return this.weights.rows;
   }
 
-  /** The layer's outputs for a batch. While training, dropout (if any) zeroes outputs at random. */
-  forward(X: Matrix, training: boolean, random: Random): Matrix {
+  /**
+   * The layer's outputs A = g(X·Wᵀ + b) for a batch. While training, give the generator that draws the
+   * dropout masks: each output is then kept with probability q = 1 − p and scaled by 1/q (inverted
+   * dropout), so that nothing changes at prediction time, which needs no generator.
+   */
+  forward(X: Matrix, training?: { random: Random }): Matrix {
     if (X.cols !== this.inputs)
       throw new Error(
         `Dense: input has ${X.cols} features per example, the layer expects ${this.inputs}`,
       );
     const Z = gemm(X, this.weights, { transB: true }).addRowVector(this.bias);
-    let A = this.activation === "softmax" ? softmaxRows(Z) : applyActivation(Z, this.activation);
-    this.input = X;
-    this.z = Z;
-    this.a = A;
-    this.mask = undefined;
-    if (training && this.dropout > 0) {
-      // Inverted dropout: keep each unit with probability q = 1 − p and scale the kept ones by 1/q, so that
-      // nothing changes at test time.
-      const keep = 1 - this.dropout;
-      this.mask = Matrix.fromFunction(A.rows, A.cols, () =>
-        random.uniform() < keep ? 1 / keep : 0,
-      );
-      A = A.mul(this.mask);
-    }
-    return A;
+    const A = this.g.forward(Z);
+    this.saved = { X, Z, A };
+    if (!training || this.dropout === 0) return A;
+    const keep = 1 - this.dropout;
+    const mask = Matrix.fromFunction(A.rows, A.cols, () =>
+      training.random.uniform() < keep ? 1 / keep : 0,
+    );
+    this.saved.mask = mask;
+    return A.mul(mask);
   }
 
   /**
-   * Given dZ (∂loss/∂Z for this layer's last forward batch), stores ∇W and ∇b and returns ∂loss/∂X, or
-   * null when `inputGradient` is false: the first layer's input is the data, and skipping that product
-   * saves a third of the work for a 784-input layer.
+   * Backpropagation through this layer for its last forward batch. `upstream` is ∂L/∂A of its outputs
+   * (or ∂L/∂Z, when the loss has already gone through the activation). Stores ∇W = dZᵀ·X and
+   * ∇b = Σ_rows dZ, and returns ∂L/∂X = dZ·W, the previous layer's ∂L/∂A, or null when `inputGradient`
+   * is false: the first layer's input is the data, and skipping that product saves a third of the work
+   * for a 784-input layer.
    */
-  backwardFromZ(dZ: Matrix, inputGradient = true): Matrix | null {
-    if (!this.input) throw new Error("Dense: backward called before forward");
-    gemm(dZ, this.input, { transA: true, out: this.gradWeights });
+  backward(upstream: Upstream, inputGradient = true): Matrix | null {
+    if (!this.saved) throw new Error("Dense: backward called before forward");
+    const { X, Z, A, mask } = this.saved;
+    const dZ =
+      "dZ" in upstream
+        ? upstream.dZ
+        : this.g.backward(mask ? upstream.dA.mul(mask) : upstream.dA, Z, A);
+    gemm(dZ, X, { transA: true, out: this.gradWeights });
     this.gradBias.data.set(dZ.sum(0).data);
     return inputGradient ? gemm(dZ, this.weights) : null;
   }
 
-  /** ∂loss/∂Z from ∂loss/∂A (for the last forward batch) through the dropout mask and the activation. */
-  activationBackward(dA: Matrix): Matrix {
-    if (!this.z || !this.a) throw new Error("Dense: backward called before forward");
-    const dAkept = this.mask ? dA.mul(this.mask) : dA;
-    if (this.activation !== "softmax")
-      return dAkept.mul(activationDerivative(this.z, this.activation));
-    // Softmax couples a row's outputs: dZ_j = p_j·(dA_j − Σ_k dA_k·p_k).
-    const P = this.a;
-    const dZ = new Matrix(P.rows, P.cols);
-    for (let i = 0; i < P.rows; i++) {
-      let dot = 0;
-      for (let j = 0; j < P.cols; j++) dot += dAkept.get(i, j) * P.get(i, j);
-      for (let j = 0; j < P.cols; j++) dZ.set(i, j, P.get(i, j) * (dAkept.get(i, j) - dot));
-    }
-    return dZ;
+  /** The weighted sums Z and the outputs A (before dropout) of the last forward batch. */
+  lastForward(): { Z: Matrix; A: Matrix } {
+    if (!this.saved) throw new Error("Dense: no forward pass yet");
+    return { Z: this.saved.Z, A: this.saved.A };
   }
+}
+
+/** The starting weights (units×inputs) and bias (1×units) for an initialisation scheme. */
+function initialParameters(
+  init: InitScheme,
+  inputs: number,
+  units: number,
+  random: Random,
+): [Matrix, Matrix] {
+  if (init === "normal") return [random.normalMatrix(units, inputs), random.normalMatrix(1, units)];
+  if (init === "xavier" || init === "he") {
+    const std = Math.sqrt(init === "he" ? 2 / inputs : 2 / (inputs + units));
+    return [random.normalMatrix(units, inputs, 0, std), Matrix.zeros(1, units)];
+  }
+  throw new Error(`Dense: unknown init "${init as string}" (known: normal, xavier, he)`);
 }
 
 export interface NetworkOptions {
@@ -147,7 +166,7 @@ export interface NetworkOptions {
   hidden?: ActivationName;
   /** Activation of the output layer; default "sigmoid". */
   output?: LayerActivation;
-  /** Default "mse" (Nielsen's quadratic cost). */
+  /** Default "mse" (Nielsen's quadratic cost, without his ½: see `mse`). */
   loss?: LossName;
   /** Default "normal" (Nielsen). */
   init?: InitScheme;
@@ -174,13 +193,15 @@ export class Network {
   readonly loss: Loss;
   readonly l2: number;
   readonly sizes: readonly number[];
+  /** The loss paired with the output layer's activation: it starts backpropagation. */
+  private readonly objective: OutputLoss;
   private readonly random: Random;
 
   constructor(sizesOrOptions: readonly number[] | NetworkOptions) {
-    const options: NetworkOptions = Array.isArray(sizesOrOptions)
+    const options = Array.isArray(sizesOrOptions)
       ? { sizes: sizesOrOptions as readonly number[] }
       : (sizesOrOptions as NetworkOptions);
-    rejectUnknownOptions("Network", options, NETWORK_OPTIONS);
+    checkNetworkOptions(options);
     const {
       sizes,
       hidden = "sigmoid",
@@ -189,31 +210,26 @@ export class Network {
       l2 = 0,
       dropout = 0,
     } = options;
-    if (sizes.length < 2)
-      throw new Error(
-        `Network: sizes needs at least an input and an output layer, got [${sizes.join(", ")}]`,
-      );
-    if (!(l2 >= 0) || !Number.isFinite(l2)) throw new Error(`Network: l2 must be ≥ 0, got ${l2}`);
     this.loss = lossByName(options.loss ?? "mse");
-    if (output === "softmax" && sizes[sizes.length - 1] < 2)
-      throw new Error("Network: a softmax output needs at least 2 units");
     this.random = options.random ?? new Random();
     this.sizes = [...sizes];
     this.l2 = l2;
     const initRandom = this.random.fork("init");
     this.layers = sizes.slice(1).map((units, i) => {
       const last = i === sizes.length - 2;
-      return new Dense(sizes[i], units, last ? output : hidden, {
+      const activation = last ? output : hidden;
+      return new Dense(sizes[i], units, activation, {
         init,
         random: initRandom,
         dropout: last ? 0 : dropout,
       });
     });
+    this.objective = outputLoss(this.loss, output);
   }
 
   /** The outputs for a batch (one example per row), without dropout. */
   predict(X: Matrix): Matrix {
-    return this.forward(X, false);
+    return this.forward(X);
   }
 
   /** The predicted class of each row: the arg-max output, or output ≥ 0.5 for a single output unit. */
@@ -221,13 +237,22 @@ export class Network {
     return classesOf(this.predict(X));
   }
 
-  forward(X: Matrix, training: boolean): Matrix {
+  /** The output layer's weighted sums Z_L for a batch, without dropout: the scores (logits). */
+  logits(X: Matrix): Matrix {
+    this.forward(X);
+    return this.layers[this.layers.length - 1].lastForward().Z;
+  }
+
+  /** The forward pass, layer by layer; `training` switches dropout on. */
+  forward(X: Matrix, training = false): Matrix {
+    checkMatrix("Network", "input", X);
     if (X.cols !== this.sizes[0])
       throw new Error(
         `Network: input is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`,
       );
+    const dropout = training ? { random: this.random } : undefined;
     let A = X;
-    for (const layer of this.layers) A = layer.forward(A, training, this.random);
+    for (const layer of this.layers) A = layer.forward(A, dropout);
     return A;
   }
 
@@ -239,9 +264,19 @@ export class Network {
     return (this.l2 / (2 * trainingSize)) * sum;
   }
 
-  /** Loss on (X, Y) without dropout: the data loss plus the L2 term for a training set of `trainingSize`. */
+  /**
+   * The network on (X, Y) without dropout: its outputs, and its loss, the data loss plus the L2 term for
+   * a training set of `trainingSize`.
+   */
+  evaluate(X: Matrix, Y: Matrix, trainingSize = X.rows): BatchResult {
+    this.checkTargets(X, Y);
+    const output = this.forward(X);
+    return { loss: this.outputLossValue(Y) + this.l2Penalty(trainingSize), output };
+  }
+
+  /** The loss on (X, Y) without dropout, as `evaluate` computes it. */
   evaluateLoss(X: Matrix, Y: Matrix, trainingSize = X.rows): number {
-    return this.loss.value(this.predict(X), Y) + this.l2Penalty(trainingSize);
+    return this.evaluate(X, Y, trainingSize).loss;
   }
 
   /**
@@ -254,27 +289,16 @@ export class Network {
     options: { training?: boolean; trainingSize?: number } = {},
   ): BatchResult {
     const { training = true, trainingSize = X.rows } = options;
-    const outputUnits = this.sizes[this.sizes.length - 1];
-    if (Y.rows !== X.rows || Y.cols !== outputUnits) {
-      throw new Error(
-        `Network: targets are ${Y.shapeString} but ${X.rows} examples need ${X.rows}×${outputUnits} targets (one column per output unit)`,
-      );
-    }
+    this.checkTargets(X, Y);
     const output = this.forward(X, training);
-    const loss = this.loss.value(output, Y) + this.l2Penalty(trainingSize);
-    const last = this.layers[this.layers.length - 1];
-    const fused =
-      (last.activation === "softmax" && this.loss.name === "categoricalCrossEntropy") ||
-      (last.activation === "sigmoid" && this.loss.name === "binaryCrossEntropy");
-    // The fused gradient (p − y)/n avoids dividing by p(1 − p), which underflows when a unit saturates.
-    let dZ = fused
-      ? output.sub(Y).scale(1 / X.rows)
-      : last.activationBackward(this.loss.gradient(output, Y));
+    const loss = this.outputLossValue(Y) + this.l2Penalty(trainingSize);
+    const { Z, A } = this.layers[this.layers.length - 1].lastForward();
+    let upstream: Upstream = this.objective.upstream(Z, A, Y); // the loss owns the output error
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l];
-      const dX = layer.backwardFromZ(dZ, l > 0);
+      const dA = layer.backward(upstream, l > 0); // the first layer needs no gradient for the data
       if (this.l2 > 0) layer.gradWeights.addInPlace(layer.weights, this.l2 / trainingSize);
-      if (dX) dZ = this.layers[l - 1].activationBackward(dX);
+      if (dA) upstream = { dA };
     }
     return { loss, output };
   }
@@ -293,6 +317,33 @@ export class Network {
       .map((l) => `${l.units} (${l.activation}${l.dropout ? `, dropout ${l.dropout}` : ""})`)
       .join(" → ");
     const count = this.layers.reduce((n, l) => n + l.weights.data.length + l.bias.data.length, 0);
-    return `${this.sizes[0]} → ${layers}, ${this.loss.name}${this.l2 ? `, L2 λ = ${this.l2}` : ""}, ${count} parameters`;
+    const l2 = this.l2 ? `, L2 λ = ${this.l2}` : "";
+    return `${this.sizes[0]} → ${layers}, ${this.loss.name}${l2}, ${count} parameters`;
   }
+
+  /** The data loss of the last forward pass (which was over the rows of Y). */
+  private outputLossValue(Y: Matrix): number {
+    const { Z, A } = this.layers[this.layers.length - 1].lastForward();
+    return this.objective.value(Z, A, Y);
+  }
+
+  private checkTargets(X: Matrix, Y: Matrix): void {
+    checkMatrix("Network", "targets", Y);
+    const outputUnits = this.sizes[this.sizes.length - 1];
+    if (Y.rows !== X.rows || Y.cols !== outputUnits)
+      throw new Error(
+        `Network: targets are ${Y.shapeString} but ${X.rows} examples need ` +
+          `${X.rows}×${outputUnits} targets (one column per output unit)`,
+      );
+  }
+}
+
+function checkNetworkOptions(options: NetworkOptions): void {
+  rejectUnknownOptions("Network", options, NETWORK_OPTIONS);
+  const { sizes, l2 = 0 } = options;
+  if (!Array.isArray(sizes) || sizes.length < 2)
+    throw new Error(
+      `Network: sizes needs at least an input and an output layer, got ${JSON.stringify(sizes)}`,
+    );
+  checkNonNegative("Network", "l2", l2);
 }

@@ -11,7 +11,8 @@ import {
 } from "./activations";
 import { affine } from "./layers";
 import { type Loss, type LossName, lossByName } from "./losses";
-import { assertFinite, gemm, Matrix } from "./matrix";
+import { assertFinite, checkPositive, checkPositiveInteger } from "./checks";
+import { gemm, Matrix } from "./matrix";
 
 export interface NeuronTrainingOptions {
   loss: Loss | LossName;
@@ -50,10 +51,8 @@ export class Neuron {
       throw new Error(
         `Neuron.train: targets must be ${X.rows}×1 for ${X.rows} examples, got ${Y.shapeString}`,
       );
-    if (!(learningRate > 0) || !Number.isFinite(learningRate))
-      throw new Error(`Neuron.train: learningRate must be a positive number, got ${learningRate}`);
-    if (!Number.isInteger(epochs) || epochs < 1)
-      throw new Error(`Neuron.train: epochs must be a positive integer, got ${epochs}`);
+    checkPositive("Neuron.train", "learningRate", learningRate);
+    checkPositiveInteger("Neuron.train", "epochs", epochs);
     assertFinite(X, "Neuron.train: inputs");
     assertFinite(Y, "Neuron.train: targets");
     const history: number[] = [];

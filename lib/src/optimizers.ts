@@ -3,7 +3,7 @@
  * (a velocity, moment estimates), keyed by the parameter's matrix.
  */
 import { Matrix } from "./matrix";
-import { rejectUnknownOptions } from "./options";
+import { checkPositive, rejectUnknownOptions } from "./checks";
 
 /** A trainable matrix and the gradient of the loss with respect to it (same shape). */
 export interface Parameter {
@@ -19,11 +19,6 @@ export interface Optimizer {
   step(parameters: readonly Parameter[]): void;
 }
 
-function checkRate(owner: string, value: number, what = "learningRate"): void {
-  if (!(value > 0) || !Number.isFinite(value))
-    throw new Error(`${owner}: ${what} must be a positive number, got ${value}`);
-}
-
 /**
  * Stochastic gradient descent, optionally with momentum μ:
  *   v ← μ·v − η·g,  w ← w + v        (μ = 0 gives plain w ← w − η·g)
@@ -37,7 +32,7 @@ export class SGD implements Optimizer {
 
   constructor(options: { learningRate: number; momentum?: number }) {
     rejectUnknownOptions("SGD", options, ["learningRate", "momentum"]);
-    checkRate("SGD", options.learningRate);
+    checkPositive("SGD", "learningRate", options.learningRate);
     const momentum = options.momentum ?? 0;
     if (!(momentum >= 0 && momentum < 1))
       throw new Error(`SGD: momentum must be in [0, 1), got ${momentum}`);
@@ -80,8 +75,8 @@ export class Adam implements Optimizer {
   ) {
     rejectUnknownOptions("Adam", options, ["learningRate", "beta1", "beta2", "epsilon"]);
     const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
-    checkRate("Adam", learningRate);
-    checkRate("Adam", epsilon, "epsilon");
+    checkPositive("Adam", "learningRate", learningRate);
+    checkPositive("Adam", "epsilon", epsilon);
     for (const [name, beta] of [
       ["beta1", beta1],
       ["beta2", beta2],

@@ -2,20 +2,15 @@
  * The perceptron: a weighted sum of the inputs plus a bias, passed through a step.
  * Chapter 1 builds logic gates from it, then lets the perceptron learning rule find the weights.
  */
-import { rejectUnknownOptions } from "./options";
+import { step } from "./activations";
+import {
+  assertFinite,
+  checkNonNegative,
+  checkPositive,
+  checkPositiveInteger,
+  rejectUnknownOptions,
+} from "./checks";
 import { Random } from "./random";
-
-/** The Heaviside step used by the perceptron: 1 when z ≥ 0, else 0 (so a point on the line counts as 1). */
-export function step(z: number): 0 | 1 {
-  if (Number.isNaN(z)) throw new Error("step: input is NaN");
-  return z >= 0 ? 1 : 0;
-}
-
-function assertFiniteValues(values: readonly number[], what: string): void {
-  values.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new Error(`${what} contains ${v} at index ${i}`);
-  });
-}
 
 /** One neuron with a step activation: y = step(w·x + b). */
 export class Perceptron {
@@ -24,8 +19,8 @@ export class Perceptron {
 
   constructor(weights: readonly number[], bias: number) {
     if (weights.length === 0) throw new Error("Perceptron: needs at least one weight");
-    assertFiniteValues(weights, "Perceptron: weights");
-    assertFiniteValues([bias], "Perceptron: bias");
+    assertFinite(weights, "Perceptron: weights");
+    assertFinite([bias], "Perceptron: bias");
     this.weights = [...weights];
     this.bias = bias;
   }
@@ -37,7 +32,7 @@ export class Perceptron {
         `Perceptron: input has ${input.length} values, but the perceptron has ${this.weights.length} weights`,
       );
     }
-    assertFiniteValues(input, "Perceptron: input");
+    assertFinite(input, "Perceptron: input");
     let sum = this.bias;
     for (let i = 0; i < input.length; i++) sum += this.weights[i] * input[i];
     return sum;
@@ -107,19 +102,16 @@ export function trainPerceptron(
   ]);
   const { learningRate = 0.1, maxEpochs = 100, random = new Random(), initialRange = 1 } = options;
   if (samples.length === 0) throw new Error("trainPerceptron: no samples");
-  if (!(learningRate > 0) || !Number.isFinite(learningRate))
-    throw new Error(`trainPerceptron: learningRate must be a positive number, got ${learningRate}`);
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1)
-    throw new Error(`trainPerceptron: maxEpochs must be a positive integer, got ${maxEpochs}`);
-  if (!(initialRange >= 0) || !Number.isFinite(initialRange))
-    throw new Error(`trainPerceptron: initialRange must be ≥ 0, got ${initialRange}`);
+  checkPositive("trainPerceptron", "learningRate", learningRate);
+  checkPositiveInteger("trainPerceptron", "maxEpochs", maxEpochs);
+  checkNonNegative("trainPerceptron", "initialRange", initialRange);
   const n = samples[0].input.length;
   samples.forEach((s, i) => {
     if (s.input.length !== n)
       throw new Error(
         `trainPerceptron: sample ${i} has ${s.input.length} inputs, sample 0 has ${n}`,
       );
-    assertFiniteValues(s.input, `trainPerceptron: sample ${i} input`);
+    assertFinite(s.input, `trainPerceptron: sample ${i} input`);
     if (s.target !== 0 && s.target !== 1)
       throw new Error(
         `trainPerceptron: sample ${i} has target ${s.target}; targets must be 0 or 1`,

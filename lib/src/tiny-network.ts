@@ -7,6 +7,7 @@
  * Every partial derivative of the loss is written out with the chain rule in `gradients()`. Chapter 5
  * replaces this by backpropagation in matrix form, which computes the same numbers for any network.
  */
+import { checkPositive, checkPositiveInteger } from "./checks";
 import { sigmoid } from "./activations";
 import { Random } from "./random";
 
@@ -147,12 +148,8 @@ export class TinyNetwork {
     options: { learningRate?: number; epochs?: number } = {},
   ): number[] {
     const { learningRate = 0.1, epochs = 1000 } = options;
-    if (!(learningRate > 0) || !Number.isFinite(learningRate))
-      throw new Error(
-        `TinyNetwork.train: learningRate must be a positive number, got ${learningRate}`,
-      );
-    if (!Number.isInteger(epochs) || epochs < 1)
-      throw new Error(`TinyNetwork.train: epochs must be a positive integer, got ${epochs}`);
+    checkPositive("TinyNetwork.train", "learningRate", learningRate);
+    checkPositiveInteger("TinyNetwork.train", "epochs", epochs);
     const lossPerEpoch: number[] = [];
     for (let epoch = 1; epoch <= epochs; epoch++) {
       for (const { weight, height, female } of people) {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { Matrix, gemm, matmul, assertFinite } from "../../lib/src/matrix";
+import { Matrix, gemm, matmul } from "../../lib/src/matrix";
+import { assertFinite } from "../../lib/src/checks";
 import { axpyDense, dotDense, packSparseDotRows, packSparseRows, SPARSE_AXPY_LIMIT, SPARSE_DOT_LIMIT } from "../../lib/src/kernels";
 import { Random } from "../../lib/src/random";
 

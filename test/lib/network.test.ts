@@ -86,7 +86,7 @@ describe("Network construction", () => {
     expect(() => new Network({ sizes: [2, 1], loss: "hinge" as never })).toThrow(/unknown loss "hinge"/);
     expect(() => new Network([5])).toThrow(/at least an input and an output layer/);
     expect(() => new Network({ sizes: [2, 3, 1], dropout: 1 })).toThrow(/dropout must be in \[0, 1\), got 1/);
-    expect(() => new Network({ sizes: [2, 1], output: "softmax" })).toThrow(/softmax output needs at least 2 units/);
+    expect(() => new Network({ sizes: [2, 1], output: "softmax" })).toThrow(/softmax layer needs at least 2 units/);
   });
 
   it("names mismatched shapes between data and model", () => {
@@ -147,8 +147,8 @@ describe("dropout", () => {
     const net = new Network({ sizes: [10, 400, 1], hidden: "relu", init: "he", dropout: 0.3, random: new Random("dropout") });
     const X = new Random("dx").uniformMatrix(20, 10, 0.5, 1);
     const hidden = net.layers[0];
-    const plain = hidden.forward(X, false, new Random("unused"));
-    const dropped = hidden.forward(X, true, new Random("mask"));
+    const plain = hidden.forward(X);
+    const dropped = hidden.forward(X, { random: new Random("mask") });
     let zeros = 0;
     let positive = 0;
     dropped.data.forEach((v, i) => {

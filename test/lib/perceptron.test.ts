@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BINARY_INPUTS, LOGIC_GATES, asGate, gateSamples, sameTruthTable, truthTable } from "../../lib/src/gates";
-import { Perceptron, step, trainPerceptron } from "../../lib/src/perceptron";
+import { step } from "../../lib/src/activations";
+import { Perceptron, trainPerceptron } from "../../lib/src/perceptron";
 import { Random } from "../../lib/src/random";
 
 describe("step", () => {

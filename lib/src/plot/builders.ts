@@ -2,11 +2,11 @@
  * Figure builders: each is a function of plain data that returns a `Figure`, checks its input, and
  * leaves showing it to `show()`. Chapters call these instead of writing plotly JSON by hand.
  */
+import { assertFinite } from "../checks";
 import type { Data } from "plotly.js";
 import { Matrix } from "../matrix";
 import {
   baseLayout,
-  checkFinite,
   checkLength,
   checkRange,
   gridAxis,
@@ -47,8 +47,8 @@ export function linePlot(options: LinePlotOptions): Figure {
     const name = s.name ?? `series ${k + 1}`;
     const x = s.x ?? Array.from({ length: s.y.length }, (_, i) => i);
     checkLength(x, s.y.length, `linePlot: x of "${name}"`, "its y");
-    checkFinite(x, `linePlot: x of "${name}"`);
-    checkFinite(s.y, `linePlot: y of "${name}"`);
+    assertFinite(x, `linePlot: x of "${name}"`);
+    assertFinite(s.y, `linePlot: y of "${name}"`);
     return {
       type: "scatter",
       mode: s.mode ?? "lines",
@@ -107,7 +107,7 @@ export function lineThroughBox(
   yRange: Range,
 ): { x: number[]; y: number[] } | null {
   const [w1, w2] = weights;
-  checkFinite([w1, w2, bias], "lineThroughBox: weights and bias");
+  assertFinite([w1, w2, bias], "lineThroughBox: weights and bias");
   if (w1 === 0 && w2 === 0) return null;
   const [x0, x1] = xRange;
   const [y0, y1] = yRange;
@@ -135,8 +135,8 @@ function pointColumns(points: readonly Point[], what: string): { xs: number[]; y
     xs.push(p[0]);
     ys.push(p[1]);
   });
-  checkFinite(xs, `${what}: x coordinates`);
-  checkFinite(ys, `${what}: y coordinates`);
+  assertFinite(xs, `${what}: x coordinates`);
+  assertFinite(ys, `${what}: y coordinates`);
   return { xs, ys };
 }
 
@@ -404,7 +404,7 @@ export interface BarChartOptions extends FigureOptions {
 export function barChart(options: BarChartOptions): Figure {
   requireAxisTitles(options, "barChart");
   checkLength(options.values, options.categories.length, "barChart: values", "categories");
-  checkFinite(options.values, "barChart: values");
+  assertFinite(options.values, "barChart: values");
   const values = toArray(options.values);
   const colours = values.map((_, i) => (i === options.highlight ? PALETTE[1] : PALETTE[0]));
   const bar: Data = {

@@ -2,6 +2,7 @@
  * The figure format (plain JSON that Plotly.react understands, typed with plotly's own types), the series'
  * look, and the input checks every figure builder shares.
  */
+import { assertFinite } from "../checks";
 import type { Config, Data, Layout } from "plotly.js";
 
 /** A complete plotly figure: what `show()` renders and `saveFigureHtml()` writes. */
@@ -81,7 +82,7 @@ export interface FigureOptions {
 }
 
 export function checkRange(range: Range, what: string): void {
-  checkFinite(range, what);
+  assertFinite(range, what);
   if (!(range[0] < range[1]))
     throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
 }
@@ -100,13 +101,6 @@ export function gridAxis(range: Range, resolution: number, what: string): number
     { length: resolution },
     (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1),
   );
-}
-
-/** Throws unless every value is a finite number, naming the builder, the argument and the position. */
-export function checkFinite(values: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`${what} contains ${values[i]} at index ${i}`);
-  }
 }
 
 /** Throws unless `values` has `length` entries. */

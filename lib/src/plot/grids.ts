@@ -2,10 +2,10 @@
  * Figures of values on a grid: labelled heatmaps (confusion matrices), grids of small images (digits,
  * hidden units' weights), and a loss surface with gradient-descent paths over its contours.
  */
+import { assertFinite } from "../checks";
 import type { Data } from "plotly.js";
 import {
   baseLayout,
-  checkFinite,
   checkLength,
   checkRange,
   gridAxis,
@@ -24,7 +24,7 @@ function checkRows(z: ReadonlyArray<ArrayLike<number>>, what: string): number {
   z.forEach((row, i) => {
     if (row.length !== cols)
       throw new Error(`${what}: row ${i} has ${row.length} values, row 0 has ${cols}`);
-    checkFinite(row, `${what}: row ${i}`);
+    assertFinite(row, `${what}: row ${i}`);
   });
   return cols;
 }
@@ -142,7 +142,7 @@ export function imageGrid(options: ImageGridOptions): Figure {
       throw new Error(
         `imageGrid: image ${i} has ${image.length} pixels, expected ${width}×${height} = ${width * height}`,
       );
-    checkFinite(image, `imageGrid: image ${i}`);
+    assertFinite(image, `imageGrid: image ${i}`);
   });
   if (labels) checkLength(labels, images.length, "imageGrid: labels", "images");
   const columns = Math.min(options.columns ?? 10, images.length);
@@ -273,8 +273,8 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
     if (path.points.length === 0) throw new Error(`lossSurface: path "${path.name}" has no points`);
     const xs = path.points.map((p) => p[0]);
     const ys = path.points.map((p) => p[1]);
-    checkFinite(xs, `lossSurface: path "${path.name}" x`);
-    checkFinite(ys, `lossSurface: path "${path.name}" y`);
+    assertFinite(xs, `lossSurface: path "${path.name}" x`);
+    assertFinite(ys, `lossSurface: path "${path.name}" y`);
     const colour = ["#ffffff", PALETTE[1], PALETTE[3], PALETTE[4], PALETTE[2]][k % 5];
     data.push({
       type: "scatter",

@@ -4,7 +4,8 @@
  */
 import type { Data, Layout } from "plotly.js";
 import { escapeHtml, newUpdatableSink, type HtmlSink } from "../display";
-import { baseLayout, checkFinite, PALETTE, type Figure } from "./figure";
+import { assertFinite, checkPositiveInteger } from "../checks";
+import { baseLayout, PALETTE, type Figure } from "./figure";
 import { figureHtml, plotsReady, setupPlots } from "./show";
 
 /** Curves by data split, e.g. `{ train: [...], test: [...] }`; the same split keeps its colour in every panel. */
@@ -43,7 +44,7 @@ export function trainingCurves(options: TrainingCurvesOptions): Figure {
   const data: Data[] = [];
   panels.forEach(({ key, curves }, p) => {
     for (const [split, values] of Object.entries(curves)) {
-      checkFinite(values, `trainingCurves: ${key} of "${split}"`);
+      assertFinite(values, `trainingCurves: ${key} of "${split}"`);
       const y = Array.from(values, (v) => (key === "accuracy" && percent ? 100 * v : v));
       data.push({
         type: "scatter",
@@ -175,8 +176,7 @@ export class TrainingMonitor {
   private withinEpoch = 0;
 
   constructor(private readonly options: TrainingMonitorOptions) {
-    if (!Number.isInteger(options.epochs) || options.epochs < 1)
-      throw new Error(`TrainingMonitor: epochs must be a positive integer, got ${options.epochs}`);
+    checkPositiveInteger("TrainingMonitor", "epochs", options.epochs);
     this.now = options.now ?? (() => Date.now());
     this.started = this.now();
     this.live = new LiveFigure(options);
