@@ -9,41 +9,94 @@ import { displaySink, escapeHtml } from "./display";
 // Compiled to lib/build/source.js, run from there: the TypeScript sources sit beside it in lib/src.
 const SOURCE_DIR = resolve(__dirname, "..", "src");
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /**
- * The declaration of `symbol` in lib/src/`file` (a function, class, const, interface or class method),
- * with the doc comment above it, as written in the source.
+ * The declaration of `symbol` in lib/src/`file`, with the doc comment above it, as written in the source:
+ * a function, class, const, interface or type by its name (`"fit"`), or a class's method or getter by
+ * `"Class.method"` (`"Network.forward"`, `"Adam.step"`).
  */
 export function librarySource(file: string, symbol: string): string {
   const path = join(SOURCE_DIR, file);
   if (!existsSync(path)) throw new Error(`librarySource: no file lib/src/${file}`);
+  const names = symbol.split(".");
+  if (names.length > 2 || !names.every((name) => IDENTIFIER.test(name)))
+    throw new Error(
+      `librarySource: "${symbol}" is not a name or Class.method (e.g. "fit", "Network.forward")`,
+    );
   const lines = readFileSync(path, "utf8").split("\n");
-  const declaration = new RegExp(
-    `^\\s*(export\\s+)?(async\\s+)?(function|class|const|interface|type)\\s+${symbol}\\b|^\\s+(async\\s+)?${symbol}\\s*\\(`,
+  let from = 0;
+  let to = lines.length;
+  if (names.length === 2) {
+    // Look for the method only between the class's opening line and its closing brace.
+    const classStart = findDeclaration(lines, 0, lines.length, topLevel(names[0]));
+    if (classStart < 0) throw new Error(`librarySource: no class "${names[0]}" in lib/src/${file}`);
+    from = classStart + 1;
+    to = blockEnd(lines, classStart);
+  }
+  const name = names[names.length - 1];
+  const start = findDeclaration(
+    lines,
+    from,
+    to,
+    names.length === 2 ? member(name) : topLevel(name),
   );
-  const start = lines.findIndex((line) => declaration.test(line));
-  if (start < 0) throw new Error(`librarySource: no declaration of "${symbol}" in lib/src/${file}`);
-  // Include the doc comment right above it.
-  let first = start;
-  if (lines[first - 1]?.trim().endsWith("*/")) {
-    while (first > 0 && !lines[first].trim().startsWith("/**")) first--;
+  if (start < 0) {
+    const hint =
+      names.length === 1 && findDeclaration(lines, 0, lines.length, member(name)) >= 0
+        ? ` (for a class's method, write "Class.${name}")`
+        : "";
+    throw new Error(`librarySource: no declaration of "${symbol}" in lib/src/${file}${hint}`);
   }
-  // Up to the line where the braces opened by the declaration close again.
-  let depth = 0;
-  let opened = false;
-  let last = start;
-  for (; last < lines.length; last++) {
-    for (const c of lines[last]) {
-      if (c === "{") (depth++, (opened = true));
-      else if (c === "}") depth--;
-    }
-    if (opened && depth === 0) break;
-    if (!opened && lines[last].trim().endsWith(";")) break; // a declaration without a body
-  }
-  const chosen = lines.slice(first, last + 1);
+  const chosen = lines.slice(docCommentStart(lines, start), blockEnd(lines, start) + 1);
   const indent = Math.min(
     ...chosen.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length),
   );
   return chosen.map((l) => l.slice(indent)).join("\n");
+}
+
+/** A top-level declaration of `name`. */
+function topLevel(name: string): RegExp {
+  return new RegExp(
+    `^(export\\s+)?(async\\s+)?(function|class|const|interface|type)\\s+${name}\\b`,
+  );
+}
+
+/** A method, getter or property of a class, by `name`, on an indented line. */
+function member(name: string): RegExp {
+  return new RegExp(`^\\s+((public|private|static|readonly|async|get|set)\\s+)*${name}\\s*[(<:=]`);
+}
+
+function findDeclaration(lines: string[], from: number, to: number, pattern: RegExp): number {
+  for (let i = from; i < to; i++) if (pattern.test(lines[i])) return i;
+  return -1;
+}
+
+/** Where the doc comment right above line `start` begins (or `start` when there is none). */
+function docCommentStart(lines: string[], start: number): number {
+  if (!lines[start - 1]?.trim().endsWith("*/")) return start;
+  let first = start - 1;
+  while (first > 0 && !lines[first].trim().startsWith("/**")) first--;
+  return first;
+}
+
+/**
+ * The line where the body that starts at line `start` ends: where the braces left open at the end of a
+ * line close again (braces opened and closed on one line, as in a default `= {}`, do not count), or the
+ * line itself when it ends in `;` or `}` with nothing left open.
+ */
+function blockEnd(lines: string[], start: number): number {
+  let depth = 0;
+  let opened = false;
+  for (let last = start; last < lines.length; last++) {
+    for (const c of lines[last]) {
+      if (c === "{") depth++;
+      else if (c === "}") depth--;
+    }
+    if (depth > 0) opened = true;
+    else if (opened || /[;}]$/.test(lines[last].trim())) return last;
+  }
+  return lines.length - 1;
 }
 
 /** Displays the library's code for `symbol` from lib/src/`file`, headed by where it lives. */

@@ -13,17 +13,35 @@ describe("librarySource", () => {
     expect(code).not.toContain("export function relu");
   });
 
-  it("finds class methods and removes their indentation", () => {
-    const code = librarySource("tiny-network.ts", "gradients");
+  it("finds a class's method by Class.method, and removes its indentation", () => {
+    const code = librarySource("tiny-network.ts", "TinyNetwork.gradients");
     expect(code.split("\n")[0]).toBe("/**");
     expect(code).toContain("gradients(x1: number, x2: number, y: number): TinyParameters {");
     expect(code).toContain("const dL_do = -2 * (y - o);");
     expect(code).not.toContain("train(people");
   });
 
+  it("tells apart methods of the same name in different classes", () => {
+    expect(librarySource("network.ts", "Network.forward")).toContain("for (const layer of this.layers)");
+    expect(librarySource("network.ts", "Dense.forward")).toContain("this.g.forward(Z)");
+    expect(librarySource("optimizers.ts", "Adam.step")).toContain("this.t++");
+    expect(librarySource("optimizers.ts", "SGD.step")).not.toContain("this.t++");
+  });
+
+  it("reads a method whose parameters span several lines up to its closing brace", () => {
+    const code = librarySource("network.ts", "Network.computeGradients");
+    expect(code).toContain("options: { training?: boolean; trainingSize?: number } = {},");
+    expect(code.trimEnd().endsWith("return { loss, output };\n}")).toBe(true);
+    expect(code).not.toContain("parameters(): Parameter[]");
+  });
+
   it("names what it could not find", () => {
     expect(() => librarySource("nope.ts", "x")).toThrow(/no file lib\/src\/nope.ts/);
     expect(() => librarySource("activations.ts", "softplus")).toThrow(/no declaration of "softplus" in lib\/src\/activations.ts/);
+    expect(() => librarySource("network.ts", "backward")).toThrow('(for a class\'s method, write "Class.backward")');
+    expect(() => librarySource("network.ts", "Nope.forward")).toThrow('no class "Nope" in lib/src/network.ts');
+    // A name is a name, not a pattern.
+    expect(() => librarySource("matrix.ts", "gemm(")).toThrow('"gemm(" is not a name or Class.method');
   });
 
   it("showSource displays the code escaped, headed by its location", () => {
