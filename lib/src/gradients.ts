@@ -3,7 +3,12 @@
  * Central differences are how every analytic gradient in the library is checked.
  */
 
-import { assertFinite, checkNonNegativeInteger, checkPositive } from "./checks";
+import {
+  assertFinite,
+  checkNonNegativeInteger,
+  checkPositive,
+  rejectUnknownOptions,
+} from "./checks";
 
 /** f'(x) ≈ (f(x + h) − f(x − h)) / 2h, with an error of order h². */
 export function numericalDerivative(f: (x: number) => number, x: number, h = 1e-5): number {
@@ -53,6 +58,12 @@ export interface GradientDescentOptions {
   start: readonly number[];
   learningRate: number;
   steps: number;
+  /**
+   * Momentum μ in [0, 1): each step adds μ times the previous step, v ← μ·v − η·∇f(x), x ← x + v, so that
+   * steps build up along directions where the gradient keeps its sign and cancel where it flips.
+   * Default 0, plain gradient descent.
+   */
+  momentum?: number;
 }
 
 export interface GradientDescentResult {
@@ -65,15 +76,15 @@ export interface GradientDescentResult {
 }
 
 /**
- * Plain gradient descent x ← x − η∇f(x), recording the path. A learning rate that is too large makes the
- * values grow without bound; the run then stops and says `diverged` instead of filling the path with NaN.
+ * Gradient descent x ← x − η∇f(x) (with `momentum`, x ← x + v for v ← μv − η∇f(x)), recording the path.
+ * A learning rate that is too large makes the values grow without bound; the run then stops and says
+ * `diverged` instead of filling the path with NaN.
  */
 export function gradientDescent(options: GradientDescentOptions): GradientDescentResult {
-  const { f, gradient, start, learningRate, steps } = options;
-  checkPositive("gradientDescent", "learningRate", learningRate);
-  checkNonNegativeInteger("gradientDescent", "steps", steps);
-  assertFinite(start, "gradientDescent: start");
+  checkDescentOptions(options);
+  const { f, gradient, start, learningRate, steps, momentum = 0 } = options;
   let x = [...start];
+  let velocity = x.map(() => 0);
   const path = [x];
   const values = [f(x)];
   if (!Number.isFinite(values[0])) throw new Error(`gradientDescent: f(start) is ${values[0]}`);
@@ -84,7 +95,11 @@ export function gradientDescent(options: GradientDescentOptions): GradientDescen
       throw new Error(
         `gradientDescent: gradient has ${g.length} components for ${x.length} variables`,
       );
-    x = x.map((xi, i) => xi - learningRate * g[i]);
+    velocity = velocity.map((v, i) => momentum * v - learningRate * g[i]);
+    x =
+      momentum === 0
+        ? x.map((xi, i) => xi - learningRate * g[i])
+        : x.map((xi, i) => xi + velocity[i]);
     const value = f(x);
     if (!Number.isFinite(value) || !x.every(Number.isFinite) || Math.abs(value) > 1e12) {
       diverged = true;
@@ -94,4 +109,21 @@ export function gradientDescent(options: GradientDescentOptions): GradientDescen
     values.push(value);
   }
   return { path, values, diverged };
+}
+
+function checkDescentOptions(options: GradientDescentOptions): void {
+  rejectUnknownOptions("gradientDescent", options, [
+    "f",
+    "gradient",
+    "start",
+    "learningRate",
+    "steps",
+    "momentum",
+  ]);
+  checkPositive("gradientDescent", "learningRate", options.learningRate);
+  checkNonNegativeInteger("gradientDescent", "steps", options.steps);
+  assertFinite(options.start, "gradientDescent: start");
+  const momentum = options.momentum ?? 0;
+  if (!(momentum >= 0 && momentum < 1))
+    throw new Error(`gradientDescent: momentum must be in [0, 1), got ${momentum}`);
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { activationByName, activationDerivative, activations, applyActivation, leakyRelu, relu, sigmoid } from "../../lib/src/activations";
-import { numericalDerivative, relativeError } from "../../lib/src/gradients";
+import {
+  activationByName,
+  activationDerivative,
+  activations,
+  applyActivation,
+  layerActivationByName,
+  layerActivations,
+  leakyRelu,
+  relu,
+  sigmoid,
+} from "../../lib/src/activations";
+import { Random } from "../../lib/src/random";
+import { numericalDerivative, numericalGradient, relativeError } from "../../lib/src/gradients";
 import { Matrix } from "../../lib/src/matrix";
 
 const grid = Array.from({ length: 81 }, (_, i) => -8 + i * 0.2 + 0.013); // avoids z = 0 exactly
@@ -27,8 +38,14 @@ describe("activation values", () => {
 });
 
 describe("activation derivatives", () => {
-  it.each(["linear", "sigmoid", "tanh", "relu", "leakyRelu"] as const)("%s: derivative agrees with central differences", (name) => {
-    const g = activations[name];
+  // Every activation in the registry, so that a new one is checked the day it is added. The step is
+  // flat wherever it has a slope, and its central difference across the jump is not a derivative.
+  const smooth = Object.values(activations).filter((g) => g.name !== "step");
+  it("the registry holds every activation the book uses", () => {
+    expect(Object.keys(activations)).toEqual(["step", "linear", "sigmoid", "tanh", "relu", "leakyRelu"]);
+  });
+
+  it.each(smooth.map((g) => [g.name, g] as const))("%s: derivative agrees with central differences", (_name, g) => {
     for (const z of grid) {
       const numeric = numericalDerivative(g.value, z, 1e-6);
       const analytic = g.derivative(z);
@@ -68,5 +85,37 @@ describe("activations on matrices and by name", () => {
     expect(() => activationByName("swish")).toThrow(/unknown activation "swish" \(known: step, linear, sigmoid, tanh, relu, leakyRelu\)/);
     expect(() => applyActivation(Matrix.zeros(1, 1), "Relu" as never)).toThrow(/unknown activation "Relu"/);
     expect(() => leakyRelu(-0.1)).toThrow(/slope must be in \[0, 1\), got -0.1/);
+  });
+});
+
+describe("layer activations", () => {
+  // A random batch of pre-activations away from the corners at 0, and a random upstream gradient dA.
+  const random = new Random("layer-activations");
+  const Z = Matrix.fromFunction(4, 3, () => {
+    const z = random.normal(0, 2);
+    return Math.abs(z) < 0.05 ? z + 0.1 : z;
+  });
+  const dA = random.normalMatrix(4, 3);
+
+  it.each(Object.entries(layerActivations).filter(([name]) => name !== "step"))(
+    "%s: backward is the gradient of Σ dA ⊙ g(Z), by central differences",
+    (_name, g) => {
+      // L(Z) = Σ dA ⊙ g(Z) has ∂L/∂Z = g.backward(dA, Z, g(Z)), for element-wise and row-wise g alike.
+      const analytic = g.backward(dA, Z, g.forward(Z));
+      const L = (z: Float64Array) => {
+        const A = g.forward(new Matrix(Z.rows, Z.cols, z));
+        return A.data.reduce((sum, a, i) => sum + a * dA.data[i], 0);
+      };
+      const numeric = numericalGradient(L, Float64Array.from(Z.data), 1e-6);
+      numeric.forEach((v, i) => expect(analytic.data[i]).toBeCloseTo(v, 7));
+    },
+  );
+
+  it("element-wise ones apply their function entry by entry; the softmax makes rows of probabilities", () => {
+    expect(layerActivations.tanh.forward(Z).data).toEqual(applyActivation(Z, "tanh").data);
+    const P = layerActivations.softmax.forward(Z);
+    for (let i = 0; i < P.rows; i++) expect(P.row(i).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+    expect(layerActivations.softmax.minUnits).toBe(2);
+    expect(() => layerActivationByName("softplus")).toThrow(/unknown activation "softplus" \(known: .*softmax\)/);
   });
 });

@@ -35,6 +35,24 @@ describe("gradientDescent", () => {
     expect(run.diverged).toBe(false);
   });
 
+  it("with momentum adds μ times the previous step: v ← μv − η∇f, x ← x + v", () => {
+    const run = gradientDescent({ ...bowl, start: [1, 1], learningRate: 0.01, steps: 2, momentum: 0.9 });
+    expect(run.path[1]).toEqual([1 - 0.02, 1 - 0.2]); // v starts at 0: the first step is plain
+    // Second step: v = 0.9·(−0.02) − 0.01·2·0.98 for w₁, and 0.9·(−0.2) − 0.01·20·0.8 for w₂.
+    expect(run.path[2][0]).toBeCloseTo(0.98 + 0.9 * -0.02 - 0.01 * 2 * 0.98, 15);
+    expect(run.path[2][1]).toBeCloseTo(0.8 + 0.9 * -0.2 - 0.01 * 20 * 0.8, 15);
+    // On the flat direction momentum gets much further in the same number of steps.
+    const plain = gradientDescent({ ...bowl, start: [-4, 1.5], learningRate: 0.01, steps: 50 });
+    const heavy = gradientDescent({ ...bowl, start: [-4, 1.5], learningRate: 0.01, steps: 50, momentum: 0.9 });
+    expect(Math.abs(heavy.path[50][0])).toBeLessThan(Math.abs(plain.path[50][0]) / 2);
+    expect(() => gradientDescent({ ...bowl, start: [1, 1], learningRate: 0.1, steps: 1, momentum: 1 })).toThrow(
+      "gradientDescent: momentum must be in [0, 1), got 1",
+    );
+    expect(() =>
+      gradientDescent({ ...bowl, start: [1, 1], learningRate: 0.1, steps: 1, momentun: 0.5 } as never),
+    ).toThrow('gradientDescent: unknown option "momentun"');
+  });
+
   it("converges for a small enough rate and diverges past 2/L (L = 20 here)", () => {
     const good = gradientDescent({ ...bowl, start: [1, 1], learningRate: 0.05, steps: 200 });
     expect(good.values.at(-1)).toBeLessThan(1e-8);

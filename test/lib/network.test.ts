@@ -181,3 +181,40 @@ describe("dropout", () => {
     expect(droppedUnits).toBeLessThan(40);
   });
 });
+
+describe("the network's loss comes from its output layer's scores", () => {
+  const random = new Random("scores");
+  const X = random.normalMatrix(6, 2, 0, 3);
+  const Y = oneHot([0, 1, 2, 0, 1, 2], 3);
+  const net = new Network({ sizes: [2, 5, 3], hidden: "relu", output: "softmax", loss: "categoricalCrossEntropy", init: "normal", random });
+  // Make the output confidently wrong: large scores, so that some true-class probabilities fall below 1e−12.
+  net.layers[1].weights.scaleInPlace(40);
+
+  it("is the exact cross-entropy even where the clipped one stops at −log(1e−12)", () => {
+    const Z = net.logits(X);
+    const exact = Array.from({ length: 6 }, (_, i) => {
+      const row = Z.row(i);
+      const m = Math.max(...row);
+      const lse = m + Math.log(row.reduce((s, z) => s + Math.exp(z - m), 0));
+      return lse - row[Y.row(i).indexOf(1)];
+    });
+    expect(Math.max(...exact)).toBeGreaterThan(-Math.log(1e-12)); // the clip would have capped this row
+    const mean = exact.reduce((a, b) => a + b, 0) / 6;
+    expect(net.evaluateLoss(X, Y)).toBeCloseTo(mean, 10);
+    expect(net.computeGradients(X, Y, { training: false }).loss).toBeCloseTo(mean, 10);
+    expect(categoricalCrossEntropy.value(net.predict(X), Y)).toBeLessThan(mean);
+  });
+
+  it("evaluate returns the outputs of predict and the loss of evaluateLoss", () => {
+    const { loss, output } = net.evaluate(X, Y);
+    expect(Array.from(output.data)).toEqual(Array.from(net.predict(X).data));
+    expect(loss).toBe(net.evaluateLoss(X, Y));
+    expect(Array.from(softmaxRows(net.logits(X)).data)).toEqual(Array.from(output.data));
+  });
+
+  it("its gradient still agrees with the loss it reports, by gradient check", () => {
+    const small = new Network({ sizes: [2, 4, 3], hidden: "tanh", output: "softmax", loss: "categoricalCrossEntropy", random: new Random("check") });
+    small.layers[1].weights.scaleInPlace(8);
+    expect(gradientCheck(small, X, Y).worst.relativeError).toBeLessThan(1e-6);
+  });
+});
