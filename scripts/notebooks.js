@@ -2,6 +2,7 @@
 // Used by `npm start`/`npm run notebooks:*` (scripts/jupyter.js) and by the notebook tests.
 "use strict";
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 const { execFile } = require("child_process");
 const env = require("./jupyter-env");
@@ -51,17 +52,127 @@ function run(command, args, { timeoutSec, env: extraEnv = {} }) {
  * Executes a chapter top to bottom on the tslab kernel; fails on the first cell error (reporting that
  * cell's source and output) or when the whole run exceeds `timeoutSec`. The executed copy, also a
  * partial one after a failure, goes to build/executed/; its path is returned.
+ *
+ * With `solutions: true`, once the chapter has run, every worked solution of its exercises (see
+ * extractSolutions) runs in the same kernel, one code block per extra cell, as if a reader had pasted it at
+ * the end of the executed chapter. The executed notebook does not contain them. What each one did goes to
+ * `solutionsPath(<executed path>)`, build/executed/<name>.solutions.json: a JSON list of
+ * { exercise, solution, block, blocks, cell, code, ok, status, stdout, stderr, error, displays, seconds }
+ * (error: null or the failure's text). A failing solution does not fail this call; a failing chapter cell does.
  */
-async function executeNotebook(name, { timeoutSec = 900, cellTimeoutSec = timeoutSec } = {}) {
+async function executeNotebook(name, { timeoutSec = 900, cellTimeoutSec = timeoutSec, solutions = false } = {}) {
   const source = notebookPath(name);
   const python = env.findJupyterPython();
   if (!python) throw new Error(`No Python with nbclient found.\n${env.INSTALL_HINT}`);
   fs.mkdirSync(EXECUTED, { recursive: true });
   const target = path.join(EXECUTED, path.basename(source));
+  const results = solutionsPath(target);
   fs.rmSync(target, { force: true }); // never mistake an old run for this one
+  fs.rmSync(results, { force: true });
   const runner = path.join(__dirname, "execute_notebook.py");
-  await run(python, [runner, source, target, String(cellTimeoutSec)], { timeoutSec });
+  const args = [runner, source, target, String(cellTimeoutSec)];
+  if (!solutions) {
+    await run(python, args, { timeoutSec });
+    return target;
+  }
+  const found = extractSolutions(JSON.parse(fs.readFileSync(source, "utf8")));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gtd-solutions-"));
+  try {
+    const cellsFile = path.join(scratch, "cells.json");
+    const outFile = path.join(scratch, "results.json");
+    fs.writeFileSync(cellsFile, JSON.stringify(found.map((s) => ({ source: s.code }))));
+    await run(python, [...args, "--extra", cellsFile, "--extra-out", outFile], { timeoutSec });
+    const ran = JSON.parse(fs.readFileSync(outFile, "utf8")).cells;
+    if (ran.length !== found.length) throw new Error(`${path.basename(source)}: ran ${ran.length} of ${found.length} solution blocks`);
+    const merged = found.map((s, i) => {
+      const r = ran[i];
+      return { ...s, ok: r.ok, status: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error ? r.error.text : null, displays: r.displays, seconds: r.seconds };
+    });
+    fs.writeFileSync(results, JSON.stringify(merged, null, 1) + "\n");
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
   return target;
+}
+
+/** Where executeNotebook(…, { solutions: true }) writes what the solutions did, for the executed notebook `executedPath`. */
+function solutionsPath(executedPath) {
+  return executedPath.replace(/\.ipynb$/, "") + ".solutions.json";
+}
+
+const cellText = (source) => (Array.isArray(source) ? source.join("") : source || "");
+
+/**
+ * The worked solutions' code in one markdown text: every fenced code block whose info string starts with
+ * `ts` or `typescript` inside a `<details>` block, in order. Line-based, following CommonMark's fence rules: a
+ * fence is a line of three or more backticks or tildes (indented by spaces only), closed by a line of at least as
+ * many of the same character and nothing else; a fence left open runs to the end of the text. `<details>` tags
+ * count only outside code (fences and inline code spans). Each block knows its exercise, the number of the last
+ * paragraph that started with a bold `**N.**` before it (`state.exercise` carries it from one cell to the next).
+ * Returns [{ exercise, solution, block, blocks, line, code }] with `solution` counting the <details> blocks that
+ * hold code (from `state.solutions`) and `line` the 1-based line of the opening fence.
+ */
+function scanSolutionCode(markdown, state = { exercise: null, solutions: 0 }) {
+  const lines = markdown.split(/\r?\n/);
+  const found = [];
+  let depth = 0; // <details> nesting
+  let fence = null; // the open fence: { char, length, indent, code, keep, line }
+  let current = null; // the code blocks of the outermost <details> being read
+  let previousBlank = true;
+  lines.forEach((line, i) => {
+    if (fence) {
+      const close = /^( *)(`{3,}|~{3,})[ \t]*$/.exec(line);
+      if (close && close[2][0] === fence.char && close[2].length >= fence.length) {
+        if (fence.keep) current.push({ line: fence.line, code: fence.code.join("\n") });
+        fence = null;
+      } else {
+        fence.code.push(line.replace(new RegExp(`^ {0,${fence.indent}}`), ""));
+      }
+      previousBlank = false;
+      return;
+    }
+    const open = /^( *)(`{3,}|~{3,})(.*)$/.exec(line);
+    if (open && !(open[2][0] === "`" && open[3].includes("`"))) {
+      const language = open[3].trim().split(/\s+/)[0].toLowerCase();
+      fence = { char: open[2][0], length: open[2].length, indent: open[1].length, code: [], line: i + 1, keep: depth > 0 && (language === "ts" || language === "typescript") };
+      previousBlank = false;
+      return;
+    }
+    const exercise = /^ {0,3}\*\*(\d+)\.\*\*/.exec(line);
+    if (exercise && previousBlank && depth === 0) state.exercise = Number(exercise[1]);
+    // Tags in the order they appear, ignoring inline code spans (`<details>` quoted in prose).
+    const prose = line.replace(/(`+)[\s\S]*?\1/g, "");
+    for (const tag of prose.matchAll(/<(\/?)details\b[^>]*>/gi)) {
+      if (!tag[1]) {
+        if (depth++ === 0) current = [];
+      } else if (depth > 0 && --depth === 0) {
+        finish();
+      }
+    }
+    previousBlank = line.trim() === "";
+  });
+  if (fence && fence.keep) current.push({ line: fence.line, code: fence.code.join("\n") });
+  if (depth > 0) finish(); // a <details> left open holds the rest of the text
+  return found;
+
+  function finish() {
+    if (current.length) {
+      state.solutions += 1;
+      current.forEach((b, k) => found.push({ exercise: state.exercise, solution: state.solutions, block: k + 1, blocks: current.length, line: b.line, code: b.code }));
+    }
+    current = null;
+  }
+}
+
+/**
+ * The worked solutions of a notebook's exercises (a parsed .ipynb): scanSolutionCode over its markdown cells
+ * in order, each block also giving its `cell` (0-based index in the notebook).
+ */
+function extractSolutions(notebook) {
+  const state = { exercise: null, solutions: 0 };
+  return notebook.cells.flatMap((cell, index) =>
+    cell.cell_type === "markdown" ? scanSolutionCode(cellText(cell.source), state).map((s) => ({ ...s, cell: index })) : [],
+  );
 }
 
 /** Renders an executed notebook to a self-contained HTML chapter in build/html/. */
@@ -75,4 +186,4 @@ async function exportHtml(executedPath, { timeoutSec = 120 } = {}) {
   return path.join(HTML, path.basename(executedPath).replace(/\.ipynb$/, ".html"));
 }
 
-module.exports = { NOTEBOOKS, EXECUTED, HTML, listNotebooks, notebookPath, executeNotebook, exportHtml };
+module.exports = { NOTEBOOKS, EXECUTED, HTML, listNotebooks, notebookPath, executeNotebook, solutionsPath, scanSolutionCode, extractSolutions, exportHtml };

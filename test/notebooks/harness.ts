@@ -3,7 +3,7 @@
  * chapter's prose states. Cells a test reads are found by tag (cell metadata `tags: ["check-…"]`), so that
  * adding or moving cells does not break the test.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,12 +12,45 @@ import { checkFigures, expectAllFiguresRendered, screenshotPath, type FigureRepo
 
 const require = createRequire(import.meta.url);
 const notebooks = require("../../scripts/notebooks.js") as {
-  executeNotebook(name: string, options?: { timeoutSec?: number }): Promise<string>;
+  executeNotebook(name: string, options?: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean }): Promise<string>;
+  solutionsPath(executedPath: string): string;
+  scanSolutionCode(markdown: string, state?: { exercise: number | null; solutions: number }): SolutionCode[];
+  extractSolutions(notebook: Notebook): (SolutionCode & { cell: number })[];
   exportHtml(executedPath: string): Promise<string>;
   NOTEBOOKS: string;
   listNotebooks(): string[];
 };
-export const { NOTEBOOKS, listNotebooks, exportHtml } = notebooks;
+export const { NOTEBOOKS, listNotebooks, exportHtml, scanSolutionCode, extractSolutions, solutionsPath } = notebooks;
+
+/** One ```ts code block of a worked solution (a `<details>` block of the exercises), as scripts/notebooks.js finds it. */
+export interface SolutionCode {
+  /** The exercise's number (the bold `**N.**` that starts its paragraph), or null if none came before. */
+  exercise: number | null;
+  /** Which `<details>` block with code this is, counting from 1 in the notebook. */
+  solution: number;
+  /** Which code block of that solution, from 1, and how many it has. */
+  block: number;
+  blocks: number;
+  /** 1-based line of the opening fence in its markdown cell. */
+  line: number;
+  code: string;
+}
+
+/** What one solution code block did when run at the end of the executed chapter, in the chapter's kernel. */
+export interface SolutionRun extends SolutionCode {
+  /** 0-based index of the markdown cell that holds it. */
+  cell: number;
+  ok: boolean;
+  /** ok | error | timeout | dead-kernel | not-run */
+  status: string;
+  stdout: string;
+  stderr: string;
+  /** null, or what went wrong: the compiler's or the runtime's message (tslab writes it to stderr). */
+  error: string | null;
+  /** The mime types of each display output (e.g. a figure's ["text/html", "text/plain"]). */
+  displays: string[][];
+  seconds: number;
+}
 
 export interface Output {
   output_type: string;
@@ -48,7 +81,20 @@ export class ExecutedChapter {
   constructor(
     readonly file: string,
     readonly notebook: Notebook,
+    /** What the worked solutions did, if they were run (runChapter runs them unless told not to). */
+    readonly solutionRuns?: SolutionRun[],
   ) {}
+
+  /** The chapter's name, e.g. `04-gradient-descent`. */
+  get name(): string {
+    return basename(this.file, ".ipynb");
+  }
+
+  /** Every code block of the exercises' worked solutions, with what it did when run after the chapter. */
+  solutions(): SolutionRun[] {
+    if (!this.solutionRuns) throw new Error(`${this.name}: the solutions were not run (runChapter(…, { solutions: false }))`);
+    return this.solutionRuns;
+  }
 
   /** The one code cell with this tag. */
   cell(tag: string): Cell {
@@ -95,10 +141,50 @@ export class ExecutedChapter {
   }
 }
 
-/** Executes `notebooks/<name>.ipynb` on the tslab kernel (failing on any cell error) and reads the result. */
-export async function runChapter(name: string, options: { timeoutSec?: number } = {}): Promise<ExecutedChapter> {
-  const file = await notebooks.executeNotebook(name, options);
-  return new ExecutedChapter(file, readNotebook(file));
+/**
+ * Executes `notebooks/<name>.ipynb` (or a notebook path, e.g. a fixture) on the tslab kernel, failing on any cell
+ * error, and reads the result. Then, unless `solutions: false`, runs the worked solutions of its exercises in the
+ * same kernel (see scripts/notebooks.js); a failing solution does not fail this, `chapter.solutions()` reports it.
+ */
+export async function runChapter(name: string, options: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean } = {}): Promise<ExecutedChapter> {
+  const solutions = options.solutions ?? true;
+  const file = await notebooks.executeNotebook(name, { ...options, solutions });
+  const results = notebooks.solutionsPath(file);
+  if (solutions && !existsSync(results)) throw new Error(`${basename(file)}: the solutions' results ${results} were not written`);
+  return new ExecutedChapter(file, readNotebook(file), solutions ? (JSON.parse(readFileSync(results, "utf8")) as SolutionRun[]) : undefined);
+}
+
+/** "exercise 3", or "exercise 3 (code block 2 of 2)": where a solution's code stands, for messages. */
+export function solutionLabel(run: SolutionCode): string {
+  const exercise = run.exercise === null ? `solution ${run.solution} (no **N.** exercise before it)` : `exercise ${run.exercise}`;
+  return run.blocks > 1 ? `${exercise} (code block ${run.block} of ${run.blocks})` : exercise;
+}
+
+/** Throws, naming the chapter, exercise and error of each, unless every solution ran without error (and there are at least `minimum`). */
+export function expectEverySolutionRuns(chapter: ExecutedChapter, { minimum = 1 }: { minimum?: number } = {}): void {
+  const runs = chapter.solutions();
+  if (runs.length < minimum) {
+    throw new Error(`${chapter.name}: expected at least ${minimum} worked solution(s) with a \`\`\`ts block inside <details>, found ${runs.length}`);
+  }
+  const failures = runs
+    .filter((r) => !r.ok)
+    .map((r) => {
+      const code = r.code.split("\n").map((l) => `    ${l}`).join("\n");
+      const error = (r.error ?? "(no error text)").split("\n").map((l) => `    ${l}`).join("\n");
+      return `${chapter.name}, ${solutionLabel(r)}: ${r.status}\n${error}\n  code (markdown cell ${r.cell + 1}, line ${r.line}):\n${code}`;
+    });
+  if (failures.length) throw new Error(`${failures.length} of ${runs.length} solution code blocks failed:\n\n${failures.join("\n\n")}`);
+}
+
+/**
+ * The test every chapter shares: each worked solution of its exercises runs without error when pasted at the
+ * end of the executed chapter. `chapter` is read when the test runs (after the chapter's beforeAll). Pass
+ * `{ minimum: 0 }` for a chapter whose solutions hold no code.
+ */
+export function itRunsEverySolution(chapter: () => ExecutedChapter, options: { minimum?: number } = {}): void {
+  it("every worked solution of the exercises runs at the end of the chapter, in its kernel", () => {
+    expectEverySolutionRuns(chapter(), options);
+  });
 }
 
 /** The number after `label` in `text` (first match), failing the test if there is none. */
