@@ -25,7 +25,7 @@ export class Perceptron {
     this.bias = bias;
   }
 
-  /** The pre-activation h = w·x + b. */
+  /** The pre-activation z = w·x + b. */
   weightedSum(input: readonly number[]): number {
     if (input.length !== this.weights.length) {
       throw new Error(

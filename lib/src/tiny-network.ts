@@ -140,8 +140,9 @@ export class TinyNetwork {
   }
 
   /**
-   * Stochastic gradient descent: for each person in turn, move every parameter against its own
-   * partial derivative, θ ← θ − η·∂L/∂θ. Returns the mean squared error over all people after each epoch.
+   * Online (per-example) gradient descent: for each person in turn, in the given order, move every
+   * parameter against its own partial derivative of that person's loss, θ ← θ − η·∂L/∂θ.
+   * Returns the mean squared error over all people after each epoch.
    */
   train(
     people: readonly Person[],

@@ -1,7 +1,7 @@
 // Chapter 1 runs headless, and the truth tables, epoch counts and XOR figures its prose states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { BINARY_INPUTS, LOGIC_GATES, Random, gateSamples, trainPerceptron } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, itRunsEverySolution, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -59,4 +59,6 @@ describe("chapter 1: perceptrons and logic gates", () => {
   });
 
   itShowsAndRendersFigures(() => chapter, 7);
+
+  itRunsEverySolution(() => chapter);
 });

@@ -2,7 +2,7 @@
 // the fitted regressions, the collapse of linear layers, the exercises' answers) is the one its cells compute.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Matrix, Random, activationDerivative, activations, affine, leakyRelu, numericalDerivative, sigmoid } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, itRunsEverySolution, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 let prose: string;
@@ -186,4 +186,6 @@ describe("chapter 3: activation functions", () => {
   });
 
   itShowsAndRendersFigures(() => chapter, 12);
+
+  itRunsEverySolution(() => chapter);
 });

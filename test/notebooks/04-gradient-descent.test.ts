@@ -2,7 +2,7 @@
 // prose states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { FOUR_PEOPLE, Matrix, Random, TinyNetwork, binaryCrossEntropy, gradientDescent, mse, numericalDerivative, sigmoid } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, numberAfter, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, itRunsEverySolution, numberAfter, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -73,6 +73,38 @@ describe("chapter 4: gradient descent", () => {
     }
     const prose = chapter.prose();
     chapter.expectProseStates(["**2.12**", "**4.31e-8**", "**22.5**", "step\n  **37**", "$0 < \\eta < 0.1$", "The starting loss is 38.5"]);
+  });
+
+  it("after the review: online (not stochastic) descent, the multi-output MSE and Nielsen's ½, and what 1e−7 is", () => {
+    const prose = chapter.prose();
+    expect(prose).not.toContain("**stochastic gradient descent** (SGD)");
+    chapter.expectProseStates([
+      "**online** (or **per-example**) **gradient descent**", "in the same fixed order every\ntime",
+      "\\lVert p_i - y_i \\rVert^2", "C = \\frac{1}{2n}\\sum_i \\lVert y_i - a_i \\rVert^2", "with $\\eta/2$",
+      "is the usual pass mark for a gradient check", "When a loss is handed probabilities",
+    ]);
+  });
+
+  it("momentum at the too-small rate gets the loss the prose states, far below plain descent's", () => {
+    const stdout = chapter.stdout("check-momentum");
+    expect(stdout).toContain("eta = 0.01, momentum 0: loss after 50 steps 2.122e+0, at (-1.4567, 0.0000); loss below 0.01 never");
+    expect(stdout).toContain("eta = 0.01, momentum 0.8: loss after 50 steps 1.611e-4, at (0.0108, -0.0021); loss below 0.01 from step 24");
+    // Independently of the chapter: the heavy ball overshoots w₁ = 0 (it ends on the far side) and ends far lower.
+    const heavy = gradientDescent({ f: ([a, b]) => a * a + 10 * b * b, gradient: ([a, b]) => [2 * a, 20 * b], start: [-4, 1.5], learningRate: 0.01, steps: 50, momentum: 0.8 });
+    expect(heavy.path[50][0]).toBeGreaterThan(0);
+    expect(heavy.values[50]).toBeLessThan(1e-3);
+    chapter.expectProseStates(["from **2.122** down to **1.611e-4**", "from step **24** on"]);
+  });
+
+  it("exercise 5: μ = 0.8 beats 0.5, 0.9 and 0.95 after 50 and 200 steps, as the solution states", () => {
+    const rows = [0.5, 0.8, 0.9, 0.95].map((momentum) => {
+      const run = gradientDescent({ f: ([a, b]) => a * a + 10 * b * b, gradient: ([a, b]) => [2 * a, 20 * b], start: [-4, 1.5], learningRate: 0.01, steps: 200, momentum });
+      return [run.values[50].toPrecision(3), run.values[200].toPrecision(3)];
+    });
+    expect(rows).toEqual([["0.246", "6.67e-7"], ["0.000161", "1.25e-18"], ["0.108", "4.12e-9"], ["1.31", "0.00129"]]);
+    chapter.expectProseStates(["0.246, 0.000161, 0.108 and 1.31", "6.67e-7, 1.25e-18, 4.12e-9 and\n0.00129"]);
+    // The best μ for w₁ (curvature 2, η·2 = 0.02) is where the two roots of r² − (1 + μ − 0.02)r + μ meet: √μ = 1 − √0.02.
+    expect((1 - Math.sqrt(0.02)) ** 2).toBeCloseTo(0.74, 2);
   });
 
   it("trains the 2-2-1 network on the four people to the loss the prose states", () => {
@@ -174,5 +206,7 @@ describe("chapter 4: gradient descent", () => {
     expect(chapter.prose()).toContain("With η = 0.01 the loss after 1000 epochs is 0.0212 and Emily gets 0.888; with η = 1.0 it is 0.000131 and Emily gets\n0.990");
   });
 
-  itShowsAndRendersFigures(() => chapter, 7);
+  itShowsAndRendersFigures(() => chapter, 8);
+
+  itRunsEverySolution(() => chapter);
 });

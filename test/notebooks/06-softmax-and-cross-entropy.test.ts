@@ -5,7 +5,7 @@ import {
   Adam, Network, Random, SGD, Standardizer, accuracy, activations, blobs, categoricalCrossEntropy, fit,
   oneHot, sigmoid, softmax, spirals, trainTestSplit,
 } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, numberAfter, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, itRunsEverySolution, numberAfter, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -110,12 +110,12 @@ describe("chapter 6: softmax and cross-entropy", () => {
     expect(stdout).toContain("largest difference 3.9e-12");
     expect(numberAfter(stdout, "largest difference")).toBeLessThan(1e-8);
     const check = chapter.stdout("check-gradcheck");
-    expect(check).toContain("27 parameters checked, worst relative error 6.9e-12");
+    expect(check).toContain("27 parameters checked, worst relative error 7.7e-12");
     expect(numberAfter(check, "worst relative error")).toBeLessThan(1e-7);
     const prose = chapter.prose();
     expect(prose).toContain("(the largest difference is **3.9e-12**): $p - y = [-0.768776, 0.628532, 0.140244]$");
     expect(prose).toContain("every one of its 27 weights and biases");
-    expect(prose).toContain("The worst relative error is **6.9e-12**");
+    expect(prose).toContain("The worst relative error is **7.7e-12**");
   });
 
   it("the sigmoid table: squared error keeps σ′(z), cross-entropy cancels it", () => {
@@ -150,17 +150,31 @@ describe("chapter 6: softmax and cross-entropy", () => {
     expect(prose).toContain("a gradient of only $-0.0261$; the cross-entropy\nwith $-0.9934$, **38.1** times as hard");
   });
 
+  it("after the review: cross-entropy as maximum likelihood, computed from the scores", () => {
+    chapter.expectProseStates([
+      "**Why this loss? Maximum likelihood.**", "**maximum-likelihood estimation**", "\\prod_{i=1}^{n} p_{c_i}(x_i)",
+      "it computes the loss from the scores", "The pairing belongs to the loss (`fromScores`)",
+    ]);
+    expect(chapter.prose()).not.toContain("see `fused` below");
+  });
+
   it("same data, same start: the squared error stalls where the cross-entropy learns, with the numbers the prose states", () => {
-    expect(chapter.stdout("check-blobs-data")).toContain("210 training and 90 test points");
+    expect(chapter.stdout("check-blobs-data")).toContain("210 training and 90 validation points");
     const stdout = chapter.stdout("check-mse-vs-ce");
     expect(stdout).toContain("identical starting weights: true (1251 parameters)");
+    // The cross-entropy is computed from the scores: exact, where a clipped −log p would have capped 47 points at 27.6.
+    expect(stdout).toContain(
+      "before training: cross-entropy from the scores 17.78; 47 of 210 training points give their true class a probability " +
+        "below 1e-12, where a clipped -log p would stop at 27.6 and report a mean of 16.27",
+    );
+    expect(numberAfter(stdout, "from the scores")).toBeGreaterThan(numberAfter(stdout, "report a mean of"));
     expect(stdout).toContain(
       "trained with squared error: after epoch 1 training accuracy 30.5%, 146 confidently wrong; after 100 epochs " +
-        "training accuracy 64.3%, test accuracy 72.2%, 75 confidently wrong, training cross-entropy 5.50 (lowest 5.43), squared error 0.589",
+        "training accuracy 64.3%, validation accuracy 72.2%, 75 confidently wrong, training cross-entropy 5.55 (lowest 5.46), squared error 0.589",
     );
     expect(stdout).toContain(
       "trained with cross-entropy: after epoch 1 training accuracy 94.8%, 3 confidently wrong; after 100 epochs " +
-        "training accuracy 100.0%, test accuracy 100.0%, 0 confidently wrong, training cross-entropy 0.0000881",
+        "training accuracy 100.0%, validation accuracy 100.0%, 0 confidently wrong, training cross-entropy 0.0000881",
     );
     const rows = parseHtmlTable(chapter.html("check-mse-vs-ce")[0]);
     expect(rows.map((r) => `${r.epoch} ${r["trained with"]}`)).toEqual([
@@ -168,7 +182,7 @@ describe("chapter 6: softmax and cross-entropy", () => {
       "10 squared error", "10 cross-entropy", "100 squared error", "100 cross-entropy",
     ]);
     expect(rows.map((r) => r["training accuracy"])).toEqual(["30.5%", "30.5%", "30.5%", "94.8%", "62.4%", "100.0%", "64.3%", "100.0%"]);
-    expect(rows.map((r) => r["test accuracy"])).toEqual(["40.0%", "40.0%", "40.0%", "84.4%", "68.9%", "100.0%", "72.2%", "100.0%"]);
+    expect(rows.map((r) => r["validation accuracy"])).toEqual(["40.0%", "40.0%", "40.0%", "84.4%", "68.9%", "100.0%", "72.2%", "100.0%"]);
     expect(rows.map((r) => r["confidently wrong (train)"])).toEqual(["146", "146", "146", "3", "75", "0", "75", "0"]);
     // Same start: identical epoch-0 rows. And every point it gets wrong at the start, it gets confidently wrong.
     expect(rows[0]).toEqual({ ...rows[1], "trained with": "squared error" });
@@ -182,42 +196,42 @@ describe("chapter 6: softmax and cross-entropy", () => {
     chapter.expectProseStates([
       "the same **1251** weights", "all **146** of the others", "classifies **94.8%**", "at **64.3%** on the training set and **72.2%**",
       "with **75** training points", "against **100.0%** on both sets", "stays above 5", "levels off\nat 0.589",
-      "from 16.3 to **0.0000881**", "only 3 of the 146 are left",
+      "from **17.8** to **0.0000881**", "**47** of the training points", "of **16.27** instead of **17.78**", "only 3 of the 146 are left",
     ]);
   });
 
   it("ten starts: the squared error reaches 90% from 1, the cross-entropy from all 10", () => {
     const rows = parseHtmlTable(chapter.html("check-ten-starts")[0]);
     expect(rows.map((r) => r.start)).toEqual(Array.from({ length: 10 }, (_, i) => `start-${i}`));
-    expect(rows.map((r) => r["squared error: test accuracy"])).toEqual(["40.0%", "67.8%", "71.1%", "32.2%", "40.0%", "100.0%", "57.8%", "68.9%", "67.8%", "40.0%"]);
-    expect(rows.map((r) => r["cross-entropy: test accuracy"])).toEqual(["97.8%", "100.0%", "96.7%", "100.0%", "100.0%", "100.0%", "96.7%", "97.8%", "97.8%", "97.8%"]);
+    expect(rows.map((r) => r["squared error: validation accuracy"])).toEqual(["40.0%", "67.8%", "71.1%", "32.2%", "40.0%", "100.0%", "57.8%", "68.9%", "67.8%", "40.0%"]);
+    expect(rows.map((r) => r["cross-entropy: validation accuracy"])).toEqual(["97.8%", "100.0%", "96.7%", "100.0%", "100.0%", "100.0%", "96.7%", "97.8%", "97.8%", "97.8%"]);
     const stdout = chapter.stdout("check-ten-starts");
     expect(stdout).toContain("squared error: at least 90% from 1 of 10 starts, lowest 32.2%, highest 100.0%");
     expect(stdout).toContain("cross-entropy: at least 90% from 10 of 10 starts, lowest 96.7%, highest 100.0%");
     // The summary lines follow from the table.
     const values = (column: string) => rows.map((r) => Number(r[column].replace("%", "")));
-    expect(values("squared error: test accuracy").filter((a) => a >= 90)).toHaveLength(1);
-    expect(Math.max(...values("squared error: test accuracy").filter((a) => a < 90))).toBe(71.1);
-    expect(Math.min(...values("cross-entropy: test accuracy"))).toBe(96.7);
+    expect(values("squared error: validation accuracy").filter((a) => a >= 90)).toHaveLength(1);
+    expect(Math.max(...values("squared error: validation accuracy").filter((a) => a < 90))).toBe(71.1);
+    expect(Math.min(...values("cross-entropy: validation accuracy"))).toBe(96.7);
     const prose = chapter.prose();
     expect(prose).toContain("from only **1 of 10** starts (`start-5`)");
     expect(prose).toContain("other nine it stalls between **32.2%** and 71.1%");
     expect(prose).toContain("from **10 of 10**, the worst at **96.7%**");
   });
 
-  it("the spiral network gets clearly above 90% on the test set, with the confusion matrix and mistakes the prose states", () => {
-    expect(chapter.stdout("check-spirals-data")).toContain("315 training points (per arm 103, 103, 109), 135 test points (per arm 47, 47, 41)");
+  it("the spiral network gets clearly above 90% on the validation set, with the confusion matrix and mistakes the prose states", () => {
+    expect(chapter.stdout("check-spirals-data")).toContain("315 training points (per arm 103, 103, 109), 135 validation points (per arm 47, 47, 41)");
     const stdout = chapter.stdout("check-spirals");
     expect(stdout).toContain("2 → 32 (relu) → 32 (relu) → 3 (softmax), categoricalCrossEntropy, 1251 parameters");
-    expect(stdout).toContain("loss before training 1.6491; after 200 epochs: training loss 0.0036, test loss 0.0359");
-    expect(stdout).toContain("training accuracy 100.0%, test accuracy 97.8% (132 of 135)");
-    expect(stdout).toContain("first epoch with at least 95% test accuracy: 8");
+    expect(stdout).toContain("loss before training 1.6491; after 200 epochs: training loss 0.0036, validation loss 0.0359");
+    expect(stdout).toContain("training accuracy 100.0%, validation accuracy 97.8% (132 of 135)");
+    expect(stdout).toContain("first epoch with at least 95% validation accuracy: 8");
     expect(stdout).toContain("largest training loss after epoch 20: 0.115 in epoch 98");
     expect(stdout).toContain("confusion matrix (rows: true arm, columns: predicted arm): [[47,0,0],[2,45,0],[1,0,40]]");
-    expect(stdout).toContain("mistake: test point (0.007, -0.001) of arm 1, predicted arm 0");
-    expect(stdout).toContain("mistake: test point (0.000, 0.000) of arm 1, predicted arm 0");
-    expect(stdout).toContain("mistake: test point (0.000, 0.000) of arm 2, predicted arm 0");
-    expect(numberAfter(stdout, "test accuracy")).toBeGreaterThan(90);
+    expect(stdout).toContain("mistake: validation point (0.007, -0.001) of arm 1, predicted arm 0");
+    expect(stdout).toContain("mistake: validation point (0.000, 0.000) of arm 1, predicted arm 0");
+    expect(stdout).toContain("mistake: validation point (0.000, 0.000) of arm 2, predicted arm 0");
+    expect(numberAfter(stdout, "validation accuracy")).toBeGreaterThan(90);
     // The confusion matrix agrees with the accuracy and the class counts, whatever the numbers.
     const counts = JSON.parse(/predicted arm\): (\[.*\])/.exec(stdout)![1]) as number[][];
     expect(counts.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([47, 47, 41]);
@@ -228,7 +242,7 @@ describe("chapter 6: softmax and cross-entropy", () => {
     expect(origins).toEqual([0, 1, 2]);
     const prose = chapter.prose();
     chapter.expectProseStates([
-      "the loss is **1.6491**", "in epoch **8**", "training loss is\n**0.0036** and the test loss **0.0359**", "**100.0%** of the training points and **97.8%** of the\ntest points",
+      "the loss is **1.6491**", "in epoch **8**", "training loss is\n**0.0036** and the validation loss **0.0359**", "**100.0%** of the training points and **97.8%** of the\nvalidation points",
       "**132 of 135**", "in epoch **98**", "back up to 0.115", "$47 + 45 + 40 = 132$", "(47, 47 and 41)", "at $(0.007, -0.001)$ and twice at exactly\n$(0, 0)$",
     ]);
   });
@@ -275,7 +289,7 @@ describe("chapter 6: softmax and cross-entropy", () => {
     const testAccuracy = accuracy(flat.classify(sp.Xtest), sp.test);
     expect([percent(trainAccuracy), percent(testAccuracy)]).toEqual(["53.0%", "54.8%"]);
     expect(testAccuracy).toBeLessThan(0.8);
-    expect(chapter.prose()).toContain("It gets 53.0% of the training points and 54.8% of the test points right");
+    expect(chapter.prose()).toContain("It gets 53.0% of the training points and 54.8% of the validation points right");
   });
 
   it("exercise 5: from He initialisation few points start confidently wrong, and both losses solve the clouds at once", () => {
@@ -294,9 +308,11 @@ describe("chapter 6: softmax and cross-entropy", () => {
     }
     const prose = chapter.prose();
     expect(prose).toContain("(it gets 2 of the 210 right), but it is confidently wrong\nabout only 3 of them, against 146 with $N(0, 1)$ weights");
-    expect(prose).toContain("both networks classify **every** test point correctly after their first epoch (100.0% test accuracy)");
+    expect(prose).toContain("both networks classify **every** validation point correctly after their first epoch (100.0% validation accuracy)");
     expect(prose).toContain("after 100 epochs both are at 97.8%");
   });
 
   itShowsAndRendersFigures(() => chapter, 9);
+
+  itRunsEverySolution(() => chapter);
 });

@@ -3,7 +3,7 @@
 // about its mistakes and weights are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Adam, Network, Random, SGD, accuracy, fit, imagesToMatrix, labelCounts, loadMnist, oneHot, type Mnist } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, numberAfter, parseHtmlTable, runChapter } from "./harness";
+import { type ExecutedChapter, itShowsAndRendersFigures, itRunsEverySolution, numberAfter, parseHtmlTable, runChapter } from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -317,4 +317,6 @@ describe("chapter 7: MNIST with mini-batch SGD", () => {
   }, 60_000);
 
   itShowsAndRendersFigures(() => chapter, 9);
+
+  itRunsEverySolution(() => chapter);
 });
