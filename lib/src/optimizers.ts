@@ -115,3 +115,10 @@ export class Adam implements Optimizer {
     }
   }
 }
+
+/** Every optimiser, by name, built from a learning rate (the tests run each through the same checks). */
+export const optimizers: Readonly<Record<string, (learningRate: number) => Optimizer>> = {
+  SGD: (learningRate) => new SGD({ learningRate }),
+  "SGD with momentum": (learningRate) => new SGD({ learningRate, momentum: 0.9 }),
+  Adam: (learningRate) => new Adam({ learningRate }),
+};

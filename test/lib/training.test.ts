@@ -4,10 +4,35 @@ import { fit } from "../../lib/src/fit";
 import { Matrix } from "../../lib/src/matrix";
 import { accuracy, classesOf, confusionMatrix, oneHot } from "../../lib/src/metrics";
 import { Network } from "../../lib/src/network";
-import { Adam, SGD, type Parameter } from "../../lib/src/optimizers";
+import { Adam, optimizers, SGD, type Parameter } from "../../lib/src/optimizers";
 import { Random } from "../../lib/src/random";
 
 const param = (values: number[], grads: number[]): Parameter => ({ name: "p", value: Matrix.fromRow(values), grad: Matrix.fromRow(grads) });
+
+describe("every optimiser in the registry", () => {
+  // f(w) = ½‖w − t‖² on a 2×3 parameter: its gradient is w − t, and every optimiser must find t.
+  const target = Matrix.fromArray([[1, -2, 0.5], [3, 0, -1]]);
+  const setGradient = (p: Parameter) => p.grad.data.set(p.value.data.map((w, i) => w - target.data[i]));
+
+  it.each(Object.entries(optimizers))("%s: the first step goes downhill, and 500 steps reach the minimum", (_name, make) => {
+    const optimizer = make(0.05);
+    const p: Parameter = { name: "W", value: Matrix.zeros(2, 3), grad: Matrix.zeros(2, 3) };
+    setGradient(p);
+    optimizer.step([p]);
+    // Every weight moved against its gradient (towards its target).
+    p.value.data.forEach((w, i) => expect(Math.sign(w)).toBe(Math.sign(target.data[i])));
+    for (let t = 0; t < 500; t++) {
+      setGradient(p);
+      optimizer.step([p]);
+    }
+    p.value.data.forEach((w, i) => expect(w).toBeCloseTo(target.data[i], 2));
+    expect(optimizer.learningRate).toBe(0.05);
+  });
+
+  it.each(Object.entries(optimizers))("%s: rejects a learning rate that is not a positive number", (_name, make) => {
+    for (const bad of [0, -1, NaN, Infinity]) expect(() => make(bad)).toThrow(/learningRate must be a positive number/);
+  });
+});
 
 describe("SGD", () => {
   it("plain: w ← w − η·g", () => {
