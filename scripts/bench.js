@@ -54,7 +54,10 @@ function timePeer(script, extraArgs) {
     env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
   });
   const match = /train ([0-9.]+) s/.exec(run.stdout || "");
-  if (run.status !== 0 || !match) return { error: `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}` };
+  if (run.status !== 0 || !match)
+    return {
+      error: `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}`,
+    };
   return { seconds: Number(match[1]) };
 }
 
@@ -87,14 +90,27 @@ function main() {
 
   const results = [
     run("nielsen_784_30_10", { sizes: [784, 30, 10] }, 3.0, X, Y, Xtest, testLabels),
-    run("softmax_784_100_10", { sizes: [784, 100, 10], output: "softmax", loss: "categoricalCrossEntropy", init: "xavier" }, 0.5, X, Y, Xtest, testLabels),
+    run(
+      "softmax_784_100_10",
+      { sizes: [784, 100, 10], output: "softmax", loss: "categoricalCrossEntropy", init: "xavier" },
+      0.5,
+      X,
+      Y,
+      Xtest,
+      testLabels,
+    ),
   ];
   const peakMB = process.resourceUsage().maxRSS / 1024;
   const peers = args.includes("--peers")
-    ? { network_py: timePeer("nielsen_network.py", []), numpy_minibatch: timePeer("numpy_minibatch.py", ["30", "float64"]) }
+    ? {
+        network_py: timePeer("nielsen_network.py", []),
+        numpy_minibatch: timePeer("numpy_minibatch.py", ["30", "float64"]),
+      }
     : null;
 
-  console.log(`MNIST: ${X.rows} training images, loaded and scaled in ${loadSeconds.toFixed(2)} s; ${epochs} epoch(s) each, median shown`);
+  console.log(
+    `MNIST: ${X.rows} training images, loaded and scaled in ${loadSeconds.toFixed(2)} s; ${epochs} epoch(s) each, median shown`,
+  );
   for (const r of results) {
     console.log(
       `${r.name.padEnd(20)} ${r.s.toFixed(2)} s/epoch  ${Math.round(r.imagesPerSecond).toLocaleString("en")} images/s  ` +
@@ -106,7 +122,10 @@ function main() {
   if (peers) {
     for (const [name, peer] of Object.entries(peers)) {
       if (peer.error) console.log(`peer ${name}: not timed (${peer.error})`);
-      else console.log(`peer ${name.padEnd(16)} ${peer.seconds.toFixed(2)} s/epoch for [784, 30, 10]; ours takes ${(ours / peer.seconds).toFixed(2)} of its time`);
+      else
+        console.log(
+          `peer ${name.padEnd(16)} ${peer.seconds.toFixed(2)} s/epoch for [784, 30, 10]; ours takes ${(ours / peer.seconds).toFixed(2)} of its time`,
+        );
     }
   }
   if (json) {
@@ -122,7 +141,9 @@ function main() {
       for (const [name, peer] of Object.entries(peers)) {
         if (peer.seconds !== undefined) {
           figures[`peer_${name}_s_per_epoch`] = peer.seconds;
-          figures[`nielsen_784_30_10_time_ratio_to_${name}`] = Number((ours / peer.seconds).toFixed(3));
+          figures[`nielsen_784_30_10_time_ratio_to_${name}`] = Number(
+            (ours / peer.seconds).toFixed(3),
+          );
         }
       }
     }

@@ -30,10 +30,20 @@ function start(extraArgs) {
   const jupyter = env.requireJupyter();
   const hasLab = spawnSync(jupyter, ["lab", "--version"], { encoding: "utf8" }).status === 0;
   const app = hasLab ? "lab" : "notebook";
-  console.log(`Opening the chapters in ${hasLab ? "JupyterLab" : "the classic Jupyter Notebook"} (kernel: tslab).`);
+  console.log(
+    `Opening the chapters in ${hasLab ? "JupyterLab" : "the classic Jupyter Notebook"} (kernel: tslab).`,
+  );
   // Jupyter refuses to run as root without --allow-root (containers, CI-like machines).
-  const args = [app, ...(process.getuid && process.getuid() === 0 ? ["--allow-root"] : []), ...extraArgs];
-  const child = spawn(jupyter, args, { cwd: nb.NOTEBOOKS, env: env.jupyterEnv(), stdio: "inherit" });
+  const args = [
+    app,
+    ...(process.getuid && process.getuid() === 0 ? ["--allow-root"] : []),
+    ...extraArgs,
+  ];
+  const child = spawn(jupyter, args, {
+    cwd: nb.NOTEBOOKS,
+    env: env.jupyterEnv(),
+    stdio: "inherit",
+  });
   child.on("exit", (code) => process.exit(code ?? 0));
 }
 

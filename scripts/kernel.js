@@ -10,7 +10,9 @@ const env = require("./jupyter-env");
 const mode = process.argv[2];
 if (mode === "local") {
   const dir = env.writeKernelSpec(env.JUPYTER_DATA);
-  console.log(`tslab kernelspec written to ${path.relative(env.ROOT, dir)} (used by npm start and npm test)`);
+  console.log(
+    `tslab kernelspec written to ${path.relative(env.ROOT, dir)} (used by npm start and npm test)`,
+  );
 } else if (mode === "user") {
   // `jupyter --data-dir` is the user's data folder on every platform (Debian ships no `jupyter kernelspec`).
   const jupyter = env.requireJupyter();
@@ -20,8 +22,12 @@ if (mode === "local") {
     process.exit(1);
   }
   const dir = env.writeKernelSpec(probe.stdout.trim());
-  console.log(`Registered the kernel "${env.kernelSpec().display_name}" (name: ${env.KERNEL_NAME}) in ${dir}.`);
-  console.log("It runs this project's tslab; re-run `npm run kernel:install` if you move the project or change Node.");
+  console.log(
+    `Registered the kernel "${env.kernelSpec().display_name}" (name: ${env.KERNEL_NAME}) in ${dir}.`,
+  );
+  console.log(
+    "It runs this project's tslab; re-run `npm run kernel:install` if you move the project or change Node.",
+  );
 } else {
   console.error("usage: node scripts/kernel.js local|user");
   process.exit(2);

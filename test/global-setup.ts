@@ -9,7 +9,11 @@ export default function buildLibrary(): void {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   try {
-    execFileSync(process.execPath, [tsc, "-p", "lib"], { cwd: root, stdio: "pipe", encoding: "utf8" });
+    execFileSync(process.execPath, [tsc, "-p", "lib"], {
+      cwd: root,
+      stdio: "pipe",
+      encoding: "utf8",
+    });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`building lib/ (tsc -p lib) failed:\n${stdout ?? ""}${stderr ?? ""}`);

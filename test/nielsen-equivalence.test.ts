@@ -26,14 +26,17 @@ const OUR_ETA = NIELSEN_ETA / 2;
 const scratch = mkdtempSync(join(tmpdir(), "gtd-nielsen-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const writeFloat64 = (name: string, data: Float64Array) => writeFileSync(join(scratch, name), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+const writeFloat64 = (name: string, data: Float64Array) =>
+  writeFileSync(join(scratch, name), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 function readFloat64(name: string, length: number): Float64Array {
   const bytes = readFileSync(join(scratch, name));
-  if (bytes.length !== length * 8) throw new Error(`${name}: ${bytes.length} bytes, expected ${length} float64 values`);
+  if (bytes.length !== length * 8)
+    throw new Error(`${name}: ${bytes.length} bytes, expected ${length} float64 values`);
   const copy = new Uint8Array(bytes); // aligned
   return new Float64Array(copy.buffer);
 }
-const maxAbsDiff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const maxAbsDiff = (a: Float64Array, b: Float64Array) =>
+  a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 /** Throws, saying what to install or where shared/ belongs, unless network.py and numpy are there. */
 function requirePeer(): void {
@@ -56,9 +59,17 @@ it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1
   requirePeer();
   expect(endianness(), "the driver reads little-endian float64 bytes").toBe("LE");
   const net = new Network({ sizes: SIZES, random: new Random().fork("nielsen-equivalence") });
-  const initial = net.layers.map((l) => ({ weights: Float64Array.from(l.weights.data), bias: Float64Array.from(l.bias.data) }));
+  const initial = net.layers.map((l) => ({
+    weights: Float64Array.from(l.weights.data),
+    bias: Float64Array.from(l.bias.data),
+  }));
   net.layers.forEach((layer, l) => {
-    expect([layer.weights.rows, layer.weights.cols, layer.bias.rows, layer.bias.cols]).toEqual([SIZES[l + 1], SIZES[l], 1, SIZES[l + 1]]);
+    expect([layer.weights.rows, layer.weights.cols, layer.bias.rows, layer.bias.cols]).toEqual([
+      SIZES[l + 1],
+      SIZES[l],
+      1,
+      SIZES[l + 1],
+    ]);
     writeFloat64(`W${l + 1}.bin`, layer.weights.data);
     writeFloat64(`b${l + 1}.bin`, layer.bias.data);
   });
@@ -70,18 +81,25 @@ it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1
   writeFileSync(join(scratch, "meta.json"), JSON.stringify({ sizes: SIZES, examples: EXAMPLES }));
 
   const started = performance.now();
-  const python = promisify(execFile)(PYTHON, [DRIVER, PEERS, scratch, String(BATCHES), String(BATCH), String(NIELSEN_ETA)], {
-    env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
-  }).then(
+  const python = promisify(execFile)(
+    PYTHON,
+    [DRIVER, PEERS, scratch, String(BATCHES), String(BATCH), String(NIELSEN_ETA)],
+    {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
+    },
+  ).then(
     (r) => ({ ...r, seconds: (performance.now() - started) / 1000 }),
     (error: Error & { stderr?: string }) => {
-      throw new Error(`${PYTHON} scripts/nielsen_step.py failed: ${error.message}\n${error.stderr ?? ""}`);
+      throw new Error(
+        `${PYTHON} scripts/nielsen_step.py failed: ${error.message}\n${error.stderr ?? ""}`,
+      );
     },
   );
 
   const ours = performance.now();
   const sgd = new SGD({ learningRate: OUR_ETA });
-  const rows = (M: Matrix, k: number) => new Matrix(BATCH, M.cols, M.data.slice(k * BATCH * M.cols, (k + 1) * BATCH * M.cols));
+  const rows = (M: Matrix, k: number) =>
+    new Matrix(BATCH, M.cols, M.data.slice(k * BATCH * M.cols, (k + 1) * BATCH * M.cols));
   for (let k = 0; k < BATCHES; k++) {
     net.computeGradients(rows(X, k), rows(Y, k));
     sgd.step(net.parameters());
@@ -92,7 +110,10 @@ it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1
   let maxDiff = 0;
   let maxMoved = 0;
   net.layers.forEach((layer, l) => {
-    const theirs = { weights: readFloat64(`W${l + 1}.out.bin`, layer.weights.data.length), bias: readFloat64(`b${l + 1}.out.bin`, layer.bias.data.length) };
+    const theirs = {
+      weights: readFloat64(`W${l + 1}.out.bin`, layer.weights.data.length),
+      bias: readFloat64(`b${l + 1}.out.bin`, layer.bias.data.length),
+    };
     for (const key of ["weights", "bias"] as const) {
       const diff = maxAbsDiff(layer[key].data, theirs[key]);
       expect(diff, `layer ${l + 1} ${key}: max |ours − network.py's|`).toBeLessThan(1e-12);

@@ -16,8 +16,12 @@ export default class SummaryReporter implements Reporter {
     };
     files.forEach(visit);
     // A file that failed to load, or a failing hook, has no failed test in it but must still fail the count.
-    const brokenFiles = files.filter((f) => f.result?.state === "fail" && !f.tasks?.some((t) => t.result?.state === "fail")).length;
+    const brokenFiles = files.filter(
+      (f) => f.result?.state === "fail" && !f.tasks?.some((t) => t.result?.state === "fail"),
+    ).length;
     counts.failed += brokenFiles + errors.length;
-    console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    console.log(
+      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
   }
 }

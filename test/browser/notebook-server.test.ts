@@ -10,7 +10,14 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { type GuardedPage, expectAllFiguresRendered, inspectFigures, launchBrowser, openGuardedPage, screenshotPath } from "./render";
+import {
+  type GuardedPage,
+  expectAllFiguresRendered,
+  inspectFigures,
+  launchBrowser,
+  openGuardedPage,
+  screenshotPath,
+} from "./render";
 
 const require = createRequire(import.meta.url);
 const jupyterEnvModule = require("../../scripts/jupyter-env.js") as {
@@ -52,26 +59,39 @@ function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
 
 async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${origin}${path}`, { ...init, headers: { Authorization: `token ${token}`, ...init.headers } });
+  return fetch(`${origin}${path}`, {
+    ...init,
+    headers: { Authorization: `token ${token}`, ...init.headers },
+  });
 }
 
 async function waitForServer(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (serverExited !== undefined) throw new Error(`jupyter notebook exited (${serverExited}) before answering:\n${serverLog.slice(-4000)}`);
+    if (serverExited !== undefined)
+      throw new Error(
+        `jupyter notebook exited (${serverExited}) before answering:\n${serverLog.slice(-4000)}`,
+      );
     try {
       const response = await api("/api/status");
       if (response.ok) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`jupyter notebook did not answer on ${origin} within ${timeoutMs / 1000} s:\n${serverLog.slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `jupyter notebook did not answer on ${origin} within ${timeoutMs / 1000} s:\n${serverLog.slice(-4000)}`,
+      );
     await sleep(250);
   }
 }
@@ -82,7 +102,8 @@ function kernelPids(): number[] {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(RUNTIME_DIR)) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(RUNTIME_DIR))
+        pids.push(Number(entry));
     } catch {
       // gone already
     }
@@ -106,8 +127,14 @@ async function stopServer(): Promise<void> {
   // Shut the kernels down through the server first, so that none outlives it.
   if (serverExited === undefined) {
     try {
-      const kernels = (await (await api("/api/kernels", { signal: AbortSignal.timeout(5000) })).json()) as { id: string }[];
-      await Promise.all(kernels.map((k) => api(`/api/kernels/${k.id}`, { method: "DELETE", signal: AbortSignal.timeout(10_000) })));
+      const kernels = (await (
+        await api("/api/kernels", { signal: AbortSignal.timeout(5000) })
+      ).json()) as { id: string }[];
+      await Promise.all(
+        kernels.map((k) =>
+          api(`/api/kernels/${k.id}`, { method: "DELETE", signal: AbortSignal.timeout(10_000) }),
+        ),
+      );
     } catch {
       // the server may be gone or hung; the signals below still apply
     }
@@ -138,7 +165,10 @@ beforeAll(async () => {
 
   rmSync(SERVER_DIR, { recursive: true, force: true });
   mkdirSync(join(SERVER_DIR, "notebooks"), { recursive: true });
-  copyFileSync(join(ROOT, "notebooks", `${CHAPTER}.ipynb`), join(SERVER_DIR, "notebooks", `${CHAPTER}.ipynb`));
+  copyFileSync(
+    join(ROOT, "notebooks", `${CHAPTER}.ipynb`),
+    join(SERVER_DIR, "notebooks", `${CHAPTER}.ipynb`),
+  );
   // The chapter imports "../lib": from the copy's folder that is SERVER_DIR/lib, which points at the real one.
   symlinkSync(join(ROOT, "lib"), join(SERVER_DIR, "lib"), "dir");
 
@@ -163,7 +193,12 @@ beforeAll(async () => {
     JUPYTER_CONFIG_DIR: join(SERVER_DIR, ".jupyter-config"),
   });
   // Its own process group, so that afterAll can stop the server and everything it started at once.
-  server = spawn(jupyter, args, { cwd: SERVER_DIR, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn(jupyter, args, {
+    cwd: SERVER_DIR,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const keep = (chunk: Buffer) => {
     serverLog = (serverLog + chunk.toString()).slice(-200_000);
   };
@@ -205,7 +240,9 @@ interface JupyterWindow {
 async function pageState(guarded: GuardedPage): Promise<string> {
   const state = await guarded.page
     .evaluate(() => {
-      const dialogs = Array.from(document.querySelectorAll(".modal")).map((m) => (m as HTMLElement).innerText.trim()).filter(Boolean);
+      const dialogs = Array.from(document.querySelectorAll(".modal"))
+        .map((m) => (m as HTMLElement).innerText.trim())
+        .filter(Boolean);
       const indicator = document.querySelector("#kernel_indicator_icon");
       return `dialogs: ${JSON.stringify(dialogs)}; kernel indicator: ${indicator?.className} (${indicator?.getAttribute("title")})`;
     })
@@ -213,62 +250,83 @@ async function pageState(guarded: GuardedPage): Promise<string> {
   return `${state}\nerrors: ${JSON.stringify(guarded.errors)}\nblocked: ${JSON.stringify(guarded.blocked)}\nserver log:\n${serverLog.slice(-3000)}`;
 }
 
-it(
-  `chapter 1 runs in the classic Notebook (Cell ▸ Run All) and draws its ${FIGURES} figures`,
-  async () => {
-    browser = await launchBrowser();
-    const guarded = await openGuardedPage(browser, { allowOrigins: [origin], ignoreErrors: MATHJAX_BLANK_FONT });
-    const { page } = guarded;
-    // notebook-dir is SERVER_DIR, so the copy is at notebooks/<chapter>.ipynb under the /notebooks/ handler.
-    await page.goto(`${origin}/notebooks/notebooks/${CHAPTER}.ipynb?token=${token}`, { waitUntil: "load", timeout: 60_000 });
+it(`chapter 1 runs in the classic Notebook (Cell ▸ Run All) and draws its ${FIGURES} figures`, async () => {
+  browser = await launchBrowser();
+  const guarded = await openGuardedPage(browser, {
+    allowOrigins: [origin],
+    ignoreErrors: MATHJAX_BLANK_FONT,
+  });
+  const { page } = guarded;
+  // notebook-dir is SERVER_DIR, so the copy is at notebooks/<chapter>.ipynb under the /notebooks/ handler.
+  await page.goto(`${origin}/notebooks/notebooks/${CHAPTER}.ipynb?token=${token}`, {
+    waitUntil: "load",
+    timeout: 60_000,
+  });
 
-    // The kernel is ready once its websocket is open and it has answered kernel_info (tslab's reply has no `status`).
-    try {
-      await page.waitForFunction(
-        () => {
-          const kernel = (window as unknown as JupyterWindow).Jupyter?.notebook?.kernel;
-          return !!kernel && kernel.is_connected() && kernel.info_reply?.language_info !== undefined;
-        },
-        undefined,
-        { timeout: 60_000, polling: 250 },
+  // The kernel is ready once its websocket is open and it has answered kernel_info (tslab's reply has no `status`).
+  try {
+    await page.waitForFunction(
+      () => {
+        const kernel = (window as unknown as JupyterWindow).Jupyter?.notebook?.kernel;
+        return !!kernel && kernel.is_connected() && kernel.info_reply?.language_info !== undefined;
+      },
+      undefined,
+      { timeout: 60_000, polling: 250 },
+    );
+  } catch (error) {
+    throw new Error(
+      `the tslab kernel did not become ready: ${(error as Error).message}\n${await pageState(guarded)}`,
+    );
+  }
+
+  // Cell ▸ Run All, through the menu as a reader would.
+  await page.click("#celllink");
+  await page.click("#run_all_cells > a");
+
+  // Done when every non-empty code cell has an execution count and the kernel is idle; fail on the first error output.
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const progress = await page.evaluate(() => {
+      const notebook = (window as unknown as JupyterWindow).Jupyter!.notebook!;
+      const code = notebook
+        .get_cells()
+        .filter((c) => c.cell_type === "code" && c.get_text().trim() !== "");
+      const errors = code.flatMap((c, i) =>
+        (c.output_area?.outputs ?? [])
+          .filter((o) => o.output_type === "error")
+          .map((o) => `code cell ${i + 1}: ${o.ename}: ${o.evalue}`),
       );
-    } catch (error) {
-      throw new Error(`the tslab kernel did not become ready: ${(error as Error).message}\n${await pageState(guarded)}`);
-    }
-
-    // Cell ▸ Run All, through the menu as a reader would.
-    await page.click("#celllink");
-    await page.click("#run_all_cells > a");
-
-    // Done when every non-empty code cell has an execution count and the kernel is idle; fail on the first error output.
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      const progress = await page.evaluate(() => {
-        const notebook = (window as unknown as JupyterWindow).Jupyter!.notebook!;
-        const code = notebook.get_cells().filter((c) => c.cell_type === "code" && c.get_text().trim() !== "");
-        const errors = code.flatMap((c, i) =>
-          (c.output_area?.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `code cell ${i + 1}: ${o.ename}: ${o.evalue}`),
-        );
-        const done = code.filter((c) => typeof c.input_prompt_number === "number").length;
-        return { cells: code.length, done, busy: !!notebook.kernel_busy || document.querySelector(".cell.running") !== null, errors };
-      });
-      if (progress.errors.length > 0) throw new Error(`a cell failed in the Notebook:\n${progress.errors.join("\n")}`);
-      if (progress.cells > 0 && progress.done === progress.cells && !progress.busy) break;
-      if (Date.now() > deadline) {
-        throw new Error(`Run All did not finish: ${progress.done} of ${progress.cells} code cells executed\n${await pageState(guarded)}`);
-      }
-      await sleep(500);
-    }
-
-    // The Notebook scrolls inside #site; let it grow to its content so that the screenshot shows every cell.
-    await page.addStyleTag({
-      content: "html, body { height: auto !important; overflow: visible !important; } #site { height: auto !important; overflow: visible !important; }",
+      const done = code.filter((c) => typeof c.input_prompt_number === "number").length;
+      return {
+        cells: code.length,
+        done,
+        busy: !!notebook.kernel_busy || document.querySelector(".cell.running") !== null,
+        errors,
+      };
     });
+    if (progress.errors.length > 0)
+      throw new Error(`a cell failed in the Notebook:\n${progress.errors.join("\n")}`);
+    if (progress.cells > 0 && progress.done === progress.cells && !progress.busy) break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Run All did not finish: ${progress.done} of ${progress.cells} code cells executed\n${await pageState(guarded)}`,
+      );
+    }
+    await sleep(500);
+  }
 
-    const report = await inspectFigures(guarded, { timeoutMs: 30_000, minFigures: FIGURES, screenshot: screenshotPath(`notebook-server-${CHAPTER.slice(0, 2)}`) });
-    expectAllFiguresRendered(report, FIGURES);
-    expect(report.placeholders).toBe(0);
-    expect(report.traces.every((n) => n >= 1)).toBe(true);
-  },
-  180_000,
-);
+  // The Notebook scrolls inside #site; let it grow to its content so that the screenshot shows every cell.
+  await page.addStyleTag({
+    content:
+      "html, body { height: auto !important; overflow: visible !important; } #site { height: auto !important; overflow: visible !important; }",
+  });
+
+  const report = await inspectFigures(guarded, {
+    timeoutMs: 30_000,
+    minFigures: FIGURES,
+    screenshot: screenshotPath(`notebook-server-${CHAPTER.slice(0, 2)}`),
+  });
+  expectAllFiguresRendered(report, FIGURES);
+  expect(report.placeholders).toBe(0);
+  expect(report.traces.every((n) => n >= 1)).toBe(true);
+}, 180_000);

@@ -7,8 +7,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Figure, PLACEHOLDER_TEXT, figureHtml, linePlot, plotlyScriptTag, standaloneFigureHtml } from "../../lib/src";
-import { checkFigures, expectAllFiguresRendered, inspectFigures, launchBrowser, openGuardedPage, screenshotPath } from "./render";
+import {
+  type Figure,
+  PLACEHOLDER_TEXT,
+  figureHtml,
+  linePlot,
+  plotlyScriptTag,
+  standaloneFigureHtml,
+} from "../../lib/src";
+import {
+  checkFigures,
+  expectAllFiguresRendered,
+  inspectFigures,
+  launchBrowser,
+  openGuardedPage,
+  screenshotPath,
+} from "./render";
 
 const xs = Array.from({ length: 41 }, (_, i) => -2 + i / 10);
 const first = linePlot({
@@ -20,12 +34,42 @@ const first = linePlot({
     { x: xs, y: xs.map((z) => 1 / (1 + Math.exp(-4 * z))), name: "sigmoid", dash: "dash" },
   ],
 });
-const second = linePlot({ xTitle: "epoch", yTitle: "errors", series: [{ y: [4, 3, 3, 1, 0], name: "errors", mode: "lines+markers" }] });
+const second = linePlot({
+  xTitle: "epoch",
+  yTitle: "errors",
+  series: [{ y: [4, 3, 3, 1, 0], name: "errors", mode: "lines+markers" }],
+});
 
 /** A heatmap, a contour and a bar chart each alone: heatmaps draw as an <image>, contours as g.contour. */
-const heatmapOnly: Figure = { data: [{ type: "heatmap", z: [[0, 1], [1, 0]] }], layout: { height: 250 } };
-const contourOnly: Figure = { data: [{ type: "contour", z: [[0, 1, 2], [1, 2, 3], [2, 3, 4]] }], layout: { height: 250 } };
-const barOnly: Figure = { data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: { height: 250 } };
+const heatmapOnly: Figure = {
+  data: [
+    {
+      type: "heatmap",
+      z: [
+        [0, 1],
+        [1, 0],
+      ],
+    },
+  ],
+  layout: { height: 250 },
+};
+const contourOnly: Figure = {
+  data: [
+    {
+      type: "contour",
+      z: [
+        [0, 1, 2],
+        [1, 2, 3],
+        [2, 3, 4],
+      ],
+    },
+  ],
+  layout: { height: 250 },
+};
+const barOnly: Figure = {
+  data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }],
+  layout: { height: 250 },
+};
 
 /** The library's standalone page for `first`, with `second` added after it. */
 function twoFigurePage(extraHead = "", extraBody = ""): string {
@@ -69,7 +113,15 @@ describe("checkFigures", () => {
   it("passes a standalone page with plotly inlined and two figures", async () => {
     const shot = screenshotPath("render-check-standalone");
     const report = await checkFigures(page("ok.html", twoFigurePage()), { screenshot: shot });
-    expect(report).toMatchObject({ figures: 2, rendered: 2, placeholders: 0, traces: [2, 1], errors: [], blocked: [], screenshot: shot });
+    expect(report).toMatchObject({
+      figures: 2,
+      rendered: 2,
+      placeholders: 0,
+      traces: [2, 1],
+      errors: [],
+      blocked: [],
+      screenshot: shot,
+    });
     expect(() => expectAllFiguresRendered(report, 2)).not.toThrow();
     expect(() => expectAllFiguresRendered(report, 3)).toThrow(/expected 3 figures, found 2/);
   });
@@ -87,8 +139,18 @@ describe("checkFigures", () => {
 
   it("fails when plotly is missing: nothing drawn, placeholders left, each figure named", async () => {
     const html = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${figureHtml(first)}\n${figureHtml(second)}</body></html>`;
-    const report = await checkFigures(page("no-plotly.html", html), { timeoutMs: 3000, screenshot: screenshotPath("render-check-no-plotly") });
-    expect(report).toMatchObject({ figures: 2, rendered: 0, placeholders: 2, traces: [0, 0], errors: [], blocked: [] });
+    const report = await checkFigures(page("no-plotly.html", html), {
+      timeoutMs: 3000,
+      screenshot: screenshotPath("render-check-no-plotly"),
+    });
+    expect(report).toMatchObject({
+      figures: 2,
+      rendered: 0,
+      placeholders: 2,
+      traces: [0, 0],
+      errors: [],
+      blocked: [],
+    });
     expect(report.waitedMs).toBeGreaterThanOrEqual(3000);
     let message = "";
     try {
@@ -97,29 +159,44 @@ describe("checkFigures", () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/0 of 2 figures drawn/);
-    expect(message).toMatch(/figure 0 \(#gtd-figure-[0-9a-f]+\) not drawn: plotly has not drawn it/);
+    expect(message).toMatch(
+      /figure 0 \(#gtd-figure-[0-9a-f]+\) not drawn: plotly has not drawn it/,
+    );
     expect(message).toMatch(/figure 1 \(#gtd-figure-[0-9a-f]+\) not drawn/);
     expect(message).toContain("2 placeholder(s) left");
     expect(PLACEHOLDER_TEXT.startsWith("This figure has not been drawn")).toBe(true);
   });
 
   it("blocks and reports a request that would leave the machine", async () => {
-    const report = await checkFigures(page("cdn.html", twoFigurePage(`<script src="https://cdn.example.invalid/x.js"></script>`)));
+    const report = await checkFigures(
+      page("cdn.html", twoFigurePage(`<script src="https://cdn.example.invalid/x.js"></script>`)),
+    );
     expect(report.blocked).toEqual(["https://cdn.example.invalid/x.js"]);
     // The figures themselves are fine (plotly is inlined); the page still fails the check.
     expect(report.rendered).toBe(2);
-    expect(() => expectAllFiguresRendered(report, 2)).toThrow(/blocked request to https:\/\/cdn\.example\.invalid\/x\.js/);
+    expect(() => expectAllFiguresRendered(report, 2)).toThrow(
+      /blocked request to https:\/\/cdn\.example\.invalid\/x\.js/,
+    );
   });
 
   it("blocks WebSocket connections to other hosts", async () => {
     const browser = await launchBrowser();
     try {
       const guarded = await openGuardedPage(browser);
-      await guarded.page.goto(page("ws.html", twoFigurePage(`<script>new WebSocket("wss://socket.example.invalid/feed");</script>`)));
-      await expect.poll(() => guarded.blocked, { timeout: 10_000 }).toEqual(["wss://socket.example.invalid/feed"]);
+      await guarded.page.goto(
+        page(
+          "ws.html",
+          twoFigurePage(`<script>new WebSocket("wss://socket.example.invalid/feed");</script>`),
+        ),
+      );
+      await expect
+        .poll(() => guarded.blocked, { timeout: 10_000 })
+        .toEqual(["wss://socket.example.invalid/feed"]);
       const report = await inspectFigures(guarded);
       expect(report.rendered).toBe(2);
-      expect(() => expectAllFiguresRendered(report)).toThrow(/blocked request to wss:\/\/socket\.example\.invalid\/feed/);
+      expect(() => expectAllFiguresRendered(report)).toThrow(
+        /blocked request to wss:\/\/socket\.example\.invalid\/feed/,
+      );
     } finally {
       await browser.close();
     }
@@ -135,8 +212,12 @@ describe("checkFigures", () => {
     expect(() => expectAllFiguresRendered(report, 2)).toThrow(/boom from the test page/);
 
     // Errors one names as known and harmless are listed apart and no longer fail the check; the others still do.
-    const excused = await checkFigures(page("throws.html", twoFigurePage("", script)), { ignoreErrors: [/^console error: console complaint/] });
-    expect(excused.ignoredErrors).toEqual([expect.stringMatching(/console complaint from the test page/)]);
+    const excused = await checkFigures(page("throws.html", twoFigurePage("", script)), {
+      ignoreErrors: [/^console error: console complaint/],
+    });
+    expect(excused.ignoredErrors).toEqual([
+      expect.stringMatching(/console complaint from the test page/),
+    ]);
     expect(() => expectAllFiguresRendered(excused, 2)).toThrow(/boom from the test page/);
   });
 
@@ -144,6 +225,8 @@ describe("checkFigures", () => {
     const allowed = await checkFigures(`${origin}/page.html`, { allowOrigins: [origin] });
     expect(allowed).toMatchObject({ figures: 2, rendered: 2, errors: [], blocked: [] });
     expectAllFiguresRendered(allowed, 2);
-    await expect(checkFigures(`${origin}/page.html`)).rejects.toThrow(/could not open[\s\S]*blocked: http:\/\/127\.0\.0\.1:\d+\/page\.html/);
+    await expect(checkFigures(`${origin}/page.html`)).rejects.toThrow(
+      /could not open[\s\S]*blocked: http:\/\/127\.0\.0\.1:\d+\/page\.html/,
+    );
   });
 });

@@ -112,7 +112,10 @@ function normaliseOrigin(origin: string): string {
  * `allowOrigins` is aborted and recorded, including WebSocket connections (`ws://host:port` counts as
  * `http://host:port`). Console errors and uncaught exceptions are recorded too.
  */
-export async function openGuardedPage(browser: Browser, options: Pick<CheckOptions, "allowOrigins" | "ignoreErrors"> = {}): Promise<GuardedPage> {
+export async function openGuardedPage(
+  browser: Browser,
+  options: Pick<CheckOptions, "allowOrigins" | "ignoreErrors"> = {},
+): Promise<GuardedPage> {
   const allowed = new Set((options.allowOrigins ?? []).map(normaliseOrigin));
   const isAllowed = (raw: string): boolean => {
     let url: URL;
@@ -122,14 +125,25 @@ export async function openGuardedPage(browser: Browser, options: Pick<CheckOptio
       return false;
     }
     if (LOCAL_SCHEMES.has(url.protocol)) return true;
-    const protocol = url.protocol === "ws:" ? "http:" : url.protocol === "wss:" ? "https:" : url.protocol;
+    const protocol =
+      url.protocol === "ws:" ? "http:" : url.protocol === "wss:" ? "https:" : url.protocol;
     return allowed.has(`${protocol}//${url.host}`);
   };
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
-  const guarded: GuardedPage = { context, page: undefined as unknown as Page, errors: [], ignoredErrors: [], blocked: [] };
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: "block",
+  });
+  const guarded: GuardedPage = {
+    context,
+    page: undefined as unknown as Page,
+    errors: [],
+    ignoredErrors: [],
+    blocked: [],
+  };
   const recordError = (line: string) => {
-    if (options.ignoreErrors?.some((pattern) => pattern.test(line))) guarded.ignoredErrors.push(line);
+    if (options.ignoreErrors?.some((pattern) => pattern.test(line)))
+      guarded.ignoredErrors.push(line);
     else guarded.errors.push(line);
   };
   try {
@@ -157,7 +171,9 @@ export async function openGuardedPage(browser: Browser, options: Pick<CheckOptio
       const text = message.text();
       // The failed load of a request we aborted: already listed under `blocked`.
       if (text.includes("net::ERR_BLOCKED_BY_CLIENT")) return;
-      const where = message.location().url ? ` (${message.location().url}:${message.location().lineNumber})` : "";
+      const where = message.location().url
+        ? ` (${message.location().url}:${message.location().lineNumber})`
+        : "";
       recordError(`console error: ${text.slice(0, 2000)}${where}`);
     });
     page.on("pageerror", (error) => {
@@ -185,14 +201,22 @@ function inspectInPage(placeholderText: string): { states: FigureState[]; placeh
       marks++;
     });
     const problems: string[] = [];
-    if (!el.classList.contains("js-plotly-plot")) problems.push("plotly has not drawn it (no js-plotly-plot class)");
+    if (!el.classList.contains("js-plotly-plot"))
+      problems.push("plotly has not drawn it (no js-plotly-plot class)");
     else {
       if (!el.querySelector("svg.main-svg")) problems.push("no svg.main-svg");
       if (traces < 1) problems.push("its data has no trace");
       else if (marks < 1) problems.push("no trace is drawn in the SVG");
     }
     if (el.querySelector(".gtd-placeholder")) problems.push("its placeholder is still there");
-    return { index, id: el.id, drawn: problems.length === 0, traces, marks, problem: problems.join("; ") };
+    return {
+      index,
+      id: el.id,
+      drawn: problems.length === 0,
+      traces,
+      marks,
+      problem: problems.join("; "),
+    };
   });
   const elements = document.querySelectorAll(".gtd-placeholder").length;
   const text = document.body ? document.body.innerText : "";
@@ -206,19 +230,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Waits until every `.gtd-figure` in an open page is drawn (and at least `minFigures` exist), or until
  * `timeoutMs` passes; then takes the screenshot if asked and reports. Does not close anything.
  */
-export async function inspectFigures(guarded: GuardedPage, options: Omit<CheckOptions, "allowOrigins" | "ignoreErrors"> = {}): Promise<FigureReport> {
+export async function inspectFigures(
+  guarded: GuardedPage,
+  options: Omit<CheckOptions, "allowOrigins" | "ignoreErrors"> = {},
+): Promise<FigureReport> {
   const { page } = guarded;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const minFigures = options.minFigures ?? 0;
   const started = Date.now();
   let found = await page.evaluate(inspectInPage, PLACEHOLDER_TEXT);
-  while (!(found.states.length >= minFigures && found.states.every((s) => s.drawn)) && Date.now() - started < timeoutMs) {
+  while (
+    !(found.states.length >= minFigures && found.states.every((s) => s.drawn)) &&
+    Date.now() - started < timeoutMs
+  ) {
     await sleep(200);
     found = await page.evaluate(inspectInPage, PLACEHOLDER_TEXT);
   }
   const waitedMs = Date.now() - started;
   // Let plotly finish its last relayout (responsive figures) and fonts settle before the picture.
-  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+  await page.evaluate(
+    () =>
+      new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
   const report: FigureReport = {
     url: page.url(),
     figures: found.states.length,
@@ -250,13 +283,20 @@ export async function inspectFigures(guarded: GuardedPage, options: Omit<CheckOp
 export async function checkFigures(url: string, options: CheckOptions = {}): Promise<FigureReport> {
   const browser = await launchBrowser();
   try {
-    const guarded = await openGuardedPage(browser, { allowOrigins: options.allowOrigins, ignoreErrors: options.ignoreErrors });
+    const guarded = await openGuardedPage(browser, {
+      allowOrigins: options.allowOrigins,
+      ignoreErrors: options.ignoreErrors,
+    });
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
       await guarded.page.goto(url, { waitUntil: "load", timeout: Math.max(timeoutMs, 10_000) });
     } catch (error) {
-      const detail = [...guarded.errors, ...guarded.blocked.map((b) => `blocked: ${b}`)].join("\n  ");
-      throw new Error(`could not open ${url}: ${(error as Error).message}${detail ? `\n  ${detail}` : ""}`);
+      const detail = [...guarded.errors, ...guarded.blocked.map((b) => `blocked: ${b}`)].join(
+        "\n  ",
+      );
+      throw new Error(
+        `could not open ${url}: ${(error as Error).message}${detail ? `\n  ${detail}` : ""}`,
+      );
     }
     return await inspectFigures(guarded, options);
   } finally {
@@ -270,11 +310,18 @@ export function figureProblems(report: FigureReport, expectedCount?: number): st
   if (expectedCount !== undefined && report.figures !== expectedCount) {
     problems.push(`expected ${expectedCount} figures, found ${report.figures}`);
   }
-  if (expectedCount === undefined && report.figures === 0) problems.push("no .gtd-figure in the page");
+  if (expectedCount === undefined && report.figures === 0)
+    problems.push("no .gtd-figure in the page");
   for (const figure of report.details) {
-    if (!figure.drawn) problems.push(`figure ${figure.index}${figure.id ? ` (#${figure.id})` : ""} not drawn: ${figure.problem}`);
+    if (!figure.drawn)
+      problems.push(
+        `figure ${figure.index}${figure.id ? ` (#${figure.id})` : ""} not drawn: ${figure.problem}`,
+      );
   }
-  if (report.placeholders > 0) problems.push(`${report.placeholders} placeholder(s) left ("${PLACEHOLDER_TEXT.slice(0, 40)}…")`);
+  if (report.placeholders > 0)
+    problems.push(
+      `${report.placeholders} placeholder(s) left ("${PLACEHOLDER_TEXT.slice(0, 40)}…")`,
+    );
   for (const error of report.errors) problems.push(error);
   for (const url of report.blocked) problems.push(`blocked request to ${url.slice(0, 300)}`);
   return problems;

@@ -42,16 +42,28 @@ describe("activation derivatives", () => {
   // flat wherever it has a slope, and its central difference across the jump is not a derivative.
   const smooth = Object.values(activations).filter((g) => g.name !== "step");
   it("the registry holds every activation the book uses", () => {
-    expect(Object.keys(activations)).toEqual(["step", "linear", "sigmoid", "tanh", "relu", "leakyRelu"]);
+    expect(Object.keys(activations)).toEqual([
+      "step",
+      "linear",
+      "sigmoid",
+      "tanh",
+      "relu",
+      "leakyRelu",
+    ]);
   });
 
-  it.each(smooth.map((g) => [g.name, g] as const))("%s: derivative agrees with central differences", (_name, g) => {
-    for (const z of grid) {
-      const numeric = numericalDerivative(g.value, z, 1e-6);
-      const analytic = g.derivative(z);
-      expect(Math.abs(numeric - analytic), `z = ${z}`).toBeLessThan(1e-8 + 1e-6 * Math.abs(analytic));
-    }
-  });
+  it.each(smooth.map((g) => [g.name, g] as const))(
+    "%s: derivative agrees with central differences",
+    (_name, g) => {
+      for (const z of grid) {
+        const numeric = numericalDerivative(g.value, z, 1e-6);
+        const analytic = g.derivative(z);
+        expect(Math.abs(numeric - analytic), `z = ${z}`).toBeLessThan(
+          1e-8 + 1e-6 * Math.abs(analytic),
+        );
+      }
+    },
+  );
 
   it("sigmoid's derivative peaks at 1/4 and is tiny in the tails", () => {
     expect(activations.sigmoid.derivative(0)).toBe(0.25);
@@ -74,16 +86,29 @@ describe("activation derivatives", () => {
 
 describe("activations on matrices and by name", () => {
   it("apply elementwise", () => {
-    const Z = Matrix.fromArray([[-1, 0], [2, -3]]);
-    expect(applyActivation(Z, "relu").toArray()).toEqual([[0, 0], [2, 0]]);
-    expect(activationDerivative(Z, activations.relu).toArray()).toEqual([[0, 1], [1, 0]]);
+    const Z = Matrix.fromArray([
+      [-1, 0],
+      [2, -3],
+    ]);
+    expect(applyActivation(Z, "relu").toArray()).toEqual([
+      [0, 0],
+      [2, 0],
+    ]);
+    expect(activationDerivative(Z, activations.relu).toArray()).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     expect(applyActivation(Z, "sigmoid").get(0, 1)).toBe(0.5);
   });
 
   it("unknown names and bad slopes are rejected by name", () => {
     expect(activationByName("tanh")).toBe(activations.tanh);
-    expect(() => activationByName("swish")).toThrow(/unknown activation "swish" \(known: step, linear, sigmoid, tanh, relu, leakyRelu\)/);
-    expect(() => applyActivation(Matrix.zeros(1, 1), "Relu" as never)).toThrow(/unknown activation "Relu"/);
+    expect(() => activationByName("swish")).toThrow(
+      /unknown activation "swish" \(known: step, linear, sigmoid, tanh, relu, leakyRelu\)/,
+    );
+    expect(() => applyActivation(Matrix.zeros(1, 1), "Relu" as never)).toThrow(
+      /unknown activation "Relu"/,
+    );
     expect(() => leakyRelu(-0.1)).toThrow(/slope must be in \[0, 1\), got -0.1/);
   });
 });
@@ -116,6 +141,8 @@ describe("layer activations", () => {
     const P = layerActivations.softmax.forward(Z);
     for (let i = 0; i < P.rows; i++) expect(P.row(i).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
     expect(layerActivations.softmax.minUnits).toBe(2);
-    expect(() => layerActivationByName("softplus")).toThrow(/unknown activation "softplus" \(known: .*softmax\)/);
+    expect(() => layerActivationByName("softplus")).toThrow(
+      /unknown activation "softplus" \(known: .*softmax\)/,
+    );
   });
 });

@@ -1,14 +1,26 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { displaySink, escapeHtml, newUpdatableSink, setDisplaySink, showTable, tableHtml } from "../../lib/src/display";
+import {
+  displaySink,
+  escapeHtml,
+  newUpdatableSink,
+  setDisplaySink,
+  showTable,
+  tableHtml,
+} from "../../lib/src/display";
 
 afterEach(() => setDisplaySink(null));
 
 describe("tableHtml", () => {
   it("renders headers from the first row's keys and rounds non-integers", () => {
-    const html = tableHtml([{ gate: "AND", epochs: 11, b: -0.33012 }], { digits: 2, caption: "Learned" });
+    const html = tableHtml([{ gate: "AND", epochs: 11, b: -0.33012 }], {
+      digits: 2,
+      caption: "Learned",
+    });
     expect(html).toContain("<caption>Learned</caption>");
     expect(html).toContain("<th>gate</th><th>epochs</th><th>b</th>");
-    expect(html).toContain('<td>AND</td><td style="text-align:right">11</td><td style="text-align:right">-0.33</td>');
+    expect(html).toContain(
+      '<td>AND</td><td style="text-align:right">11</td><td style="text-align:right">-0.33</td>',
+    );
   });
 
   it("takes columns and headers, and escapes text", () => {
@@ -28,7 +40,7 @@ describe("display sinks", () => {
     setDisplaySink({ html: (s) => written.push(s) });
     showTable([{ x: 1 }]);
     expect(written).toHaveLength(1);
-    expect(written[0]).toContain("<td style=\"text-align:right\">1</td>");
+    expect(written[0]).toContain('<td style="text-align:right">1</td>');
     expect(newUpdatableSink()).toBe(displaySink());
   });
 

@@ -1,7 +1,14 @@
 import { describe, it, expect } from "vitest";
 import { Matrix, gemm, matmul } from "../../lib/src/matrix";
 import { assertFinite } from "../../lib/src/checks";
-import { axpyDense, dotDense, packSparseDotRows, packSparseRows, SPARSE_AXPY_LIMIT, SPARSE_DOT_LIMIT } from "../../lib/src/kernels";
+import {
+  axpyDense,
+  dotDense,
+  packSparseDotRows,
+  packSparseRows,
+  SPARSE_AXPY_LIMIT,
+  SPARSE_DOT_LIMIT,
+} from "../../lib/src/kernels";
 import { Random } from "../../lib/src/random";
 
 /** Reference product: alpha·op(A)·op(B) + beta·C0 by the textbook triple loop on get(). */
@@ -43,7 +50,11 @@ function expectClose(actual: number[][], expected: number[][], tol = 1e-10): voi
   }
 }
 
-const A23 = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
+const A23 = () =>
+  Matrix.fromArray([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
 describe("Matrix constructor", () => {
   it("allocates zeros of the given shape", () => {
@@ -84,20 +95,34 @@ describe("static constructors", () => {
   it("zeros", () => {
     const m = Matrix.zeros(3, 2);
     expect(m.shape).toEqual([3, 2]);
-    expect(m.toArray()).toEqual([[0, 0], [0, 0], [0, 0]]);
+    expect(m.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it("filled", () => {
-    expect(Matrix.filled(2, 2, 7).toArray()).toEqual([[7, 7], [7, 7]]);
+    expect(Matrix.filled(2, 2, 7).toArray()).toEqual([
+      [7, 7],
+      [7, 7],
+    ]);
   });
 
   it("identity", () => {
-    expect(Matrix.identity(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(Matrix.identity(3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(Matrix.identity(0).shape).toEqual([0, 0]);
   });
 
   it("fromArray copies a nested array row by row", () => {
-    const nested = [[1, 2, 3], [4, 5, 6]];
+    const nested = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
     const m = Matrix.fromArray(nested);
     expect(m.shape).toEqual([2, 3]);
     expect(Array.from(m.data)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -130,7 +155,10 @@ describe("static constructors", () => {
 
   it("fromFunction fills entry (i, j) with fn(i, j)", () => {
     const m = Matrix.fromFunction(2, 3, (i, j) => 10 * i + j);
-    expect(m.toArray()).toEqual([[0, 1, 2], [10, 11, 12]]);
+    expect(m.toArray()).toEqual([
+      [0, 1, 2],
+      [10, 11, 12],
+    ]);
   });
 });
 
@@ -168,7 +196,11 @@ describe("access", () => {
   });
 
   it("toArray is the inverse of fromArray", () => {
-    const nested = [[1, 2], [3, 4], [5, 6]];
+    const nested = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ];
     expect(Matrix.fromArray(nested).toArray()).toEqual(nested);
   });
 
@@ -200,24 +232,46 @@ describe("operations returning new matrices", () => {
   it("transpose", () => {
     const t = A23().transpose();
     expect(t.shape).toEqual([3, 2]);
-    expect(t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(new Matrix(0, 3).transpose().shape).toEqual([3, 0]);
   });
 
   it("map passes value, row and column and leaves the original alone", () => {
     const m = A23();
     const r = m.map((v, i, j) => v * 100 + i * 10 + j);
-    expect(r.toArray()).toEqual([[100, 201, 302], [410, 511, 612]]);
+    expect(r.toArray()).toEqual([
+      [100, 201, 302],
+      [410, 511, 612],
+    ]);
     expect(m.get(0, 0)).toBe(1);
   });
 
   it("add, sub and mul are elementwise", () => {
     const a = A23();
-    const b = Matrix.fromArray([[10, 20, 30], [40, 50, 60]]);
-    expect(a.add(b).toArray()).toEqual([[11, 22, 33], [44, 55, 66]]);
-    expect(b.sub(a).toArray()).toEqual([[9, 18, 27], [36, 45, 54]]);
-    expect(a.mul(b).toArray()).toEqual([[10, 40, 90], [160, 250, 360]]);
-    expect(a.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const b = Matrix.fromArray([
+      [10, 20, 30],
+      [40, 50, 60],
+    ]);
+    expect(a.add(b).toArray()).toEqual([
+      [11, 22, 33],
+      [44, 55, 66],
+    ]);
+    expect(b.sub(a).toArray()).toEqual([
+      [9, 18, 27],
+      [36, 45, 54],
+    ]);
+    expect(a.mul(b).toArray()).toEqual([
+      [10, 40, 90],
+      [160, 250, 360],
+    ]);
+    expect(a.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it("binary elementwise ops name the operation and both shapes", () => {
@@ -230,20 +284,30 @@ describe("operations returning new matrices", () => {
   });
 
   it("scale", () => {
-    expect(A23().scale(-2).toArray()).toEqual([[-2, -4, -6], [-8, -10, -12]]);
+    expect(A23().scale(-2).toArray()).toEqual([
+      [-2, -4, -6],
+      [-8, -10, -12],
+    ]);
   });
 
   it("addRowVector adds the bias to every row", () => {
     const x = A23();
     const b = Matrix.fromRow([10, 20, 30]);
-    expect(x.addRowVector(b).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
+    expect(x.addRowVector(b).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
     expect(x.get(0, 0)).toBe(1);
   });
 
   it("addRowVector checks the bias shape", () => {
     const x = Matrix.zeros(4, 2);
-    expect(() => x.addRowVector(Matrix.zeros(1, 3))).toThrow("addRowVector: bias must be 1×2, got 1×3");
-    expect(() => x.addRowVector(Matrix.zeros(2, 1))).toThrow("addRowVector: bias must be 1×2, got 2×1");
+    expect(() => x.addRowVector(Matrix.zeros(1, 3))).toThrow(
+      "addRowVector: bias must be 1×2, got 1×3",
+    );
+    expect(() => x.addRowVector(Matrix.zeros(2, 1))).toThrow(
+      "addRowVector: bias must be 1×2, got 2×1",
+    );
   });
 
   it("sum: total, column sums (axis 0), row sums (axis 1)", () => {
@@ -284,11 +348,18 @@ describe("operations returning new matrices", () => {
     ]);
     expect(m.argmaxRows()).toEqual([1, 0, 2, 0, 2]);
     expect(Matrix.zeros(0, 0).argmaxRows()).toEqual([]);
-    expect(() => Matrix.zeros(2, 0).argmaxRows()).toThrow("argmaxRows: a 2×0 matrix has no columns");
+    expect(() => Matrix.zeros(2, 0).argmaxRows()).toThrow(
+      "argmaxRows: a 2×0 matrix has no columns",
+    );
   });
 
   it("maxAbs", () => {
-    expect(Matrix.fromArray([[1, -7], [3, 2]]).maxAbs()).toBe(7);
+    expect(
+      Matrix.fromArray([
+        [1, -7],
+        [3, 2],
+      ]).maxAbs(),
+    ).toBe(7);
     expect(Matrix.zeros(0, 0).maxAbs()).toBe(0);
     expect(Matrix.fromArray([[1, NaN, 5]]).maxAbs()).toBeNaN();
     expect(Matrix.fromArray([[1, -Infinity]]).maxAbs()).toBe(Infinity);
@@ -306,7 +377,10 @@ describe("in-place operations", () => {
   it("fill", () => {
     const m = new Matrix(2, 2);
     expect(m.fill(3)).toBe(m);
-    expect(m.toArray()).toEqual([[3, 3], [3, 3]]);
+    expect(m.toArray()).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
   });
 
   it("scaleInPlace keeps the same storage", () => {
@@ -314,34 +388,63 @@ describe("in-place operations", () => {
     const data = m.data;
     expect(m.scaleInPlace(2)).toBe(m);
     expect(m.data).toBe(data);
-    expect(m.toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
+    expect(m.toArray()).toEqual([
+      [2, 4, 6],
+      [8, 10, 12],
+    ]);
   });
 
   it("addInPlace is this += scale·other", () => {
     const m = A23();
     const o = Matrix.filled(2, 3, 1);
     expect(m.addInPlace(o)).toBe(m);
-    expect(m.toArray()).toEqual([[2, 3, 4], [5, 6, 7]]);
+    expect(m.toArray()).toEqual([
+      [2, 3, 4],
+      [5, 6, 7],
+    ]);
     m.addInPlace(o, -0.5);
-    expect(m.toArray()).toEqual([[1.5, 2.5, 3.5], [4.5, 5.5, 6.5]]);
-    expect(o.toArray()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    expect(m.toArray()).toEqual([
+      [1.5, 2.5, 3.5],
+      [4.5, 5.5, 6.5],
+    ]);
+    expect(o.toArray()).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
     expect(() => m.addInPlace(Matrix.zeros(3, 2))).toThrow("addInPlace: shapes 2×3 and 3×2 differ");
   });
 
   it("mapInPlace", () => {
     const m = A23();
     expect(m.mapInPlace((v, i, j) => v + i - j)).toBe(m);
-    expect(m.toArray()).toEqual([[1, 1, 1], [5, 5, 5]]);
+    expect(m.toArray()).toEqual([
+      [1, 1, 1],
+      [5, 5, 5],
+    ]);
   });
 });
 
 describe("matmul", () => {
   it("multiplies a small example", () => {
     const a = A23();
-    const b = Matrix.fromArray([[1, 0], [0, 1], [1, 1]]);
-    expect(matmul(a, b).toArray()).toEqual([[4, 5], [10, 11]]);
-    expect(a.matmul(b).toArray()).toEqual([[4, 5], [10, 11]]);
-    expect(b.matmul(a).toArray()).toEqual([[1, 2, 3], [4, 5, 6], [5, 7, 9]]);
+    const b = Matrix.fromArray([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(matmul(a, b).toArray()).toEqual([
+      [4, 5],
+      [10, 11],
+    ]);
+    expect(a.matmul(b).toArray()).toEqual([
+      [4, 5],
+      [10, 11],
+    ]);
+    expect(b.matmul(a).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [5, 7, 9],
+    ]);
   });
 
   it("identity is neutral", () => {
@@ -408,8 +511,16 @@ describe("gemm", () => {
 
     it(`handles degenerate shapes 1×n, n×1 and 0-sized (${label})`, () => {
       const shapes: Array<[number, number, number]> = [
-        [1, 7, 1], [1, 1, 9], [9, 1, 1], [1, 5, 6], [6, 5, 1], [5, 1, 6],
-        [0, 3, 4], [3, 0, 4], [3, 4, 0], [0, 0, 0],
+        [1, 7, 1],
+        [1, 1, 9],
+        [9, 1, 1],
+        [1, 5, 6],
+        [6, 5, 1],
+        [5, 1, 6],
+        [0, 3, 4],
+        [3, 0, 4],
+        [3, 4, 0],
+        [0, 0, 0],
       ];
       for (const [m, k, n] of shapes) {
         const a = operand(m, k, transA);
@@ -436,22 +547,50 @@ describe("gemm", () => {
 
   it("ignores the old contents of out when beta is 0, even NaN", () => {
     const out = Matrix.filled(2, 2, NaN);
-    gemm(Matrix.identity(2), Matrix.fromArray([[1, 2], [3, 4]]), { out });
-    expect(out.toArray()).toEqual([[1, 2], [3, 4]]);
+    gemm(
+      Matrix.identity(2),
+      Matrix.fromArray([
+        [1, 2],
+        [3, 4],
+      ]),
+      { out },
+    );
+    expect(out.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const outT = Matrix.filled(2, 2, NaN);
-    gemm(Matrix.identity(2), Matrix.fromArray([[1, 2], [3, 4]]), { out: outT, transB: true });
-    expect(outT.toArray()).toEqual([[1, 3], [2, 4]]);
+    gemm(
+      Matrix.identity(2),
+      Matrix.fromArray([
+        [1, 2],
+        [3, 4],
+      ]),
+      { out: outT, transB: true },
+    );
+    expect(outT.toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
 
   describe("sparse operands (images are mostly zeros)", () => {
     /** An r×c matrix in which about `density` of the entries are non-zero, some of them −0. */
     const sparse = (rows: number, cols: number, density: number) =>
-      Matrix.fromFunction(rows, cols, () => (rng.uniform() < density ? rng.uniform(-1, 1) : rng.uniform() < 0.5 ? 0 : -0));
+      Matrix.fromFunction(rows, cols, () =>
+        rng.uniform() < density ? rng.uniform(-1, 1) : rng.uniform() < 0.5 ? 0 : -0,
+      );
     /** Same bits, except that +0 and −0 count as equal. */
     const sameBits = (actual: Matrix, expected: Float64Array) =>
       expect(Array.from(actual.data, (v) => v + 0)).toEqual(Array.from(expected, (v) => v + 0));
     // Shapes with every kind of edge: k not a multiple of 4, m of 2 or 4, n of 4 or 8.
-    const shapes: Array<[number, number, number]> = [[10, 784, 30], [7, 301, 13], [5, 66, 9], [1, 300, 1], [64, 50, 256]];
+    const shapes: Array<[number, number, number]> = [
+      [10, 784, 30],
+      [7, 301, 13],
+      [5, 66, 9],
+      [1, 300, 1],
+      [64, 50, 256],
+    ];
 
     it("skips zeros in the forward product X·Wᵀ and gives the dense kernel's exact bits", () => {
       for (const [m, k, n] of shapes) {
@@ -475,7 +614,15 @@ describe("gemm", () => {
           const dense = rng.uniformMatrix(m, n, -1, 1);
           const out = dense.clone();
           for (let q = 0; q < dense.data.length; q++) dense.data[q] *= 0.3; // C = beta·C, then the products
-          axpyDense({ A: dZ.data, rowStep: transA ? 1 : k, colStep: transA ? m : 1 }, X.data, dense.data, m, k, n, -1.5);
+          axpyDense(
+            { A: dZ.data, rowStep: transA ? 1 : k, colStep: transA ? m : 1 },
+            X.data,
+            dense.data,
+            m,
+            k,
+            n,
+            -1.5,
+          );
           sameBits(gemm(dZ, X, { transA, alpha: -1.5, beta: 0.3, out }), dense.data);
           expectClose(gemm(dZ, X, { transA }).toArray(), naiveGemm(dZ, X, transA, false, 1, 0));
         }
@@ -510,8 +657,12 @@ describe("gemm", () => {
     const a = Matrix.zeros(4, 2);
     const b = Matrix.zeros(3, 1);
     expect(() => gemm(a, b)).toThrow("gemm: (4×2)·(3×1): inner dimensions 2 and 3 differ");
-    expect(() => gemm(a, b, { transA: true })).toThrow("gemm: (4×2)ᵀ·(3×1): inner dimensions 4 and 3 differ");
-    expect(() => gemm(a, b, { transB: true })).toThrow("gemm: (4×2)·(3×1)ᵀ: inner dimensions 2 and 1 differ");
+    expect(() => gemm(a, b, { transA: true })).toThrow(
+      "gemm: (4×2)ᵀ·(3×1): inner dimensions 4 and 3 differ",
+    );
+    expect(() => gemm(a, b, { transB: true })).toThrow(
+      "gemm: (4×2)·(3×1)ᵀ: inner dimensions 2 and 1 differ",
+    );
     expect(() => gemm(a, Matrix.zeros(1, 2), { transB: true })).not.toThrow();
   });
 
@@ -522,7 +673,10 @@ describe("gemm", () => {
   });
 
   it("refuses an out that shares storage with an input", () => {
-    const a = Matrix.fromArray([[1, 2], [3, 4]]);
+    const a = Matrix.fromArray([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => gemm(a, Matrix.identity(2), { out: a })).toThrow(/out must not share storage/);
     const buffer = new Float64Array(8);
     const x = new Matrix(2, 2, buffer.subarray(0, 4));
@@ -552,7 +706,11 @@ describe("assertFinite", () => {
   });
 
   it("names the index for a plain array", () => {
-    expect(() => assertFinite([0, 1, 2, 3, 4, NaN], "loss")).toThrow("loss contains NaN at index 5");
-    expect(() => assertFinite(new Float64Array([Infinity]), "grad")).toThrow("grad contains Infinity at index 0");
+    expect(() => assertFinite([0, 1, 2, 3, 4, NaN], "loss")).toThrow(
+      "loss contains NaN at index 5",
+    );
+    expect(() => assertFinite(new Float64Array([Infinity]), "grad")).toThrow(
+      "grad contains Infinity at index 0",
+    );
   });
 });

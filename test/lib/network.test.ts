@@ -23,7 +23,13 @@ describe("softmax", () => {
   });
 
   it("stays finite for scores of 1000 (it subtracts the row maximum) and every row sums to 1", () => {
-    const P = softmaxRows(Matrix.fromArray([[1000, 999, 998], [-1000, 0, 1000], [3, 3, 3]]));
+    const P = softmaxRows(
+      Matrix.fromArray([
+        [1000, 999, 998],
+        [-1000, 0, 1000],
+        [3, 3, 3],
+      ]),
+    );
     expect(P.isFinite()).toBe(true);
     for (let i = 0; i < 3; i++) expect(P.get(i, 0) + P.get(i, 1) + P.get(i, 2)).toBeCloseTo(1, 15);
     expect(P.get(0, 0)).toBeCloseTo(1 / (1 + Math.exp(-1) + Math.exp(-2)), 15);
@@ -33,18 +39,37 @@ describe("softmax", () => {
   });
 
   it("rejects a row with NaN or Infinity", () => {
-    expect(() => softmaxRows(Matrix.fromArray([[1, 2], [NaN, 0]]))).toThrow(/row 1 contains NaN/);
+    expect(() =>
+      softmaxRows(
+        Matrix.fromArray([
+          [1, 2],
+          [NaN, 0],
+        ]),
+      ),
+    ).toThrow(/row 1 contains NaN/);
     expect(() => softmaxRows(Matrix.fromArray([[Infinity, 0]]))).toThrow(/row 0 contains Infinity/);
   });
 });
 
 describe("categoricalCrossEntropy", () => {
   it("is −mean log p of the true class (hand-computed), and its gradient matches central differences", () => {
-    const P = Matrix.fromArray([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]);
+    const P = Matrix.fromArray([
+      [0.7, 0.2, 0.1],
+      [0.1, 0.1, 0.8],
+    ]);
     const Y = oneHot([0, 2], 3);
-    expect(categoricalCrossEntropy.value(P, Y)).toBeCloseTo(-(Math.log(0.7) + Math.log(0.8)) / 2, 15);
-    const numeric = numericalGradient((p) => categoricalCrossEntropy.value(new Matrix(2, 3, p), Y), Float64Array.from(P.data), 1e-7);
-    categoricalCrossEntropy.gradient(P, Y).data.forEach((g, i) => expect(g).toBeCloseTo(numeric[i], 6));
+    expect(categoricalCrossEntropy.value(P, Y)).toBeCloseTo(
+      -(Math.log(0.7) + Math.log(0.8)) / 2,
+      15,
+    );
+    const numeric = numericalGradient(
+      (p) => categoricalCrossEntropy.value(new Matrix(2, 3, p), Y),
+      Float64Array.from(P.data),
+      1e-7,
+    );
+    categoricalCrossEntropy
+      .gradient(P, Y)
+      .data.forEach((g, i) => expect(g).toBeCloseTo(numeric[i], 6));
     expect(lossByName("categoricalCrossEntropy")).toBe(categoricalCrossEntropy);
   });
 });
@@ -80,19 +105,35 @@ describe("Network construction", () => {
   });
 
   it("rejects unknown options, activations, inits and losses by name", () => {
-    expect(() => new Network({ sizes: [2, 1], learningRate: 3 } as never)).toThrow(/unknown option "learningRate"/);
-    expect(() => new Network({ sizes: [2, 2, 1], hidden: "swish" as never })).toThrow(/unknown activation "swish"/);
-    expect(() => new Network({ sizes: [2, 1], init: "zeros" as never })).toThrow(/unknown init "zeros" \(known: normal, xavier, he\)/);
-    expect(() => new Network({ sizes: [2, 1], loss: "hinge" as never })).toThrow(/unknown loss "hinge"/);
+    expect(() => new Network({ sizes: [2, 1], learningRate: 3 } as never)).toThrow(
+      /unknown option "learningRate"/,
+    );
+    expect(() => new Network({ sizes: [2, 2, 1], hidden: "swish" as never })).toThrow(
+      /unknown activation "swish"/,
+    );
+    expect(() => new Network({ sizes: [2, 1], init: "zeros" as never })).toThrow(
+      /unknown init "zeros" \(known: normal, xavier, he\)/,
+    );
+    expect(() => new Network({ sizes: [2, 1], loss: "hinge" as never })).toThrow(
+      /unknown loss "hinge"/,
+    );
     expect(() => new Network([5])).toThrow(/at least an input and an output layer/);
-    expect(() => new Network({ sizes: [2, 3, 1], dropout: 1 })).toThrow(/dropout must be in \[0, 1\), got 1/);
-    expect(() => new Network({ sizes: [2, 1], output: "softmax" })).toThrow(/softmax layer needs at least 2 units/);
+    expect(() => new Network({ sizes: [2, 3, 1], dropout: 1 })).toThrow(
+      /dropout must be in \[0, 1\), got 1/,
+    );
+    expect(() => new Network({ sizes: [2, 1], output: "softmax" })).toThrow(
+      /softmax layer needs at least 2 units/,
+    );
   });
 
   it("names mismatched shapes between data and model", () => {
     const net = new Network({ sizes: [3, 4, 2] });
-    expect(() => net.predict(Matrix.zeros(5, 4))).toThrow(/input is 5×4 but the network expects 3 features per row/);
-    expect(() => net.computeGradients(Matrix.zeros(5, 3), Matrix.zeros(5, 3))).toThrow(/targets are 5×3 but 5 examples need 5×2 targets/);
+    expect(() => net.predict(Matrix.zeros(5, 4))).toThrow(
+      /input is 5×4 but the network expects 3 features per row/,
+    );
+    expect(() => net.computeGradients(Matrix.zeros(5, 3), Matrix.zeros(5, 3))).toThrow(
+      /targets are 5×3 but 5 examples need 5×2 targets/,
+    );
   });
 });
 
@@ -102,12 +143,55 @@ describe("backpropagation: gradient checks (five-point differences, float64)", (
   const labels = [0, 1, 2, 1, 0, 2, 1];
   const cases: Array<[string, NetworkOptions, Matrix]> = [
     ["Nielsen: sigmoid + sigmoid output + MSE", { sizes: [3, 4, 3] }, oneHot(labels, 3)],
-    ["sigmoid hidden, sigmoid output + binary CE (fused)", { sizes: [3, 5, 1], output: "sigmoid", loss: "binaryCrossEntropy" }, Matrix.fromColumn(labels.map((l) => (l === 1 ? 1 : 0)))],
-    ["ReLU + softmax + categorical CE (fused), He", { sizes: [3, 6, 3], hidden: "relu", output: "softmax", loss: "categoricalCrossEntropy", init: "he" }, oneHot(labels, 3)],
-    ["two tanh layers + softmax + CE + L2, Xavier", { sizes: [3, 5, 4, 3], hidden: "tanh", output: "softmax", loss: "categoricalCrossEntropy", init: "xavier", l2: 0.7 }, oneHot(labels, 3)],
-    ["sigmoid + softmax + MSE (softmax Jacobian)", { sizes: [3, 4, 3], output: "softmax", loss: "mse" }, oneHot(labels, 3)],
-    ["leaky ReLU + linear output + MSE + L2", { sizes: [3, 5, 2], hidden: "leakyRelu", output: "linear", loss: "mse", init: "he", l2: 1 }, random.normalMatrix(7, 2)],
-    ["ReLU, three hidden layers + sigmoid + binary CE", { sizes: [3, 6, 5, 4, 1], hidden: "relu", output: "sigmoid", loss: "binaryCrossEntropy", init: "he" }, Matrix.fromColumn(labels.map((l) => (l === 2 ? 1 : 0)))],
+    [
+      "sigmoid hidden, sigmoid output + binary CE (fused)",
+      { sizes: [3, 5, 1], output: "sigmoid", loss: "binaryCrossEntropy" },
+      Matrix.fromColumn(labels.map((l) => (l === 1 ? 1 : 0))),
+    ],
+    [
+      "ReLU + softmax + categorical CE (fused), He",
+      {
+        sizes: [3, 6, 3],
+        hidden: "relu",
+        output: "softmax",
+        loss: "categoricalCrossEntropy",
+        init: "he",
+      },
+      oneHot(labels, 3),
+    ],
+    [
+      "two tanh layers + softmax + CE + L2, Xavier",
+      {
+        sizes: [3, 5, 4, 3],
+        hidden: "tanh",
+        output: "softmax",
+        loss: "categoricalCrossEntropy",
+        init: "xavier",
+        l2: 0.7,
+      },
+      oneHot(labels, 3),
+    ],
+    [
+      "sigmoid + softmax + MSE (softmax Jacobian)",
+      { sizes: [3, 4, 3], output: "softmax", loss: "mse" },
+      oneHot(labels, 3),
+    ],
+    [
+      "leaky ReLU + linear output + MSE + L2",
+      { sizes: [3, 5, 2], hidden: "leakyRelu", output: "linear", loss: "mse", init: "he", l2: 1 },
+      random.normalMatrix(7, 2),
+    ],
+    [
+      "ReLU, three hidden layers + sigmoid + binary CE",
+      {
+        sizes: [3, 6, 5, 4, 1],
+        hidden: "relu",
+        output: "sigmoid",
+        loss: "binaryCrossEntropy",
+        init: "he",
+      },
+      Matrix.fromColumn(labels.map((l) => (l === 2 ? 1 : 0))),
+    ],
   ];
 
   it.each(cases)("%s: every weight and bias within 1e-6 relative error", (_name, options, Y) => {
@@ -137,14 +221,25 @@ describe("backpropagation: gradient checks (five-point differences, float64)", (
     plain.computeGradients(X, Y, { training: false, trainingSize: 50 });
     decayed.computeGradients(X, Y, { training: false, trainingSize: 50 });
     const w = plain.layers[0].weights;
-    decayed.layers[0].gradWeights.data.forEach((g, i) => expect(g).toBeCloseTo(plain.layers[0].gradWeights.data[i] + (2 / 50) * w.data[i], 12));
-    expect(decayed.l2Penalty(50)).toBeCloseTo((2 / 100) * Array.from(w.data).reduce((s, v) => s + v * v, 0), 12);
+    decayed.layers[0].gradWeights.data.forEach((g, i) =>
+      expect(g).toBeCloseTo(plain.layers[0].gradWeights.data[i] + (2 / 50) * w.data[i], 12),
+    );
+    expect(decayed.l2Penalty(50)).toBeCloseTo(
+      (2 / 100) * Array.from(w.data).reduce((s, v) => s + v * v, 0),
+      12,
+    );
   });
 });
 
 describe("dropout", () => {
   it("while training drops about the given fraction and scales the rest by 1/(1 − p); at test time does nothing", () => {
-    const net = new Network({ sizes: [10, 400, 1], hidden: "relu", init: "he", dropout: 0.3, random: new Random("dropout") });
+    const net = new Network({
+      sizes: [10, 400, 1],
+      hidden: "relu",
+      init: "he",
+      dropout: 0.3,
+      random: new Random("dropout"),
+    });
     const X = new Random("dx").uniformMatrix(20, 10, 0.5, 1);
     const hidden = net.layers[0];
     const plain = hidden.forward(X);
@@ -164,7 +259,12 @@ describe("dropout", () => {
   });
 
   it("backpropagates only through the units it kept", () => {
-    const net = new Network({ sizes: [4, 50, 1], hidden: "sigmoid", dropout: 0.5, random: new Random("dropout-grad") });
+    const net = new Network({
+      sizes: [4, 50, 1],
+      hidden: "sigmoid",
+      dropout: 0.5,
+      random: new Random("dropout-grad"),
+    });
     const X = new Random("dg").normalMatrix(1, 4);
     net.computeGradients(X, Matrix.fromColumn([1]), { training: true });
     // A dropped hidden unit contributes nothing downstream, so its incoming weights get zero gradient.
@@ -186,7 +286,14 @@ describe("the network's loss comes from its output layer's scores", () => {
   const random = new Random("scores");
   const X = random.normalMatrix(6, 2, 0, 3);
   const Y = oneHot([0, 1, 2, 0, 1, 2], 3);
-  const net = new Network({ sizes: [2, 5, 3], hidden: "relu", output: "softmax", loss: "categoricalCrossEntropy", init: "normal", random });
+  const net = new Network({
+    sizes: [2, 5, 3],
+    hidden: "relu",
+    output: "softmax",
+    loss: "categoricalCrossEntropy",
+    init: "normal",
+    random,
+  });
   // Make the output confidently wrong: large scores, so that some true-class probabilities fall below 1e−12.
   net.layers[1].weights.scaleInPlace(40);
 
@@ -213,7 +320,13 @@ describe("the network's loss comes from its output layer's scores", () => {
   });
 
   it("its gradient still agrees with the loss it reports, by gradient check", () => {
-    const small = new Network({ sizes: [2, 4, 3], hidden: "tanh", output: "softmax", loss: "categoricalCrossEntropy", random: new Random("check") });
+    const small = new Network({
+      sizes: [2, 4, 3],
+      hidden: "tanh",
+      output: "softmax",
+      loss: "categoricalCrossEntropy",
+      random: new Random("check"),
+    });
     small.layers[1].weights.scaleInPlace(8);
     expect(gradientCheck(small, X, Y).worst.relativeError).toBeLessThan(1e-6);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BINARY_INPUTS, LOGIC_GATES, asGate, gateSamples, sameTruthTable, truthTable } from "../../lib/src/gates";
+import {
+  BINARY_INPUTS,
+  LOGIC_GATES,
+  asGate,
+  gateSamples,
+  sameTruthTable,
+  truthTable,
+} from "../../lib/src/gates";
 import { step } from "../../lib/src/activations";
 import { Perceptron, trainPerceptron } from "../../lib/src/perceptron";
 import { Random } from "../../lib/src/random";
@@ -43,7 +50,9 @@ describe("Perceptron", () => {
     expect(line!.slope).toBeCloseTo(-1, 12);
     expect(line!.intercept).toBeCloseTo(1.6, 12);
     expect(new Perceptron([1, 0], -0.5).decisionLine()).toBeNull();
-    expect(() => new Perceptron([1, 2, 3], 0).decisionLine()).toThrow(/needs 2 weights, the perceptron has 3/);
+    expect(() => new Perceptron([1, 2, 3], 0).decisionLine()).toThrow(
+      /needs 2 weights, the perceptron has 3/,
+    );
   });
 
   it("rejects bad weights and inputs with messages that name the problem", () => {
@@ -58,7 +67,9 @@ describe("Perceptron", () => {
 describe("trainPerceptron", () => {
   it("learns AND, OR and NAND: converges with zero errors in its last epoch and the right truth table", () => {
     for (const name of ["AND", "OR", "NAND"] as const) {
-      const result = trainPerceptron(gateSamples(LOGIC_GATES[name]), { random: new Random(`test-${name}`) });
+      const result = trainPerceptron(gateSamples(LOGIC_GATES[name]), {
+        random: new Random(`test-${name}`),
+      });
       expect(result.converged).toBe(true);
       expect(result.errorsPerEpoch.at(-1)).toBe(0);
       expect(result.errorsPerEpoch.slice(0, -1).every((e) => e > 0)).toBe(true);
@@ -68,7 +79,10 @@ describe("trainPerceptron", () => {
   });
 
   it("never separates XOR and stops at maxEpochs", () => {
-    const result = trainPerceptron(gateSamples(LOGIC_GATES.XOR), { maxEpochs: 50, random: new Random("test-xor") });
+    const result = trainPerceptron(gateSamples(LOGIC_GATES.XOR), {
+      maxEpochs: 50,
+      random: new Random("test-xor"),
+    });
     expect(result.converged).toBe(false);
     expect(result.epochs).toBe(50);
     expect(Math.min(...result.errorsPerEpoch)).toBeGreaterThan(0);
@@ -77,7 +91,12 @@ describe("trainPerceptron", () => {
   it("applies the rule w += η(t − y)x, b += η(t − y) exactly", () => {
     // One sample, target 1; whatever the start, if the first prediction is wrong the update is +η·x and +η.
     const random = new Random("rule");
-    const result = trainPerceptron([{ input: [2, -1], target: 1 }], { learningRate: 0.25, maxEpochs: 1, random, initialRange: 0.01 });
+    const result = trainPerceptron([{ input: [2, -1], target: 1 }], {
+      learningRate: 0.25,
+      maxEpochs: 1,
+      random,
+      initialRange: 0.01,
+    });
     const start = new Random("rule");
     const w0 = [start.uniform(-0.01, 0.01), start.uniform(-0.01, 0.01)];
     const b0 = start.uniform(-0.01, 0.01);
@@ -93,7 +112,8 @@ describe("trainPerceptron", () => {
   });
 
   it("is reproducible from the seed and differs between seeds", () => {
-    const run = (seed: string) => trainPerceptron(gateSamples(LOGIC_GATES.AND), { random: new Random(seed) });
+    const run = (seed: string) =>
+      trainPerceptron(gateSamples(LOGIC_GATES.AND), { random: new Random(seed) });
     expect(run("a")).toEqual(run("a"));
     expect(run("a").initialWeights).not.toEqual(run("b").initialWeights);
   });
@@ -101,24 +121,47 @@ describe("trainPerceptron", () => {
   it("rejects bad data and options with clear errors", () => {
     const ok = gateSamples(LOGIC_GATES.AND);
     expect(() => trainPerceptron([])).toThrow(/no samples/);
-    expect(() => trainPerceptron([{ input: [0, 1], target: 1 }, { input: [1], target: 0 }])).toThrow(/sample 1 has 1 inputs, sample 0 has 2/);
-    expect(() => trainPerceptron([{ input: [0, NaN], target: 1 }])).toThrow(/sample 0 input contains NaN at index 1/);
-    expect(() => trainPerceptron([{ input: [0, 1], target: 2 as 1 }])).toThrow(/target 2; targets must be 0 or 1/);
-    expect(() => trainPerceptron(ok, { learningRate: 0 })).toThrow(/learningRate must be a positive number, got 0/);
-    expect(() => trainPerceptron(ok, { learningRate: NaN })).toThrow(/learningRate must be a positive number/);
-    expect(() => trainPerceptron(ok, { maxEpochs: 1.5 })).toThrow(/maxEpochs must be a positive integer/);
+    expect(() =>
+      trainPerceptron([
+        { input: [0, 1], target: 1 },
+        { input: [1], target: 0 },
+      ]),
+    ).toThrow(/sample 1 has 1 inputs, sample 0 has 2/);
+    expect(() => trainPerceptron([{ input: [0, NaN], target: 1 }])).toThrow(
+      /sample 0 input contains NaN at index 1/,
+    );
+    expect(() => trainPerceptron([{ input: [0, 1], target: 2 as 1 }])).toThrow(
+      /target 2; targets must be 0 or 1/,
+    );
+    expect(() => trainPerceptron(ok, { learningRate: 0 })).toThrow(
+      /learningRate must be a positive number, got 0/,
+    );
+    expect(() => trainPerceptron(ok, { learningRate: NaN })).toThrow(
+      /learningRate must be a positive number/,
+    );
+    expect(() => trainPerceptron(ok, { maxEpochs: 1.5 })).toThrow(
+      /maxEpochs must be a positive integer/,
+    );
     expect(() => trainPerceptron(ok, { initialRange: -1 })).toThrow(/initialRange must be ≥ 0/);
-    expect(() => trainPerceptron(ok, { learningrate: 0.1 } as never)).toThrow(/unknown option "learningrate"/);
+    expect(() => trainPerceptron(ok, { learningrate: 0.1 } as never)).toThrow(
+      /unknown option "learningrate"/,
+    );
   });
 });
 
 describe("gates", () => {
   it("BINARY_INPUTS are the four inputs in truth-table order", () => {
-    expect(BINARY_INPUTS).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(BINARY_INPUTS).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
   });
 
   it("the reference gates have their textbook truth tables", () => {
-    const outputs = (name: keyof typeof LOGIC_GATES) => truthTable(LOGIC_GATES[name]).map((r) => r.y);
+    const outputs = (name: keyof typeof LOGIC_GATES) =>
+      truthTable(LOGIC_GATES[name]).map((r) => r.y);
     expect(outputs("AND")).toEqual([0, 0, 0, 1]);
     expect(outputs("OR")).toEqual([0, 1, 1, 1]);
     expect(outputs("NAND")).toEqual([1, 1, 1, 0]);

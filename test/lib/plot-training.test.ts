@@ -3,22 +3,46 @@ import type { PlotData } from "plotly.js";
 import { linePlot } from "../../lib/src/plot/builders";
 import { LiveFigure, TrainingMonitor, trainingCurves } from "../../lib/src/plot/training";
 
-const trace = (figure: { data: unknown[] }, i: number) => figure.data[i] as Partial<PlotData> & Record<string, unknown>;
+const trace = (figure: { data: unknown[] }, i: number) =>
+  figure.data[i] as Partial<PlotData> & Record<string, unknown>;
 
 /** A sink that records what was written, and a clock the test moves by hand. */
 function fakeOutput() {
   const writes: string[] = [];
   let t = 0;
-  return { writes, sink: { html: (s: string) => writes.push(s) }, now: () => t, advance: (ms: number) => (t += ms) };
+  return {
+    writes,
+    sink: { html: (s: string) => writes.push(s) },
+    now: () => t,
+    advance: (ms: number) => (t += ms),
+  };
 }
 
 describe("trainingCurves", () => {
   it("puts loss left and accuracy right, one line per split, each split in one colour and in the legend once", () => {
-    const fig = trainingCurves({ loss: { train: [1, 0.5], test: [1.2, 0.8] }, accuracy: { test: [0.5, 0.75] } });
+    const fig = trainingCurves({
+      loss: { train: [1, 0.5], test: [1.2, 0.8] },
+      accuracy: { test: [0.5, 0.75] },
+    });
     expect(fig.data).toHaveLength(3);
-    expect(trace(fig, 0)).toMatchObject({ name: "train", x: [1, 2], y: [1, 0.5], xaxis: "x", yaxis: "y", showlegend: true });
-    expect(trace(fig, 2)).toMatchObject({ name: "test", y: [50, 75], xaxis: "x2", yaxis: "y2", showlegend: false });
-    expect((trace(fig, 2).line as { color: string }).color).toBe((trace(fig, 1).line as { color: string }).color);
+    expect(trace(fig, 0)).toMatchObject({
+      name: "train",
+      x: [1, 2],
+      y: [1, 0.5],
+      xaxis: "x",
+      yaxis: "y",
+      showlegend: true,
+    });
+    expect(trace(fig, 2)).toMatchObject({
+      name: "test",
+      y: [50, 75],
+      xaxis: "x2",
+      yaxis: "y2",
+      showlegend: false,
+    });
+    expect((trace(fig, 2).line as { color: string }).color).toBe(
+      (trace(fig, 1).line as { color: string }).color,
+    );
     expect(fig.layout.xaxis?.domain).toEqual([0, 0.44]);
     expect((fig.layout.yaxis2 as { title: { text: string } }).title.text).toBe("accuracy (%)");
   });
@@ -31,7 +55,9 @@ describe("trainingCurves", () => {
 
   it("rejects no curves and NaN values", () => {
     expect(() => trainingCurves({})).toThrow(/give loss and\/or accuracy/);
-    expect(() => trainingCurves({ loss: { train: [1, NaN] } })).toThrow(/loss of "train" contains NaN at index 1/);
+    expect(() => trainingCurves({ loss: { train: [1, NaN] } })).toThrow(
+      /loss of "train" contains NaN at index 1/,
+    );
   });
 });
 
@@ -63,20 +89,29 @@ describe("LiveFigure", () => {
     expect(out.writes[0]).toContain("window.Plotly.purge(previous)");
     expect(key(out.writes[0])).toBeDefined();
     expect(key(out.writes[0])).not.toBe(key(out.writes[1]));
-    expect(out.writes[1]).toContain('<pre class="gtd-progress" style="margin:0 0 4px">&lt;progress&gt;</pre>');
+    expect(out.writes[1]).toContain(
+      '<pre class="gtd-progress" style="margin:0 0 4px">&lt;progress&gt;</pre>',
+    );
   });
 });
 
 describe("TrainingMonitor", () => {
   it("records the history, throttles redraws, and keeps the final state", () => {
     const out = fakeOutput();
-    const monitor = new TrainingMonitor({ epochs: 4, sink: out.sink, now: out.now, minIntervalMs: 1000 });
+    const monitor = new TrainingMonitor({
+      epochs: 4,
+      sink: out.sink,
+      now: out.now,
+      minIntervalMs: 1000,
+    });
     out.advance(500);
     monitor.epochEnd(1, { loss: { train: 0.9 }, accuracy: { test: 0.5 } }); // first draw
     out.advance(500);
     monitor.epochEnd(2, { loss: { train: 0.5 }, accuracy: { test: 0.7 } }); // too soon: skipped
     expect(out.writes).toHaveLength(1);
-    expect(monitor.progressLine()).toBe("epoch 2/4 · train loss 0.5000 · test accuracy 70.00% · elapsed 1.0 s · ETA 1.0 s");
+    expect(monitor.progressLine()).toBe(
+      "epoch 2/4 · train loss 0.5000 · test accuracy 70.00% · elapsed 1.0 s · ETA 1.0 s",
+    );
     out.advance(250);
     monitor.progress(0.5);
     // 1.25 s for 2.5 of 4 epochs: 0.75 s to go.
@@ -86,7 +121,10 @@ describe("TrainingMonitor", () => {
     expect(out.writes[1]).toContain("epoch 2/4 · train loss 0.5000");
     expect(out.writes[1]).toContain('"y":[0.9,0.5]');
     expect(last).toMatch(/^epoch 2\/4/);
-    expect(monitor.history).toEqual({ loss: { train: [0.9, 0.5] }, accuracy: { test: [0.5, 0.7] } });
+    expect(monitor.history).toEqual({
+      loss: { train: [0.9, 0.5] },
+      accuracy: { test: [0.5, 0.7] },
+    });
   });
 
   it("formats long runs in minutes and drops the ETA when done", () => {
@@ -101,8 +139,12 @@ describe("TrainingMonitor", () => {
     const out = fakeOutput();
     const monitor = new TrainingMonitor({ epochs: 3, sink: out.sink, now: out.now });
     expect(() => monitor.epochEnd(2, {})).toThrow(/expected epoch 1, got 2/);
-    expect(() => monitor.epochEnd(1, { loss: { train: NaN } })).toThrow(/train loss is NaN at epoch 1/);
+    expect(() => monitor.epochEnd(1, { loss: { train: NaN } })).toThrow(
+      /train loss is NaN at epoch 1/,
+    );
     expect(() => monitor.progress(1.5)).toThrow(/fraction must be in \[0, 1\], got 1.5/);
-    expect(() => new TrainingMonitor({ epochs: 0, sink: out.sink })).toThrow(/epochs must be a positive integer/);
+    expect(() => new TrainingMonitor({ epochs: 0, sink: out.sink })).toThrow(
+      /epochs must be a positive integer/,
+    );
   });
 });

@@ -4,18 +4,40 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlotData } from "plotly.js";
 import { setDisplaySink } from "../../lib/src/display";
-import { decisionBoundary, linePlot, lineThroughBox, scatterByClass } from "../../lib/src/plot/builders";
+import {
+  decisionBoundary,
+  linePlot,
+  lineThroughBox,
+  scatterByClass,
+} from "../../lib/src/plot/builders";
 import { PALETTE } from "../../lib/src/plot/figure";
-import { PLACEHOLDER_TEXT, figureHtml, plotlyScriptTag, saveFigureHtml, scriptSafeJson, setupPlots, show, standaloneFigureHtml } from "../../lib/src/plot/show";
+import {
+  PLACEHOLDER_TEXT,
+  figureHtml,
+  plotlyScriptTag,
+  saveFigureHtml,
+  scriptSafeJson,
+  setupPlots,
+  show,
+  standaloneFigureHtml,
+} from "../../lib/src/plot/show";
 
 const trace = (figure: { data: unknown[] }, i: number) => figure.data[i] as Partial<PlotData>;
-const axisTitle = (axis: unknown) => ((axis as { title: { text: string } }).title.text);
+const axisTitle = (axis: unknown) => (axis as { title: { text: string } }).title.text;
 
 afterEach(() => setDisplaySink(null));
 
 describe("linePlot", () => {
   it("makes one trace per series with plain-array data, axis titles and a legend for several series", () => {
-    const fig = linePlot({ series: [{ y: new Float64Array([3, 1, 2]), name: "loss" }, { x: [1, 2, 3], y: [1, 1, 1] }], xTitle: "epoch", yTitle: "loss", title: "T" });
+    const fig = linePlot({
+      series: [
+        { y: new Float64Array([3, 1, 2]), name: "loss" },
+        { x: [1, 2, 3], y: [1, 1, 1] },
+      ],
+      xTitle: "epoch",
+      yTitle: "loss",
+      title: "T",
+    });
     expect(fig.data).toHaveLength(2);
     expect(trace(fig, 0).x).toEqual([0, 1, 2]);
     expect(Array.isArray(trace(fig, 0).y)).toBe(true);
@@ -28,7 +50,13 @@ describe("linePlot", () => {
   });
 
   it("applies ranges and a log axis", () => {
-    const fig = linePlot({ series: [{ y: [1, 10] }], xTitle: "a", yTitle: "b", yRange: [0, 20], logY: true });
+    const fig = linePlot({
+      series: [{ y: [1, 10] }],
+      xTitle: "a",
+      yTitle: "b",
+      yRange: [0, 20],
+      logY: true,
+    });
     expect(fig.layout.yaxis?.range).toEqual([0, 20]);
     expect(fig.layout.yaxis?.type).toBe("log");
     expect(fig.layout.yaxis?.exponentformat).toBe("power");
@@ -36,11 +64,19 @@ describe("linePlot", () => {
   });
 
   it("rejects mismatched lengths, NaN, bad ranges and missing axis titles", () => {
-    expect(() => linePlot({ series: [{ x: [1, 2], y: [1, 2, 3], name: "s" }], xTitle: "a", yTitle: "b" })).toThrow(/x of "s" has 2 values but its y has 3/);
-    expect(() => linePlot({ series: [{ y: [1, NaN], name: "s" }], xTitle: "a", yTitle: "b" })).toThrow(/y of "s" contains NaN at index 1/);
-    expect(() => linePlot({ series: [{ y: [1] }], xTitle: "a", yTitle: "b", xRange: [2, 1] })).toThrow(/xRange must be \[low, high\] with low < high/);
+    expect(() =>
+      linePlot({ series: [{ x: [1, 2], y: [1, 2, 3], name: "s" }], xTitle: "a", yTitle: "b" }),
+    ).toThrow(/x of "s" has 2 values but its y has 3/);
+    expect(() =>
+      linePlot({ series: [{ y: [1, NaN], name: "s" }], xTitle: "a", yTitle: "b" }),
+    ).toThrow(/y of "s" contains NaN at index 1/);
+    expect(() =>
+      linePlot({ series: [{ y: [1] }], xTitle: "a", yTitle: "b", xRange: [2, 1] }),
+    ).toThrow(/xRange must be \[low, high\] with low < high/);
     expect(() => linePlot({ series: [], xTitle: "a", yTitle: "b" })).toThrow(/no series/);
-    expect(() => linePlot({ series: [{ y: [1] }], xTitle: "a" } as never)).toThrow(/xTitle and yTitle are required/);
+    expect(() => linePlot({ series: [{ y: [1] }], xTitle: "a" } as never)).toThrow(
+      /xTitle and yTitle are required/,
+    );
   });
 });
 
@@ -58,10 +94,22 @@ describe("lineThroughBox", () => {
 });
 
 describe("scatterByClass", () => {
-  const points = [[0, 0], [0, 1], [1, 0], [1, 1]] as const;
+  const points = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ] as const;
 
   it("makes one trace per class, each with its own colour and marker, plus the lines", () => {
-    const fig = scatterByClass({ points, labels: [0, 1, 1, 0], classNames: ["zero", "one"], xTitle: "x₁", yTitle: "x₂", lines: [{ name: "l", weights: [1, 1], bias: -1 }] });
+    const fig = scatterByClass({
+      points,
+      labels: [0, 1, 1, 0],
+      classNames: ["zero", "one"],
+      xTitle: "x₁",
+      yTitle: "x₂",
+      lines: [{ name: "l", weights: [1, 1], bias: -1 }],
+    });
     expect(fig.data).toHaveLength(3);
     expect(trace(fig, 0)).toMatchObject({ name: "zero", x: [0, 1], y: [0, 1] });
     expect(trace(fig, 1)).toMatchObject({ name: "one", x: [0, 1], y: [1, 0] });
@@ -71,19 +119,40 @@ describe("scatterByClass", () => {
   });
 
   it("rejects labels that do not fit the points", () => {
-    expect(() => scatterByClass({ points, labels: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/labels has 2 values but points has 4/);
-    expect(() => scatterByClass({ points, labels: [0, 1, 0.5, 0], xTitle: "a", yTitle: "b" })).toThrow(/label 0.5 at index 2 is not a class index/);
-    expect(() => scatterByClass({ points: [[0, NaN]], labels: [0], xTitle: "a", yTitle: "b" })).toThrow(/y coordinates contains NaN at index 0/);
-    expect(() => scatterByClass({ points: [[0, 1, 2]], labels: [0], xTitle: "a", yTitle: "b" })).toThrow(/point 0 has 3 coordinates, expected 2/);
+    expect(() => scatterByClass({ points, labels: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(
+      /labels has 2 values but points has 4/,
+    );
+    expect(() =>
+      scatterByClass({ points, labels: [0, 1, 0.5, 0], xTitle: "a", yTitle: "b" }),
+    ).toThrow(/label 0.5 at index 2 is not a class index/);
+    expect(() =>
+      scatterByClass({ points: [[0, NaN]], labels: [0], xTitle: "a", yTitle: "b" }),
+    ).toThrow(/y coordinates contains NaN at index 0/);
+    expect(() =>
+      scatterByClass({ points: [[0, 1, 2]], labels: [0], xTitle: "a", yTitle: "b" }),
+    ).toThrow(/point 0 has 3 coordinates, expected 2/);
   });
 });
 
 describe("decisionBoundary", () => {
   it("evaluates the model on the grid and draws the regions under the points", () => {
-    const fig = decisionBoundary({ predict: (x) => (x > 0.5 ? 1 : 0), xRange: [0, 1], yRange: [0, 1], resolution: 3, points: [[0, 0]], labels: [0], xTitle: "a", yTitle: "b" });
+    const fig = decisionBoundary({
+      predict: (x) => (x > 0.5 ? 1 : 0),
+      xRange: [0, 1],
+      yRange: [0, 1],
+      resolution: 3,
+      points: [[0, 0]],
+      labels: [0],
+      xTitle: "a",
+      yTitle: "b",
+    });
     const regions = trace(fig, 0) as { z: number[][]; x: number[]; zmin: number; zmax: number };
     expect(regions.x).toEqual([0, 0.5, 1]);
-    expect(regions.z).toEqual([[0, 0, 1], [0, 0, 1], [0, 0, 1]]);
+    expect(regions.z).toEqual([
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
     expect([regions.zmin, regions.zmax]).toEqual([-0.5, 1.5]);
     expect(trace(fig, 1)).toMatchObject({ mode: "markers", x: [0], y: [0] });
   });
@@ -91,19 +160,67 @@ describe("decisionBoundary", () => {
   it("evaluates a batch model once on the whole grid, giving the same regions", () => {
     let calls = 0;
     const batch = decisionBoundary({
-      predictPoints: (P) => (calls++, Array.from({ length: P.rows }, (_, i) => (P.get(i, 0) > 0.5 ? 1 : 0))),
-      xRange: [0, 1], yRange: [0, 1], resolution: 3, xTitle: "a", yTitle: "b",
+      predictPoints: (P) => (
+        calls++,
+        Array.from({ length: P.rows }, (_, i) => (P.get(i, 0) > 0.5 ? 1 : 0))
+      ),
+      xRange: [0, 1],
+      yRange: [0, 1],
+      resolution: 3,
+      xTitle: "a",
+      yTitle: "b",
     });
     expect(calls).toBe(1);
-    expect((trace(batch, 0) as unknown as { z: number[][] }).z).toEqual([[0, 0, 1], [0, 0, 1], [0, 0, 1]]);
-    expect(() => decisionBoundary({ predictPoints: () => [0], xRange: [0, 1], yRange: [0, 1], resolution: 2, xTitle: "a", yTitle: "b" })).toThrow(/returned 1 values for 4 points/);
-    expect(() => decisionBoundary({ xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/exactly one of predict and predictPoints/);
+    expect((trace(batch, 0) as unknown as { z: number[][] }).z).toEqual([
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
+    expect(() =>
+      decisionBoundary({
+        predictPoints: () => [0],
+        xRange: [0, 1],
+        yRange: [0, 1],
+        resolution: 2,
+        xTitle: "a",
+        yTitle: "b",
+      }),
+    ).toThrow(/returned 1 values for 4 points/);
+    expect(() =>
+      decisionBoundary({ xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" }),
+    ).toThrow(/exactly one of predict and predictPoints/);
   });
 
   it("rejects a model that does not return a class index, and points without labels", () => {
-    expect(() => decisionBoundary({ predict: () => 0.3, xRange: [0, 1], yRange: [0, 1], xTitle: "a", yTitle: "b" })).toThrow(/returned 0.3 at \(0, 0\), not a class index/);
-    expect(() => decisionBoundary({ predict: () => 0, xRange: [0, 1], yRange: [0, 1], points: [[0, 0]], xTitle: "a", yTitle: "b" })).toThrow(/points need labels/);
-    expect(() => decisionBoundary({ predict: () => 0, xRange: [0, 1], yRange: [0, 1], resolution: 1, xTitle: "a", yTitle: "b" })).toThrow(/resolution must be an integer ≥ 2/);
+    expect(() =>
+      decisionBoundary({
+        predict: () => 0.3,
+        xRange: [0, 1],
+        yRange: [0, 1],
+        xTitle: "a",
+        yTitle: "b",
+      }),
+    ).toThrow(/returned 0.3 at \(0, 0\), not a class index/);
+    expect(() =>
+      decisionBoundary({
+        predict: () => 0,
+        xRange: [0, 1],
+        yRange: [0, 1],
+        points: [[0, 0]],
+        xTitle: "a",
+        yTitle: "b",
+      }),
+    ).toThrow(/points need labels/);
+    expect(() =>
+      decisionBoundary({
+        predict: () => 0,
+        xRange: [0, 1],
+        yRange: [0, 1],
+        resolution: 1,
+        xTitle: "a",
+        yTitle: "b",
+      }),
+    ).toThrow(/resolution must be an integer ≥ 2/);
   });
 });
 
@@ -128,7 +245,9 @@ describe("showing figures", () => {
 
   it("inlines plotly.js once, wrapped against require.js, with no '</script' inside", () => {
     const tag = plotlyScriptTag();
-    expect(tag.startsWith('<script type="text/javascript">(function(define, module, exports) {')).toBe(true);
+    expect(
+      tag.startsWith('<script type="text/javascript">(function(define, module, exports) {'),
+    ).toBe(true);
     expect(tag.endsWith("}).call(window);</script>")).toBe(true);
     expect(tag.slice(8, -9).toLowerCase()).not.toContain("</script");
     expect(tag.length).toBeGreaterThan(4_000_000);

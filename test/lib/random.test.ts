@@ -73,7 +73,9 @@ describe("uniform", () => {
   it("names bad arguments", () => {
     const r = new Random();
     expect(() => r.uniform(2, 1)).toThrow("uniform: low (2) must not exceed high (1)");
-    expect(() => r.uniform(0, Infinity)).toThrow("uniform: high must be a finite number, got Infinity");
+    expect(() => r.uniform(0, Infinity)).toThrow(
+      "uniform: high must be a finite number, got Infinity",
+    );
     expect(() => r.uniform(NaN, 1)).toThrow("uniform: low must be a finite number, got NaN");
   });
 });
@@ -131,7 +133,9 @@ describe("normal", () => {
     const r = new Random();
     expect(() => r.normal(0, -1)).toThrow("normal: std must be ≥ 0, got -1");
     expect(() => r.normal(NaN)).toThrow("normal: mean must be a finite number, got NaN");
-    expect(() => r.normal(0, Infinity)).toThrow("normal: std must be a finite number, got Infinity");
+    expect(() => r.normal(0, Infinity)).toThrow(
+      "normal: std must be a finite number, got Infinity",
+    );
   });
 });
 
@@ -205,7 +209,9 @@ describe("shuffle and permutation", () => {
     expect(p).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(new Random("perm").permutation(100)).toEqual(p);
     expect(new Random().permutation(0)).toEqual([]);
-    expect(() => new Random().permutation(-1)).toThrow("permutation: n must be a non-negative integer, got -1");
+    expect(() => new Random().permutation(-1)).toThrow(
+      "permutation: n must be a non-negative integer, got -1",
+    );
   });
 });
 
@@ -221,7 +227,9 @@ describe("random matrices", () => {
     const d = new Random("um2").uniformMatrix(100, 100);
     expect(Math.min(...d.data)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...d.data)).toBeLessThan(1);
-    expect(() => new Random().uniformMatrix(2, 2, 1, 0)).toThrow("uniformMatrix: low (1) must not exceed high (0)");
+    expect(() => new Random().uniformMatrix(2, 2, 1, 0)).toThrow(
+      "uniformMatrix: low (1) must not exceed high (0)",
+    );
   });
 
   it("normalMatrix has the shape, mean and std and is seeded", () => {
@@ -234,7 +242,9 @@ describe("random matrices", () => {
     expect(new Random("nm").normalMatrix(200, 250, 1, 0.5).toArray()).toEqual(m.toArray());
     const d = new Random("nm2").normalMatrix(300, 300);
     expect(Math.abs(d.mean())).toBeLessThan(0.02);
-    expect(() => new Random().normalMatrix(2, 2, 0, -0.1)).toThrow("normalMatrix: std must be ≥ 0, got -0.1");
+    expect(() => new Random().normalMatrix(2, 2, 0, -0.1)).toThrow(
+      "normalMatrix: std must be ≥ 0, got -0.1",
+    );
     expect(() => new Random().normalMatrix(-1, 2)).toThrow(/rows must be a non-negative integer/);
   });
 });

@@ -22,7 +22,9 @@ describe("librarySource", () => {
   });
 
   it("tells apart methods of the same name in different classes", () => {
-    expect(librarySource("network.ts", "Network.forward")).toContain("for (const layer of this.layers)");
+    expect(librarySource("network.ts", "Network.forward")).toContain(
+      "for (const layer of this.layers)",
+    );
     expect(librarySource("network.ts", "Dense.forward")).toContain("this.g.forward(Z)");
     expect(librarySource("optimizers.ts", "Adam.step")).toContain("this.t++");
     expect(librarySource("optimizers.ts", "SGD.step")).not.toContain("this.t++");
@@ -37,11 +39,19 @@ describe("librarySource", () => {
 
   it("names what it could not find", () => {
     expect(() => librarySource("nope.ts", "x")).toThrow(/no file lib\/src\/nope.ts/);
-    expect(() => librarySource("activations.ts", "softplus")).toThrow(/no declaration of "softplus" in lib\/src\/activations.ts/);
-    expect(() => librarySource("network.ts", "backward")).toThrow('(for a class\'s method, write "Class.backward")');
-    expect(() => librarySource("network.ts", "Nope.forward")).toThrow('no class "Nope" in lib/src/network.ts');
+    expect(() => librarySource("activations.ts", "softplus")).toThrow(
+      /no declaration of "softplus" in lib\/src\/activations.ts/,
+    );
+    expect(() => librarySource("network.ts", "backward")).toThrow(
+      '(for a class\'s method, write "Class.backward")',
+    );
+    expect(() => librarySource("network.ts", "Nope.forward")).toThrow(
+      'no class "Nope" in lib/src/network.ts',
+    );
     // A name is a name, not a pattern.
-    expect(() => librarySource("matrix.ts", "gemm(")).toThrow('"gemm(" is not a name or Class.method');
+    expect(() => librarySource("matrix.ts", "gemm(")).toThrow(
+      '"gemm(" is not a name or Class.method',
+    );
   });
 
   it("showSource displays the code escaped, headed by its location", () => {

@@ -1,8 +1,25 @@
 // Chapter 4 runs headless, and the losses, descent paths, learning-rate limits, training run and gradient check its
 // prose states are what it computes.
 import { beforeAll, describe, expect, it } from "vitest";
-import { FOUR_PEOPLE, Matrix, Random, TinyNetwork, binaryCrossEntropy, gradientDescent, mse, numericalDerivative, sigmoid } from "../../lib/src";
-import { type ExecutedChapter, itShowsAndRendersFigures, itRunsEverySolution, numberAfter, parseHtmlTable, runChapter } from "./harness";
+import {
+  FOUR_PEOPLE,
+  Matrix,
+  Random,
+  TinyNetwork,
+  binaryCrossEntropy,
+  gradientDescent,
+  mse,
+  numericalDerivative,
+  sigmoid,
+} from "../../lib/src";
+import {
+  type ExecutedChapter,
+  itShowsAndRendersFigures,
+  itRunsEverySolution,
+  numberAfter,
+  parseHtmlTable,
+  runChapter,
+} from "./harness";
 
 let chapter: ExecutedChapter;
 beforeAll(async () => {
@@ -16,7 +33,10 @@ describe("chapter 4: gradient descent", () => {
     expect(stdout).toContain("BCE = 0.2798; gradient = [-0.3704, 0.4167, -0.5556]");
     // The same values by hand: (0.1² + 0.2² + 0.4²)/3 and −(ln 0.9 + ln 0.8 + ln 0.6)/3.
     expect(numberAfter(stdout, "MSE =")).toBeCloseTo((0.01 + 0.04 + 0.16) / 3, 4);
-    expect(numberAfter(stdout, "BCE =")).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8) + Math.log(0.6)) / 3, 4);
+    expect(numberAfter(stdout, "BCE =")).toBeCloseTo(
+      -(Math.log(0.9) + Math.log(0.8) + Math.log(0.6)) / 3,
+      4,
+    );
     const prose = chapter.prose();
     expect(prose).toContain("**0.0700**");
     expect(prose).toContain("**0.2798**");
@@ -31,7 +51,14 @@ describe("chapter 4: gradient descent", () => {
     expect(numberAfter(stdout, "its gradient =")).toBeCloseTo(-1e12, -9);
     const rows = parseHtmlTable(chapter.html("check-clip")[0]);
     expect(rows.map((r) => r.p)).toEqual(["0.9", "0.5", "0.1", "0.01", "0.000001", "0"]);
-    expect(rows.map((r) => r.BCE)).toEqual(["0.1054", "0.6931", "2.3026", "4.6052", "13.8155", "27.6310"]);
+    expect(rows.map((r) => r.BCE)).toEqual([
+      "0.1054",
+      "0.6931",
+      "2.3026",
+      "4.6052",
+      "13.8155",
+      "27.6310",
+    ]);
     expect(rows.map((r) => r.MSE)).toEqual(["0.0100", "0.2500", "0.8100", "0.9801", "1.0000", "1"]);
     expect(chapter.prose()).toContain("**27.6310**");
   });
@@ -39,8 +66,12 @@ describe("chapter 4: gradient descent", () => {
   it("one-dimensional descent: η = 0.1 and η = 0.9 shrink the distance by the same factor 0.8", () => {
     const stdout = chapter.stdout("check-1d");
     expect(stdout).toContain("at w = -1: hand-derived slope -8, central difference -8.000000");
-    expect(stdout).toContain("eta = 0.1: w = -1.0000 -> -0.2000 -> 0.4400 -> 0.9520 ...; after 20 steps w = 2.9539, f = 1.002127");
-    expect(stdout).toContain("eta = 0.9: w = -1.0000 -> 6.2000 -> 0.4400 -> 5.0480 ...; after 20 steps w = 2.9539, f = 1.002127");
+    expect(stdout).toContain(
+      "eta = 0.1: w = -1.0000 -> -0.2000 -> 0.4400 -> 0.9520 ...; after 20 steps w = 2.9539, f = 1.002127",
+    );
+    expect(stdout).toContain(
+      "eta = 0.9: w = -1.0000 -> 6.2000 -> 0.4400 -> 5.0480 ...; after 20 steps w = 2.9539, f = 1.002127",
+    );
     // Whatever the rounding: w_20 − 3 = −4·(1 − 2η)^20 = −4·0.8^20 for both rates.
     expect(numberAfter(stdout, "after 20 steps w =")).toBeCloseTo(3 - 4 * 0.8 ** 20, 4);
     const prose = chapter.prose();
@@ -64,33 +95,65 @@ describe("chapter 4: gradient descent", () => {
     expect(Math.ceil(Math.log(1e12 / 22.5) / Math.log(1.4 ** 2))).toBe(37);
     const rows = parseHtmlTable(chapter.html("check-rates")[0]);
     expect(rows.map((r) => r["η"])).toEqual(["0.01", "0.09", "0.1", "0.12"]);
-    expect(rows.map((r) => r["loss after 50 steps"])).toEqual(["2.12", "4.31e-8", "22.5", "diverged"]);
-    expect(rows.map((r) => r["loss passed 10¹² at step"])).toEqual(["never", "never", "never", "37"]);
+    expect(rows.map((r) => r["loss after 50 steps"])).toEqual([
+      "2.12",
+      "4.31e-8",
+      "22.5",
+      "diverged",
+    ]);
+    expect(rows.map((r) => r["loss passed 10¹² at step"])).toEqual([
+      "never",
+      "never",
+      "never",
+      "37",
+    ]);
     for (const row of rows) {
       // The measured factors are the ones the prose derives: 1 − 20η for w₂ and 1 − 2η for w₁.
       expect(row["w₂ multiplied per step (measured)"]).toBe(row["1 − 20η"]);
       expect(row["w₁ multiplied per step (measured)"]).toBe(row["1 − 2η"]);
     }
     const prose = chapter.prose();
-    chapter.expectProseStates(["**2.12**", "**4.31e-8**", "**22.5**", "step\n  **37**", "$0 < \\eta < 0.1$", "The starting loss is 38.5"]);
+    chapter.expectProseStates([
+      "**2.12**",
+      "**4.31e-8**",
+      "**22.5**",
+      "step\n  **37**",
+      "$0 < \\eta < 0.1$",
+      "The starting loss is 38.5",
+    ]);
   });
 
   it("after the review: online (not stochastic) descent, the multi-output MSE and Nielsen's ½, and what 1e−7 is", () => {
     const prose = chapter.prose();
     expect(prose).not.toContain("**stochastic gradient descent** (SGD)");
     chapter.expectProseStates([
-      "**online** (or **per-example**) **gradient descent**", "in the same fixed order every\ntime",
-      "\\lVert p_i - y_i \\rVert^2", "C = \\frac{1}{2n}\\sum_i \\lVert y_i - a_i \\rVert^2", "with $\\eta/2$",
-      "is the usual pass mark for a gradient check", "When a loss is handed probabilities",
+      "**online** (or **per-example**) **gradient descent**",
+      "in the same fixed order every\ntime",
+      "\\lVert p_i - y_i \\rVert^2",
+      "C = \\frac{1}{2n}\\sum_i \\lVert y_i - a_i \\rVert^2",
+      "with $\\eta/2$",
+      "is the usual pass mark for a gradient check",
+      "When a loss is handed probabilities",
     ]);
   });
 
   it("momentum at the too-small rate gets the loss the prose states, far below plain descent's", () => {
     const stdout = chapter.stdout("check-momentum");
-    expect(stdout).toContain("eta = 0.01, momentum 0: loss after 50 steps 2.122e+0, at (-1.4567, 0.0000); loss below 0.01 never");
-    expect(stdout).toContain("eta = 0.01, momentum 0.8: loss after 50 steps 1.611e-4, at (0.0108, -0.0021); loss below 0.01 from step 24");
+    expect(stdout).toContain(
+      "eta = 0.01, momentum 0: loss after 50 steps 2.122e+0, at (-1.4567, 0.0000); loss below 0.01 never",
+    );
+    expect(stdout).toContain(
+      "eta = 0.01, momentum 0.8: loss after 50 steps 1.611e-4, at (0.0108, -0.0021); loss below 0.01 from step 24",
+    );
     // Independently of the chapter: the heavy ball overshoots w₁ = 0 (it ends on the far side) and ends far lower.
-    const heavy = gradientDescent({ f: ([a, b]) => a * a + 10 * b * b, gradient: ([a, b]) => [2 * a, 20 * b], start: [-4, 1.5], learningRate: 0.01, steps: 50, momentum: 0.8 });
+    const heavy = gradientDescent({
+      f: ([a, b]) => a * a + 10 * b * b,
+      gradient: ([a, b]) => [2 * a, 20 * b],
+      start: [-4, 1.5],
+      learningRate: 0.01,
+      steps: 50,
+      momentum: 0.8,
+    });
     expect(heavy.path[50][0]).toBeGreaterThan(0);
     expect(heavy.values[50]).toBeLessThan(1e-3);
     chapter.expectProseStates(["from **2.122** down to **1.611e-4**", "from step **24** on"]);
@@ -98,23 +161,52 @@ describe("chapter 4: gradient descent", () => {
 
   it("exercise 5: μ = 0.8 beats 0.5, 0.9 and 0.95 after 50 and 200 steps, as the solution states", () => {
     const rows = [0.5, 0.8, 0.9, 0.95].map((momentum) => {
-      const run = gradientDescent({ f: ([a, b]) => a * a + 10 * b * b, gradient: ([a, b]) => [2 * a, 20 * b], start: [-4, 1.5], learningRate: 0.01, steps: 200, momentum });
+      const run = gradientDescent({
+        f: ([a, b]) => a * a + 10 * b * b,
+        gradient: ([a, b]) => [2 * a, 20 * b],
+        start: [-4, 1.5],
+        learningRate: 0.01,
+        steps: 200,
+        momentum,
+      });
       return [run.values[50].toPrecision(3), run.values[200].toPrecision(3)];
     });
-    expect(rows).toEqual([["0.246", "6.67e-7"], ["0.000161", "1.25e-18"], ["0.108", "4.12e-9"], ["1.31", "0.00129"]]);
-    chapter.expectProseStates(["0.246, 0.000161, 0.108 and 1.31", "6.67e-7, 1.25e-18, 4.12e-9 and\n0.00129"]);
+    expect(rows).toEqual([
+      ["0.246", "6.67e-7"],
+      ["0.000161", "1.25e-18"],
+      ["0.108", "4.12e-9"],
+      ["1.31", "0.00129"],
+    ]);
+    chapter.expectProseStates([
+      "0.246, 0.000161, 0.108 and 1.31",
+      "6.67e-7, 1.25e-18, 4.12e-9 and\n0.00129",
+    ]);
     // The best μ for w₁ (curvature 2, η·2 = 0.02) is where the two roots of r² − (1 + μ − 0.02)r + μ meet: √μ = 1 − √0.02.
     expect((1 - Math.sqrt(0.02)) ** 2).toBeCloseTo(0.74, 2);
   });
 
   it("trains the 2-2-1 network on the four people to the loss the prose states", () => {
     const stdout = chapter.stdout("check-tiny-training");
-    expect(stdout).toContain("MSE before training 0.4395; after epoch 1 0.3550; below 0.01 from epoch 187; after 1000 epochs 0.001480");
+    expect(stdout).toContain(
+      "MSE before training 0.4395; after epoch 1 0.3550; below 0.01 from epoch 187; after 1000 epochs 0.001480",
+    );
     // Whatever the seed, training must have worked: well below the 0.25 of always answering 0.5.
     expect(numberAfter(stdout, "after 1000 epochs")).toBeLessThan(0.005);
-    expect(numberAfter(stdout, "after 1000 epochs")).toBeLessThan(numberAfter(stdout, "MSE before training"));
+    expect(numberAfter(stdout, "after 1000 epochs")).toBeLessThan(
+      numberAfter(stdout, "MSE before training"),
+    );
     const params = parseHtmlTable(chapter.html("check-tiny-training")[0]);
-    expect(params.map((r) => r.parameter)).toEqual(["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"]);
+    expect(params.map((r) => r.parameter)).toEqual([
+      "w1",
+      "w2",
+      "w3",
+      "w4",
+      "w5",
+      "w6",
+      "b1",
+      "b2",
+      "b3",
+    ]);
     const prose = chapter.prose();
     expect(prose).toContain("**0.4395**");
     expect(prose).toContain("epoch **187**");
@@ -130,7 +222,12 @@ describe("chapter 4: gradient descent", () => {
     }
     expect(rows.map((r) => r["o = P(female)"])).toEqual(["0.9563", "0.0387", "0.0387", "0.9680"]);
     // The saturation the prose points at: hidden units at 0 or 1 for Bob and Diana, Bob's h1 exactly 1.
-    expect([rows[1].h1, rows[1].h2, rows[3].h1, rows[3].h2]).toEqual(["1", "0.0000", "0.0000", "1.0000"]);
+    expect([rows[1].h1, rows[1].h2, rows[3].h1, rows[3].h2]).toEqual([
+      "1",
+      "0.0000",
+      "0.0000",
+      "1.0000",
+    ]);
     const stdout = chapter.stdout("check-predictions");
     expect(stdout).toContain("Emily (-7, -3): P(female) = 0.9680 -> female");
     expect(stdout).toContain("Frank (20, 2): P(female) = 0.0387 -> male");
@@ -143,12 +240,24 @@ describe("chapter 4: gradient descent", () => {
 
   it("the hand-written derivatives agree with central differences, as the prose states", () => {
     const rows = parseHtmlTable(chapter.html("check-gradcheck")[0]);
-    expect(rows.map((r) => r.parameter)).toEqual(["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"]);
+    expect(rows.map((r) => r.parameter)).toEqual([
+      "w1",
+      "w2",
+      "w3",
+      "w4",
+      "w5",
+      "w6",
+      "b1",
+      "b2",
+      "b3",
+    ]);
     for (const row of rows) {
       expect(Number(row["relative error"]), row.parameter).toBeLessThan(1e-7);
       expect(row["hand-derived (chain rule)"]).toBe(row["numerical (central difference)"]);
     }
-    const byName = Object.fromEntries(rows.map((r) => [r.parameter, r["hand-derived (chain rule)"]]));
+    const byName = Object.fromEntries(
+      rows.map((r) => [r.parameter, r["hand-derived (chain rule)"]]),
+    );
     // Exercise 4 quotes these, and Alice's inputs (−2, −1) force the ratios −2 : −1 : 1.
     expect([byName.w1, byName.w2, byName.b1]).toEqual(["-0.087962", "-0.043981", "0.043981"]);
     expect([byName.w3, byName.w4, byName.b2]).toEqual(["0.094491", "0.047245", "-0.047245"]);
@@ -158,7 +267,9 @@ describe("chapter 4: gradient descent", () => {
     expect(numberAfter(stdout, "Alice: worst relative error")).toBeLessThan(1e-7);
     for (const name of ["Bob", "Charlie", "Diana"]) {
       expect(numberAfter(stdout, `${name}: worst relative error`), name).toBeLessThan(1e-6);
-      expect(numberAfter(stdout, new RegExp(`${name}: .*absolute difference`)), name).toBeLessThan(1e-9);
+      expect(numberAfter(stdout, new RegExp(`${name}: .*absolute difference`)), name).toBeLessThan(
+        1e-9,
+      );
     }
     const prose = chapter.prose();
     expect(prose).toContain("**1.5e-10**");
@@ -170,7 +281,13 @@ describe("chapter 4: gradient descent", () => {
 
   it("exercise 1: the largest stable rate for (w − 3)² + 1 is 1, with the losses the solution states", () => {
     const after200 = (learningRate: number) =>
-      gradientDescent({ f: ([w]) => (w - 3) ** 2 + 1, gradient: ([w]) => [2 * (w - 3)], start: [-1], learningRate, steps: 200 }).values[200];
+      gradientDescent({
+        f: ([w]) => (w - 3) ** 2 + 1,
+        gradient: ([w]) => [2 * (w - 3)],
+        start: [-1],
+        learningRate,
+        steps: 200,
+      }).values[200];
     expect(after200(0.99).toFixed(4)).toBe("1.0049");
     expect(after200(1)).toBe(17);
     expect(Math.round(after200(1.01))).toBe(44076);
@@ -181,7 +298,10 @@ describe("chapter 4: gradient descent", () => {
 
   it("exercise 2: cross-entropy pushes a confidently wrong sigmoid about 11 times harder than MSE", () => {
     const y = Matrix.fromColumn([1]);
-    const viaBce = numericalDerivative((z) => binaryCrossEntropy.value(Matrix.fromColumn([sigmoid(z)]), y), -3);
+    const viaBce = numericalDerivative(
+      (z) => binaryCrossEntropy.value(Matrix.fromColumn([sigmoid(z)]), y),
+      -3,
+    );
     const viaMse = numericalDerivative((z) => mse.value(Matrix.fromColumn([sigmoid(z)]), y), -3);
     expect(viaBce.toFixed(4)).toBe("-0.9526");
     expect(viaMse.toFixed(4)).toBe("-0.0861");
@@ -203,7 +323,9 @@ describe("chapter 4: gradient descent", () => {
     const fast = run(1.0);
     expect([slow.loss.toFixed(4), slow.emily.toFixed(3)]).toEqual(["0.0212", "0.888"]);
     expect([fast.loss.toPrecision(3), fast.emily.toFixed(3)]).toEqual(["0.000131", "0.990"]);
-    expect(chapter.prose()).toContain("With η = 0.01 the loss after 1000 epochs is 0.0212 and Emily gets 0.888; with η = 1.0 it is 0.000131 and Emily gets\n0.990");
+    expect(chapter.prose()).toContain(
+      "With η = 0.01 the loss after 1000 epochs is 0.0212 and Emily gets 0.888; with η = 1.0 it is 0.000131 and Emily gets\n0.990",
+    );
   });
 
   itShowsAndRendersFigures(() => chapter, 8);

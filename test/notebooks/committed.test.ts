@@ -20,7 +20,11 @@ describe("committed notebooks", () => {
     it("carries no outputs or execution counts (run `npm run notebooks:strip`)", () => {
       const dirty = notebook.cells
         .map((cell, index) => ({ cell, index }))
-        .filter(({ cell }) => cell.cell_type === "code" && ((cell.outputs?.length ?? 0) > 0 || cell.execution_count != null))
+        .filter(
+          ({ cell }) =>
+            cell.cell_type === "code" &&
+            ((cell.outputs?.length ?? 0) > 0 || cell.execution_count != null),
+        )
         .map(({ index }) => index + 1);
       expect(dirty, `cells with outputs: ${dirty.join(", ")}`).toEqual([]);
     });
@@ -30,10 +34,15 @@ describe("committed notebooks", () => {
     });
 
     it("imports the library rather than redefining its numerical functions (the notation page has no code)", () => {
-      const code = notebook.cells.filter((c) => c.cell_type === "code").map((c) => text(c.source)).join("\n");
+      const code = notebook.cells
+        .filter((c) => c.cell_type === "code")
+        .map((c) => text(c.source))
+        .join("\n");
       if (name === NOTATION) return expect(code).toBe("");
       expect(code).toMatch(/from "\.\.\/lib"/);
-      expect(code).not.toMatch(/function (sigmoid|relu|softmax|matmul|gemm|backprop|step)\b|const (sigmoid|relu|softmax|matmul|step) *= *\(/);
+      expect(code).not.toMatch(
+        /function (sigmoid|relu|softmax|matmul|gemm|backprop|step)\b|const (sigmoid|relu|softmax|matmul|step) *= *\(/,
+      );
     });
   });
 
@@ -41,9 +50,13 @@ describe("committed notebooks", () => {
     const notation = readNotebook(join(NOTEBOOKS, NOTATION));
     expect(notation.cells.every((c) => c.cell_type === "markdown")).toBe(true);
     const page = notation.cells.map((c) => text(c.source)).join("\n");
-    for (const needed of ["BP1", "BP2", "BP3", "BP4", "d2l", "$d_{l-1}$", "fan-in", "$\\log$"]) expect(page).toContain(needed);
+    for (const needed of ["BP1", "BP2", "BP3", "BP4", "d2l", "$d_{l-1}$", "fan-in", "$\\log$"])
+      expect(page).toContain(needed);
     for (const name of chapters.filter((c) => c !== NOTATION)) {
-      const prose = readNotebook(join(NOTEBOOKS, name)).cells.filter((c) => c.cell_type === "markdown").map((c) => text(c.source)).join("\n");
+      const prose = readNotebook(join(NOTEBOOKS, name))
+        .cells.filter((c) => c.cell_type === "markdown")
+        .map((c) => text(c.source))
+        .join("\n");
       expect(prose, name).toContain("(00-notation.ipynb)");
     }
   });

@@ -8,19 +8,37 @@ import { createRequire } from "node:module";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
-import { checkFigures, expectAllFiguresRendered, screenshotPath, type FigureReport } from "../browser/render";
+import {
+  checkFigures,
+  expectAllFiguresRendered,
+  screenshotPath,
+  type FigureReport,
+} from "../browser/render";
 
 const require = createRequire(import.meta.url);
 const notebooks = require("../../scripts/notebooks.js") as {
-  executeNotebook(name: string, options?: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean }): Promise<string>;
+  executeNotebook(
+    name: string,
+    options?: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean },
+  ): Promise<string>;
   solutionsPath(executedPath: string): string;
-  scanSolutionCode(markdown: string, state?: { exercise: number | null; solutions: number }): SolutionCode[];
+  scanSolutionCode(
+    markdown: string,
+    state?: { exercise: number | null; solutions: number },
+  ): SolutionCode[];
   extractSolutions(notebook: Notebook): (SolutionCode & { cell: number })[];
   exportHtml(executedPath: string): Promise<string>;
   NOTEBOOKS: string;
   listNotebooks(): string[];
 };
-export const { NOTEBOOKS, listNotebooks, exportHtml, scanSolutionCode, extractSolutions, solutionsPath } = notebooks;
+export const {
+  NOTEBOOKS,
+  listNotebooks,
+  exportHtml,
+  scanSolutionCode,
+  extractSolutions,
+  solutionsPath,
+} = notebooks;
 
 /** One ```ts code block of a worked solution (a `<details>` block of the exercises), as scripts/notebooks.js finds it. */
 export interface SolutionCode {
@@ -70,7 +88,8 @@ export interface Notebook {
   metadata: { kernelspec?: { name?: string } };
 }
 
-const join = (text: string | string[] | undefined): string => (Array.isArray(text) ? text.join("") : (text ?? ""));
+const join = (text: string | string[] | undefined): string =>
+  Array.isArray(text) ? text.join("") : (text ?? "");
 
 export function readNotebook(file: string): Notebook {
   return JSON.parse(readFileSync(file, "utf8")) as Notebook;
@@ -92,14 +111,18 @@ export class ExecutedChapter {
 
   /** Every code block of the exercises' worked solutions, with what it did when run after the chapter. */
   solutions(): SolutionRun[] {
-    if (!this.solutionRuns) throw new Error(`${this.name}: the solutions were not run (runChapter(…, { solutions: false }))`);
+    if (!this.solutionRuns)
+      throw new Error(
+        `${this.name}: the solutions were not run (runChapter(…, { solutions: false }))`,
+      );
     return this.solutionRuns;
   }
 
   /** The one code cell with this tag. */
   cell(tag: string): Cell {
     const found = this.notebook.cells.filter((c) => c.metadata.tags?.includes(tag));
-    if (found.length !== 1) throw new Error(`${this.file}: expected one cell tagged "${tag}", found ${found.length}`);
+    if (found.length !== 1)
+      throw new Error(`${this.file}: expected one cell tagged "${tag}", found ${found.length}`);
     return found[0];
   }
 
@@ -113,7 +136,9 @@ export class ExecutedChapter {
 
   /** The tagged cell's `text/html` outputs. */
   html(tag: string): string[] {
-    return (this.cell(tag).outputs ?? []).flatMap((o) => (o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : []));
+    return (this.cell(tag).outputs ?? []).flatMap((o) =>
+      o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [],
+    );
   }
 
   /** All markdown of the chapter, as one string: the prose whose numbers the tests check. */
@@ -137,7 +162,11 @@ export class ExecutedChapter {
 
   /** Every `text/html` output of the chapter, in order. */
   allHtml(): string[] {
-    return this.notebook.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => (o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [])));
+    return this.notebook.cells.flatMap((c) =>
+      (c.outputs ?? []).flatMap((o) =>
+        o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [],
+      ),
+    );
   }
 }
 
@@ -146,34 +175,59 @@ export class ExecutedChapter {
  * error, and reads the result. Then, unless `solutions: false`, runs the worked solutions of its exercises in the
  * same kernel (see scripts/notebooks.js); a failing solution does not fail this, `chapter.solutions()` reports it.
  */
-export async function runChapter(name: string, options: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean } = {}): Promise<ExecutedChapter> {
+export async function runChapter(
+  name: string,
+  options: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean } = {},
+): Promise<ExecutedChapter> {
   const solutions = options.solutions ?? true;
   const file = await notebooks.executeNotebook(name, { ...options, solutions });
   const results = notebooks.solutionsPath(file);
-  if (solutions && !existsSync(results)) throw new Error(`${basename(file)}: the solutions' results ${results} were not written`);
-  return new ExecutedChapter(file, readNotebook(file), solutions ? (JSON.parse(readFileSync(results, "utf8")) as SolutionRun[]) : undefined);
+  if (solutions && !existsSync(results))
+    throw new Error(`${basename(file)}: the solutions' results ${results} were not written`);
+  return new ExecutedChapter(
+    file,
+    readNotebook(file),
+    solutions ? (JSON.parse(readFileSync(results, "utf8")) as SolutionRun[]) : undefined,
+  );
 }
 
 /** "exercise 3", or "exercise 3 (code block 2 of 2)": where a solution's code stands, for messages. */
 export function solutionLabel(run: SolutionCode): string {
-  const exercise = run.exercise === null ? `solution ${run.solution} (no **N.** exercise before it)` : `exercise ${run.exercise}`;
+  const exercise =
+    run.exercise === null
+      ? `solution ${run.solution} (no **N.** exercise before it)`
+      : `exercise ${run.exercise}`;
   return run.blocks > 1 ? `${exercise} (code block ${run.block} of ${run.blocks})` : exercise;
 }
 
 /** Throws, naming the chapter, exercise and error of each, unless every solution ran without error (and there are at least `minimum`). */
-export function expectEverySolutionRuns(chapter: ExecutedChapter, { minimum = 1 }: { minimum?: number } = {}): void {
+export function expectEverySolutionRuns(
+  chapter: ExecutedChapter,
+  { minimum = 1 }: { minimum?: number } = {},
+): void {
   const runs = chapter.solutions();
   if (runs.length < minimum) {
-    throw new Error(`${chapter.name}: expected at least ${minimum} worked solution(s) with a \`\`\`ts block inside <details>, found ${runs.length}`);
+    throw new Error(
+      `${chapter.name}: expected at least ${minimum} worked solution(s) with a \`\`\`ts block inside <details>, found ${runs.length}`,
+    );
   }
   const failures = runs
     .filter((r) => !r.ok)
     .map((r) => {
-      const code = r.code.split("\n").map((l) => `    ${l}`).join("\n");
-      const error = (r.error ?? "(no error text)").split("\n").map((l) => `    ${l}`).join("\n");
+      const code = r.code
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n");
+      const error = (r.error ?? "(no error text)")
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n");
       return `${chapter.name}, ${solutionLabel(r)}: ${r.status}\n${error}\n  code (markdown cell ${r.cell + 1}, line ${r.line}):\n${code}`;
     });
-  if (failures.length) throw new Error(`${failures.length} of ${runs.length} solution code blocks failed:\n\n${failures.join("\n\n")}`);
+  if (failures.length)
+    throw new Error(
+      `${failures.length} of ${runs.length} solution code blocks failed:\n\n${failures.join("\n\n")}`,
+    );
 }
 
 /**
@@ -181,7 +235,10 @@ export function expectEverySolutionRuns(chapter: ExecutedChapter, { minimum = 1 
  * end of the executed chapter. `chapter` is read when the test runs (after the chapter's beforeAll). Pass
  * `{ minimum: 0 }` for a chapter whose solutions hold no code.
  */
-export function itRunsEverySolution(chapter: () => ExecutedChapter, options: { minimum?: number } = {}): void {
+export function itRunsEverySolution(
+  chapter: () => ExecutedChapter,
+  options: { minimum?: number } = {},
+): void {
   it("every worked solution of the exercises runs at the end of the chapter, in its kernel", () => {
     expectEverySolutionRuns(chapter(), options);
   });
@@ -189,7 +246,8 @@ export function itRunsEverySolution(chapter: () => ExecutedChapter, options: { m
 
 /** The number after `label` in `text` (first match), failing the test if there is none. */
 export function numberAfter(text: string, label: string | RegExp): number {
-  const source = typeof label === "string" ? label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : label.source;
+  const source =
+    typeof label === "string" ? label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : label.source;
   const match = new RegExp(`${source}\\s*(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(text);
   expect(match, `no number after ${String(label)} in:\n${text}`).not.toBeNull();
   return Number(match![1]);
@@ -199,10 +257,15 @@ export function numberAfter(text: string, label: string | RegExp): number {
 export function parseHtmlTable(html: string): Record<string, string>[] {
   const table = /<table[\s\S]*?<\/table>/.exec(html)?.[0];
   if (!table) throw new Error("no <table> in the output");
-  const cells = (row: string, tag: "th" | "td") => [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1].trim());
+  const cells = (row: string, tag: "th" | "td") =>
+    [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, "g"))].map((m) =>
+      m[1].trim(),
+    );
   const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
   const headers = cells(rows[0], "th");
-  return rows.slice(1).map((row) => Object.fromEntries(cells(row, "td").map((value, i) => [headers[i], value])));
+  return rows
+    .slice(1)
+    .map((row) => Object.fromEntries(cells(row, "td").map((value, i) => [headers[i], value])));
 }
 
 /** Throws if a `<details>` block (an exercise solution) of the HTML chapter still holds raw markdown. */
@@ -212,7 +275,10 @@ export function expectSolutionsRendered(html: string): number {
     // Rendered code may hold `**` (TypeScript's power operator): look at the prose only.
     const prose = block.replace(/<pre[\s\S]*?<\/pre>|<code>[\s\S]*?<\/code>/g, "");
     const raw = ["```", "**", "\n- ", "\n1. "].filter((marker) => prose.includes(marker));
-    if (raw.length) throw new Error(`solution ${i + 1} of the HTML chapter shows raw markdown (${raw.join(", ")}): ${block.slice(0, 200)}`);
+    if (raw.length)
+      throw new Error(
+        `solution ${i + 1} of the HTML chapter shows raw markdown (${raw.join(", ")}): ${block.slice(0, 200)}`,
+      );
   });
   return blocks.length;
 }
@@ -225,9 +291,12 @@ export function expectSolutionsRendered(html: string): number {
 export async function expectFiguresRenderInHtml(chapter: ExecutedChapter): Promise<FigureReport> {
   const html = await exportHtml(chapter.file);
   const detailsInNotebook = (chapter.prose().match(/<details>/g) ?? []).length;
-  if (expectSolutionsRendered(readFileSync(html, "utf8")) !== detailsInNotebook) throw new Error("the HTML chapter lost some <details> blocks");
+  if (expectSolutionsRendered(readFileSync(html, "utf8")) !== detailsInNotebook)
+    throw new Error("the HTML chapter lost some <details> blocks");
   const name = basename(html, ".html");
-  const report = await checkFigures(pathToFileURL(html).href, { screenshot: screenshotPath(`html-${name}`) });
+  const report = await checkFigures(pathToFileURL(html).href, {
+    screenshot: screenshotPath(`html-${name}`),
+  });
   expectAllFiguresRendered(report, chapter.figureCount());
   return report;
 }
@@ -239,7 +308,11 @@ export async function expectFiguresRenderInHtml(chapter: ExecutedChapter): Promi
  */
 export function itShowsAndRendersFigures(chapter: () => ExecutedChapter, count: number): void {
   it(`shows its ${count} figures through the library, with plotly inlined once`, () => {
-    expect(chapter().allHtml().filter((h) => h.includes("window.Plotly = Plotly"))).toHaveLength(1);
+    expect(
+      chapter()
+        .allHtml()
+        .filter((h) => h.includes("window.Plotly = Plotly")),
+    ).toHaveLength(1);
     expect(chapter().figureCount()).toBe(count);
   });
 

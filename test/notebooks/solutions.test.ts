@@ -3,10 +3,23 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ExecutedChapter, expectEverySolutionRuns, extractSolutions, runChapter, scanSolutionCode, solutionsPath } from "./harness";
+import {
+  type ExecutedChapter,
+  expectEverySolutionRuns,
+  extractSolutions,
+  runChapter,
+  scanSolutionCode,
+  solutionsPath,
+} from "./harness";
 
 const FIXTURE = resolve(__dirname, "..", "fixtures", "solutions.ipynb");
-const codeOf = (markdown: string) => scanSolutionCode(markdown).map(({ exercise, block, blocks, code }) => ({ exercise, block, blocks, code }));
+const codeOf = (markdown: string) =>
+  scanSolutionCode(markdown).map(({ exercise, block, blocks, code }) => ({
+    exercise,
+    block,
+    blocks,
+    code,
+  }));
 
 describe("finding the solutions' code in markdown", () => {
   it("takes every ts/typescript block inside <details>, a solution's blocks in order, with its exercise number", () => {
@@ -114,17 +127,38 @@ describe("finding the solutions' code in markdown", () => {
   });
 
   it("numbers solutions across the notebook's markdown cells and skips code cells", () => {
-    const cell = (cell_type: "markdown" | "code", source: string[]) => ({ cell_type, source, metadata: {} });
+    const cell = (cell_type: "markdown" | "code", source: string[]) => ({
+      cell_type,
+      source,
+      metadata: {},
+    });
     const found = extractSolutions({
       metadata: {},
       cells: [
         cell("markdown", ["**1.** Asked here,\n"]),
         cell("code", ["<details>\n", "```ts\n", "no();\n", "```\n", "</details>\n"]),
-        cell("markdown", ["<details><summary>Solution</summary>\n", "\n", "```ts\n", "yes();\n", "```\n", "</details>\n"]),
-        cell("markdown", ["**2.** Next.\n", "\n", "<details>\n", "```ts\n", "again();\n", "```\n", "</details>"]),
+        cell("markdown", [
+          "<details><summary>Solution</summary>\n",
+          "\n",
+          "```ts\n",
+          "yes();\n",
+          "```\n",
+          "</details>\n",
+        ]),
+        cell("markdown", [
+          "**2.** Next.\n",
+          "\n",
+          "<details>\n",
+          "```ts\n",
+          "again();\n",
+          "```\n",
+          "</details>",
+        ]),
       ],
     });
-    expect(found.map(({ exercise, solution, cell, code }) => ({ exercise, solution, cell, code }))).toEqual([
+    expect(
+      found.map(({ exercise, solution, cell, code }) => ({ exercise, solution, cell, code })),
+    ).toEqual([
       { exercise: 1, solution: 1, cell: 2, code: "yes();" },
       { exercise: 2, solution: 2, cell: 3, code: "again();" },
     ]);
@@ -175,10 +209,18 @@ describe("running the solutions after the notebook, in its kernel (test/fixtures
   it("leaves the saved executed notebook as the notebook alone would be, and writes the results beside it", () => {
     const source = JSON.parse(readFileSync(FIXTURE, "utf8")) as { cells: unknown[] };
     expect(chapter.notebook.cells).toHaveLength(source.cells.length);
-    expect(chapter.notebook.cells.map((c) => c.cell_type)).toEqual(["markdown", "code", "markdown"]);
-    expect(JSON.stringify(chapter.notebook.cells.map((c) => c.outputs ?? []))).not.toMatch(/relu\(-2\)|2, 4, 6|sigmoid/);
+    expect(chapter.notebook.cells.map((c) => c.cell_type)).toEqual([
+      "markdown",
+      "code",
+      "markdown",
+    ]);
+    expect(JSON.stringify(chapter.notebook.cells.map((c) => c.outputs ?? []))).not.toMatch(
+      /relu\(-2\)|2, 4, 6|sigmoid/,
+    );
     expect(chapter.notebook.cells[1].outputs?.map((o) => o.text)).toEqual([["notebook ran\n"]]);
     expect(existsSync(solutionsPath(chapter.file))).toBe(true);
-    expect(solutionsPath(chapter.file)).toBe(join(resolve(chapter.file, ".."), "solutions.solutions.json"));
+    expect(solutionsPath(chapter.file)).toBe(
+      join(resolve(chapter.file, ".."), "solutions.solutions.json"),
+    );
   });
 });
