@@ -4,16 +4,18 @@
  */
 import {
   assertFinite,
+  checkFunction,
   checkMatrix,
   checkPositiveInteger,
   checkRandom,
   checkShape,
+  describeValue,
   rejectUnknownOptions,
 } from "./checks";
 import { Matrix } from "./matrix";
 import { classesOf } from "./metrics";
-import type { Network } from "./network";
-import type { Optimizer } from "./optimizers";
+import { Network } from "./network";
+import type { Optimizer, Parameter } from "./optimizers";
 import { Random } from "./random";
 
 export interface EpochLog {
@@ -83,14 +85,15 @@ class Batches {
     private readonly Y: Matrix,
     private readonly size: number,
   ) {
-    this.fullX = new Matrix(size, X.cols);
-    this.fullY = new Matrix(size, Y.cols);
+    // A batch larger than the data set is the whole set: never allocate more rows than there are.
+    this.fullX = new Matrix(Math.min(size, X.rows), X.cols);
+    this.fullY = new Matrix(Math.min(size, X.rows), Y.cols);
   }
 
   /** The batch of rows order[start], order[start + 1], …: `size` of them, or fewer at the end. */
   gather(order: Uint32Array, start: number): [Matrix, Matrix] {
     const count = Math.min(this.size, order.length - start);
-    const full = count === this.size;
+    const full = count === this.fullX.rows;
     return [
       copyRows(this.X, order, start, count, full ? this.fullX : new Matrix(count, this.X.cols)),
       copyRows(this.Y, order, start, count, full ? this.fullY : new Matrix(count, this.Y.cols)),
@@ -107,8 +110,10 @@ function copyRows(M: Matrix, rows: Uint32Array, start: number, count: number, ou
 
 /**
  * Mini-batch training of `model` on (X, Y), one example per row: every epoch shuffles the examples, cuts
- * them into batches and takes one optimiser step per batch. Stops with an error naming the epoch and
- * batch the first time the loss is NaN or infinite.
+ * them into batches and takes one optimiser step per batch. Stops with an error naming the epoch, the
+ * batch and the learning rate the first time the loss or a weight is NaN or infinite, leaving the model
+ * with the weights of the last finite step; warns when the loss stays far above its starting value for
+ * a whole epoch.
  */
 export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
   checkFitArguments(model, X, Y, options);
@@ -120,6 +125,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
   const batchCount = Math.ceil(n / batchSize);
   const trueClasses = classesOf(Y); // each example's class, read once rather than in every batch
   const parameters = model.parameters();
+  const guard = new DivergenceGuard(parameters, optimizer);
   const history: History = {
     loss: [],
     accuracy: [],
@@ -135,9 +141,11 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
     let correct = 0;
     for (let b = 0; b < batchCount; b++) {
       const [xb, yb] = batches.gather(order, b * batchSize);
-      const { loss, output } = model.computeGradients(xb, yb, { training: true, trainingSize: n });
-      stopIfNotFinite(loss, { epoch, batch: b + 1, batchCount, optimizer });
-      optimizer.step(parameters);
+      const at = { epoch, batch: b + 1, batchCount, optimizer };
+      const { loss, output } = computeGradientsOrStop(model, xb, yb, n, at);
+      stopIfNotFinite(loss, at);
+      guard.step(at); // the optimiser's step, undone (and stopped) if a weight stops being finite
+      guard.watchLoss(loss);
       lossSum += loss * xb.rows;
       correct += correctCount(output, trueClasses, order, b * batchSize);
       options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
@@ -149,6 +157,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       log.validationAccuracy = correctCount(output, classesOf(validation.Y)) / validation.X.rows;
     }
     log.seconds = (Date.now() - started) / 1000;
+    guard.warnIfGrowing(epoch);
     record(history, log);
     options.onEpoch?.(log);
   }
@@ -163,23 +172,124 @@ function record(history: History, log: EpochLog): void {
   history.epochs.push(log);
 }
 
-function stopIfNotFinite(
-  loss: number,
-  at: { epoch: number; batch: number; batchCount: number; optimizer: Optimizer },
-): void {
+/** Where training is: for messages. */
+interface TrainingStep {
+  epoch: number;
+  batch: number;
+  batchCount: number;
+  optimizer: Optimizer;
+}
+
+function stopIfNotFinite(loss: number, at: TrainingStep): void {
   if (Number.isFinite(loss)) return;
-  throw new Error(
-    `fit: the loss became ${loss} in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}; ` +
-      `the learning rate (${at.optimizer.learningRate}) is probably too high: try a lower one`,
+  throw divergence(`the loss became ${loss}`, at);
+}
+
+function divergence(what: string, at: TrainingStep): Error {
+  return new Error(
+    `fit: ${what} in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}; the learning rate ` +
+      `(${at.optimizer.learningRate}) is probably too high: try a lower one (the network keeps the ` +
+      `weights of the last finite step)`,
   );
+}
+
+/**
+ * One batch's forward and backward pass. The data were checked before training, so if the pass fails
+ * on outputs that are no longer finite (scores that overflowed), training has diverged: say so, with
+ * where, rather than let a loss function's message about NaN predictions stand alone.
+ */
+function computeGradientsOrStop(
+  model: Network,
+  X: Matrix,
+  Y: Matrix,
+  trainingSize: number,
+  at: TrainingStep,
+) {
+  try {
+    return model.computeGradients(X, Y, { training: true, trainingSize });
+  } catch (error) {
+    const output = model.layers[model.layers.length - 1];
+    if (output.cached().Z.isFinite()) throw error;
+    throw divergence(
+      `the network's outputs stopped being finite (${(error as Error).message})`,
+      at,
+    );
+  }
+}
+
+/** How far above its first value the loss may stay for a whole epoch before `fit` warns. */
+const GROWTH_WARNING_FACTOR = 3;
+
+/**
+ * Takes the optimiser's steps so that a diverging run stops cleanly: before each step it copies the
+ * weights (a memory copy, small beside a batch's matrix products), after it checks that every weight is
+ * still finite, and if one is not, puts the copy back and stops with the epoch, batch and learning
+ * rate. It also watches the loss: if every batch of an epoch stays far above the first batch's loss,
+ * it warns once that training is diverging.
+ */
+class DivergenceGuard {
+  private readonly saved: Float64Array[];
+  private firstLoss = NaN;
+  private lowestInEpoch = Infinity;
+  private warned = false;
+
+  constructor(
+    private readonly parameters: readonly Parameter[],
+    private readonly optimizer: Optimizer,
+  ) {
+    this.saved = parameters.map((p) => new Float64Array(p.value.data.length));
+  }
+
+  step(at: TrainingStep): void {
+    this.parameters.forEach((p, i) => this.saved[i].set(p.value.data));
+    this.optimizer.step(this.parameters);
+    const broken = this.parameters.find((p) => !finiteSum(p.value.data));
+    if (!broken) return;
+    this.parameters.forEach((p, i) => p.value.data.set(this.saved[i]));
+    throw divergence(`the weights ${broken.name} stopped being finite`, at);
+  }
+
+  watchLoss(loss: number): void {
+    if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
+    this.lowestInEpoch = Math.min(this.lowestInEpoch, loss);
+  }
+
+  warnIfGrowing(epoch: number): void {
+    const limit = GROWTH_WARNING_FACTOR * Math.max(this.firstLoss, 1e-3);
+    if (!this.warned && this.lowestInEpoch > limit) {
+      this.warned = true;
+      console.warn(
+        `fit: warning: in epoch ${epoch} the loss stayed above ${GROWTH_WARNING_FACTOR}× its starting ` +
+          `value (${this.firstLoss.toPrecision(4)}) in every batch: training is diverging; try a lower ` +
+          `learning rate than ${this.optimizer.learningRate}`,
+      );
+    }
+    this.lowestInEpoch = Infinity;
+  }
+}
+
+/** False if any entry is NaN or ±Infinity: one pass without branches, cheap beside a batch's products. */
+function finiteSum(values: Float64Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * 0; // NaN·0 and ∞·0 are NaN, finite·0 is 0
+  return sum === 0;
 }
 
 /** Everything `fit` needs of its arguments, checked before the first epoch rather than inside it. */
 function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOptions): void {
+  if (!(model instanceof Network))
+    throw new TypeError(`fit: model must be a Network, got ${describeValue(model)}`);
   rejectUnknownOptions("fit", options, FIT_OPTIONS);
   checkPositiveInteger("fit", "epochs", options.epochs);
   checkPositiveInteger("fit", "batchSize", options.batchSize);
+  checkOptimizer(options.optimizer);
   if (options.random !== undefined) checkRandom("fit", "random", options.random);
+  if (options.onEpoch !== undefined) checkFunction("fit", "onEpoch", options.onEpoch);
+  if (options.onBatch !== undefined) checkFunction("fit", "onBatch", options.onBatch);
+  const { validation } = options;
+  if (validation !== undefined && (validation === null || typeof validation !== "object"))
+    throw new TypeError(`fit: validation must be { X, Y }, got ${describeValue(validation)}`);
+  if (validation) rejectUnknownOptions("fit: validation", validation, ["X", "Y"]);
   const inputs = model.sizes[0];
   const outputs = model.sizes[model.sizes.length - 1];
   const data: [string, Matrix, Matrix][] = [["training", X, Y]];
@@ -198,5 +308,18 @@ function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOpt
     });
     assertFinite(inputsMatrix, `fit: ${name} inputs`);
     assertFinite(targets, `fit: ${name} targets`);
+    model.checkData(`fit (${name} data)`, inputsMatrix, targets);
   }
+}
+
+function checkOptimizer(optimizer: Optimizer): void {
+  if (
+    optimizer === null ||
+    typeof optimizer !== "object" ||
+    typeof optimizer.step !== "function" ||
+    typeof optimizer.learningRate !== "number"
+  )
+    throw new TypeError(
+      `fit: optimizer must be an optimiser such as new SGD({ learningRate: 0.5 }), got ${describeValue(optimizer)}`,
+    );
 }
