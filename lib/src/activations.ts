@@ -129,14 +129,14 @@ export function unknownName(owner: string, kind: string, name: unknown, known: s
 /** g applied to every entry of Z. */
 export function applyActivation(Z: Matrix, g: Activation | ActivationName): Matrix {
   checkMatrix("applyActivation", "Z", Z);
-  const act = typeof g === "string" ? activationByName(g, "applyActivation") : g;
+  const act = typeof g === "object" && g !== null ? g : activationByName(g, "applyActivation");
   return Z.map((z) => act.value(z));
 }
 
 /** g' applied to every entry of Z. */
 export function activationDerivative(Z: Matrix, g: Activation | ActivationName): Matrix {
   checkMatrix("activationDerivative", "Z", Z);
-  const act = typeof g === "string" ? activationByName(g, "activationDerivative") : g;
+  const act = typeof g === "object" && g !== null ? g : activationByName(g, "activationDerivative");
   return Z.map((z) => act.derivative(z));
 }
 

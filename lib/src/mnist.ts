@@ -160,8 +160,9 @@ export function sliceImageSet(set: ImageSet, start: number, count: number): Imag
 }
 
 /** Images as a count×(height·width) matrix with pixels scaled to [0, 1] (8 bytes a pixel: mind the size). */
-export function imagesToMatrix(set: ImageSet, start = 0, count = set.count - start): Matrix {
-  const part = sliceImageSet(set, start, count);
+export function imagesToMatrix(set: ImageSet, start = 0, count?: number): Matrix {
+  checkImageSet("imagesToMatrix", set);
+  const part = sliceImageSet(set, start, count ?? set.count - start);
   const M = new Matrix(part.count, part.height * part.width);
   for (let i = 0; i < part.pixels.length; i++) M.data[i] = part.pixels[i] / 255;
   return M;

@@ -331,10 +331,10 @@ export class Network {
     options: { training?: boolean; trainingSize?: number } = {},
   ): BatchResult {
     rejectUnknownOptions("Network.computeGradients", options, ["training", "trainingSize"]);
-    const { training = true, trainingSize = X?.rows } = options;
+    this.checkData("Network.computeGradients", X, Y);
+    const { training = true, trainingSize = X.rows } = options;
     checkBoolean("Network.computeGradients", "training", training);
     checkPositiveInteger("Network.computeGradients", "trainingSize", trainingSize);
-    this.checkData("Network.computeGradients", X, Y);
     const output = this.forward(X, training);
     const loss = this.outputLossValue(Y) + this.l2Penalty(trainingSize);
     const { Z, A } = this.layers[this.layers.length - 1].cached();

@@ -209,8 +209,8 @@ function classTraces(
   what: string,
   classes = 0,
 ): Data[] {
-  checkLength(labels, points.length, `${what}: labels`, "points");
   const { xs, ys } = pointColumns(points, what);
+  checkLength(labels, points.length, `${what}: labels`, "points");
   const count = Math.max(classes, classCount(labels, what));
   const traces: Data[] = [];
   for (let k = 0; k < count; k++) {
