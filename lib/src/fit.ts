@@ -144,8 +144,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       const at = { epoch, batch: b + 1, batchCount, optimizer };
       const { loss, output } = computeGradientsOrStop(model, xb, yb, n, at);
       stopIfNotFinite(loss, at);
-      guard.step(at); // the optimiser's step, undone (and stopped) if a weight stops being finite
-      guard.watchLoss(loss);
+      guard.step(at, loss); // the optimiser's step, undone (and stopped) if a weight stops being finite
       lossSum += loss * xb.rows;
       correct += correctCount(output, trueClasses, order, b * batchSize);
       options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
@@ -157,7 +156,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       log.validationAccuracy = correctCount(output, classesOf(validation.Y)) / validation.X.rows;
     }
     log.seconds = (Date.now() - started) / 1000;
-    guard.warnIfGrowing(epoch);
+    guard.warnIfGrowing(log);
     record(history, log);
     options.onEpoch?.(log);
   }
@@ -217,20 +216,19 @@ function computeGradientsOrStop(
   }
 }
 
-/** How far above its first value the loss may stay for a whole epoch before `fit` warns. */
-const GROWTH_WARNING_FACTOR = 3;
+/** How far above its first value an epoch's mean loss may be before `fit` warns. */
+const GROWTH_WARNING_FACTOR = 2;
 
 /**
  * Takes the optimiser's steps so that a diverging run stops cleanly: before each step it copies the
  * weights (a memory copy, small beside a batch's matrix products), after it checks that every weight is
  * still finite, and if one is not, puts the copy back and stops with the epoch, batch and learning
- * rate. It also watches the loss: if every batch of an epoch stays far above the first batch's loss,
- * it warns once that training is diverging.
+ * rate. It also watches the loss: if an epoch's mean loss is far above the first batch's, it warns
+ * once that training is diverging (saturated units can keep a diverged loss finite).
  */
 class DivergenceGuard {
   private readonly saved: Float64Array[];
   private firstLoss = NaN;
-  private lowestInEpoch = Infinity;
   private warned = false;
 
   constructor(
@@ -240,7 +238,8 @@ class DivergenceGuard {
     this.saved = parameters.map((p) => new Float64Array(p.value.data.length));
   }
 
-  step(at: TrainingStep): void {
+  step(at: TrainingStep, loss: number): void {
+    if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
     this.parameters.forEach((p, i) => this.saved[i].set(p.value.data));
     this.optimizer.step(this.parameters);
     const broken = this.parameters.find((p) => !finiteSum(p.value.data));
@@ -249,22 +248,14 @@ class DivergenceGuard {
     throw divergence(`the weights ${broken.name} stopped being finite`, at);
   }
 
-  watchLoss(loss: number): void {
-    if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
-    this.lowestInEpoch = Math.min(this.lowestInEpoch, loss);
-  }
-
-  warnIfGrowing(epoch: number): void {
-    const limit = GROWTH_WARNING_FACTOR * Math.max(this.firstLoss, 1e-3);
-    if (!this.warned && this.lowestInEpoch > limit) {
-      this.warned = true;
-      console.warn(
-        `fit: warning: in epoch ${epoch} the loss stayed above ${GROWTH_WARNING_FACTOR}× its starting ` +
-          `value (${this.firstLoss.toPrecision(4)}) in every batch: training is diverging; try a lower ` +
-          `learning rate than ${this.optimizer.learningRate}`,
-      );
-    }
-    this.lowestInEpoch = Infinity;
+  warnIfGrowing(log: EpochLog): void {
+    if (this.warned || !(log.loss > GROWTH_WARNING_FACTOR * Math.max(this.firstLoss, 1e-3))) return;
+    this.warned = true;
+    console.warn(
+      `fit: warning: the mean loss of epoch ${log.epoch} (${log.loss.toPrecision(4)}) is more than ` +
+        `${GROWTH_WARNING_FACTOR}× its starting value (${this.firstLoss.toPrecision(4)}): training is ` +
+        `diverging; try a lower learning rate than ${this.optimizer.learningRate}`,
+    );
   }
 }
 
