@@ -233,6 +233,8 @@ export class Network {
   readonly loss: Loss;
   readonly l2: number;
   readonly sizes: readonly number[];
+  /** How the weights were initialised (kept so that a saved network says how it started). */
+  readonly init: InitScheme;
   /** The loss paired with the output layer's activation: it starts backpropagation. */
   private readonly objective: OutputLoss;
   private readonly random: Random;
@@ -254,6 +256,7 @@ export class Network {
     this.random = options.random ?? new Random();
     this.sizes = [...sizes];
     this.l2 = l2;
+    this.init = init;
     const initRandom = this.random.fork("init");
     this.layers = sizes.slice(1).map((units, i) => {
       const last = i === sizes.length - 2;
