@@ -17,6 +17,8 @@ import { classesOf } from "./metrics";
 import { Network } from "./network";
 import type { Optimizer, Parameter } from "./optimizers";
 import { Random } from "./random";
+import { inspect } from "util";
+import { Script } from "vm";
 
 export interface EpochLog {
   /** 1-based. */
@@ -113,7 +115,8 @@ function copyRows(M: Matrix, rows: Uint32Array, start: number, count: number, ou
  * them into batches and takes one optimiser step per batch. Stops with an error naming the epoch, the
  * batch and the learning rate the first time the loss or a weight is NaN or infinite, leaving the model
  * with the weights of the last finite step; warns when the loss stays far above its starting value for
- * a whole epoch.
+ * a whole epoch. An interrupt (Kernel ▸ Interrupt, Ctrl-C) stops it with one line saying where; the
+ * network keeps the weights of its last completed step and `model.history` the epochs completed so far.
  */
 export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
   checkFitArguments(model, X, Y, options);
@@ -133,34 +136,105 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
     validationAccuracy: [],
     epochs: [],
   };
+  model.history = history; // kept on the model, so that an interrupted run keeps what it learnt
+  const at: TrainingStep = { epoch: 0, batch: 0, batchCount, optimizer };
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = Date.now();
-    random.shuffle(order);
-    let lossSum = 0;
-    let correct = 0;
-    for (let b = 0; b < batchCount; b++) {
-      const [xb, yb] = batches.gather(order, b * batchSize);
-      const at = { epoch, batch: b + 1, batchCount, optimizer };
-      const { loss, output } = computeGradientsOrStop(model, xb, yb, n, at);
-      stopIfNotFinite(loss, at);
-      guard.step(at, loss); // the optimiser's step, undone (and stopped) if a weight stops being finite
-      lossSum += loss * xb.rows;
-      correct += correctCount(output, trueClasses, order, b * batchSize);
-      options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
-    }
-    const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
-    if (validation) {
-      const { loss, output } = model.evaluate(validation.X, validation.Y, n);
-      log.validationLoss = loss;
-      log.validationAccuracy = correctCount(output, classesOf(validation.Y)) / validation.X.rows;
-    }
-    log.seconds = (Date.now() - started) / 1000;
-    guard.warnIfGrowing(log);
-    record(history, log);
-    options.onEpoch?.(log);
-  }
+  runInterruptibly(
+    () => trainEpochs(),
+    () => interrupted(model, at, guard),
+  );
   return history;
+
+  function trainEpochs(): void {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = Date.now();
+      random.shuffle(order);
+      let lossSum = 0;
+      let correct = 0;
+      for (let b = 0; b < batchCount; b++) {
+        [at.epoch, at.batch] = [epoch, b + 1];
+        const [xb, yb] = batches.gather(order, b * batchSize);
+        const { loss, output } = computeGradientsOrStop(model, xb, yb, n, at);
+        stopIfNotFinite(loss, at);
+        guard.step(at, loss); // the optimiser's step, undone (and stopped) if a weight stops being finite
+        lossSum += loss * xb.rows;
+        correct += correctCount(output, trueClasses, order, b * batchSize);
+        options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
+      }
+      const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+      if (validation) {
+        const { loss, output } = model.evaluate(validation.X, validation.Y, n);
+        log.validationLoss = loss;
+        log.validationAccuracy = correctCount(output, classesOf(validation.Y)) / validation.X.rows;
+      }
+      log.seconds = (Date.now() - started) / 1000;
+      guard.warnIfGrowing(log);
+      record(history, log);
+      options.onEpoch?.(log);
+    }
+  }
+}
+
+/** The stopped run: what the reader sees after an interrupt, and what the network and history keep. */
+export class TrainingInterrupted extends Error {
+  constructor(
+    message: string,
+    /** The history of the epochs completed before the interrupt (also `model.history`). */
+    readonly history: History,
+  ) {
+    super(message);
+    this.name = "TrainingInterrupted";
+    // One readable line in the notebook, not a stack trace through the kernel's internals.
+    this.stack = message;
+    Object.defineProperty(this, "history", { enumerable: false });
+  }
+
+  /** How the kernel prints it (it calls console.error on the error): the message alone. */
+  [inspect.custom](): string {
+    return this.message;
+  }
+}
+
+/** The one line an interrupt leaves, after putting back the weights of the last completed step. */
+function interrupted(
+  model: Network,
+  at: TrainingStep,
+  guard: DivergenceGuard,
+): TrainingInterrupted {
+  guard.undoUnfinishedStep();
+  const done = model.history?.epochs.length ?? 0;
+  const where =
+    at.epoch === 0
+      ? "before the first batch"
+      : `in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}`;
+  return new TrainingInterrupted(
+    `fit: training interrupted ${where}; the network keeps the weights of its last completed step, ` +
+      `and net.history has the ${done} epoch${done === 1 ? "" : "s"} completed so far ` +
+      `(call fit again to continue from here)`,
+    model.history!,
+  );
+}
+
+/** Runs `body` so that SIGINT (Kernel ▸ Interrupt) ends it with an error, in any kind of cell. */
+const INTERRUPTIBLE = new Script("globalThis.__gtdInterruptibleBody()");
+
+/**
+ * Runs `body` as a script with Node's `breakOnSigint`, so that an interrupt stops it at once even when
+ * it was called after an `await` (where tslab's own watchdog no longer applies and would otherwise let
+ * training run on in the background), and throws `stopped()` instead of Node's generic error.
+ */
+function runInterruptibly(body: () => void, stopped: () => Error): void {
+  const global = globalThis as { __gtdInterruptibleBody?: () => void };
+  const outer = global.__gtdInterruptibleBody;
+  global.__gtdInterruptibleBody = body;
+  try {
+    INTERRUPTIBLE.runInThisContext({ breakOnSigint: true });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") throw stopped();
+    throw error;
+  } finally {
+    global.__gtdInterruptibleBody = outer;
+  }
 }
 
 function record(history: History, log: EpochLog): void {
@@ -216,20 +290,29 @@ function computeGradientsOrStop(
   }
 }
 
-/** How far above its first value an epoch's mean loss may be before `fit` warns. */
-const GROWTH_WARNING_FACTOR = 2;
+/**
+ * `fit` warns when every batch of an epoch has a loss above this multiple of the loss training started
+ * from: the first batch is one draw among the epoch's, so a healthy run (even a plateau, even a trained
+ * network's noisy batches) always has some batch below it, and a diverged one (whose saturated units can
+ * keep the loss finite) has none.
+ */
+const GROWTH_WARNING_FACTOR = 1.25;
 
 /**
  * Takes the optimiser's steps so that a diverging run stops cleanly: before each step it copies the
  * weights (a memory copy, small beside a batch's matrix products), after it checks that every weight is
  * still finite, and if one is not, puts the copy back and stops with the epoch, batch and learning
- * rate. It also watches the loss: if an epoch's mean loss is far above the first batch's, it warns
- * once that training is diverging (saturated units can keep a diverged loss finite).
+ * rate. It also watches the loss: if every batch of an epoch is worse than where training started, it
+ * warns once that training is diverging.
  */
 class DivergenceGuard {
   private readonly saved: Float64Array[];
   private firstLoss = NaN;
+  private lowestInEpoch = Infinity;
   private warned = false;
+
+  /** True between the start of an optimiser step and its check: an interrupt there leaves it half done. */
+  private stepping = false;
 
   constructor(
     private readonly parameters: readonly Parameter[],
@@ -240,21 +323,37 @@ class DivergenceGuard {
 
   step(at: TrainingStep, loss: number): void {
     if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
+    this.lowestInEpoch = Math.min(this.lowestInEpoch, loss);
     this.parameters.forEach((p, i) => this.saved[i].set(p.value.data));
+    this.stepping = true;
     this.optimizer.step(this.parameters);
     const broken = this.parameters.find((p) => !finiteSum(p.value.data));
+    this.stepping = false;
     if (!broken) return;
-    this.parameters.forEach((p, i) => p.value.data.set(this.saved[i]));
+    this.restore();
     throw divergence(`the weights ${broken.name} stopped being finite`, at);
   }
 
+  /** After an interrupt: the weights before a step that did not finish. */
+  undoUnfinishedStep(): void {
+    if (this.stepping) this.restore();
+    this.stepping = false;
+  }
+
+  private restore(): void {
+    this.parameters.forEach((p, i) => p.value.data.set(this.saved[i]));
+  }
+
   warnIfGrowing(log: EpochLog): void {
-    if (this.warned || !(log.loss > GROWTH_WARNING_FACTOR * Math.max(this.firstLoss, 1e-3))) return;
+    const lowest = this.lowestInEpoch;
+    this.lowestInEpoch = Infinity;
+    if (this.warned || !(lowest > GROWTH_WARNING_FACTOR * this.firstLoss)) return;
     this.warned = true;
     console.warn(
-      `fit: warning: the mean loss of epoch ${log.epoch} (${log.loss.toPrecision(4)}) is more than ` +
-        `${GROWTH_WARNING_FACTOR}× its starting value (${this.firstLoss.toPrecision(4)}): training is ` +
-        `diverging; try a lower learning rate than ${this.optimizer.learningRate}`,
+      `fit: warning: every batch of epoch ${log.epoch} had a loss above ${GROWTH_WARNING_FACTOR}× the ` +
+        `loss training started from (${this.firstLoss.toPrecision(4)}; this epoch's mean: ` +
+        `${log.loss.toPrecision(4)}): training is diverging; try a lower learning rate than ` +
+        `${this.optimizer.learningRate}`,
     );
   }
 }

@@ -36,6 +36,7 @@ import {
 } from "./losses";
 import { gemm, Matrix } from "./matrix";
 import { classesOf } from "./metrics";
+import type { History } from "./fit";
 import type { Parameter } from "./optimizers";
 import { Random } from "./random";
 
@@ -235,6 +236,8 @@ export class Network {
   readonly sizes: readonly number[];
   /** How the weights were initialised (kept so that a saved network says how it started). */
   readonly init: InitScheme;
+  /** The history of the last `fit` on this network, kept even when that run was interrupted. */
+  history?: History;
   /** The loss paired with the output layer's activation: it starts backpropagation. */
   private readonly objective: OutputLoss;
   private readonly random: Random;

@@ -151,7 +151,7 @@ describe("fit stops a diverging run", () => {
       } else {
         expect(warn).toHaveBeenCalledTimes(1);
         expect(String(warn.mock.calls[0][0])).toMatch(
-          /^fit: warning: the mean loss of epoch \d+ .* training is diverging; try a lower learning rate than 1000000/,
+          /^fit: warning: every batch of epoch \d+ had a loss above 1.25× the loss training started from .* training is diverging; try a lower learning rate than 1000000/,
         );
       }
     },
