@@ -112,15 +112,16 @@ export class Dense {
   /**
    * The layer's outputs A = g(X·Wᵀ + b) for a batch. While training, give the generator that draws the
    * dropout masks: each output is then kept with probability q = 1 − p and scaled by 1/q (inverted
-   * dropout), so that nothing changes at prediction time, which needs no generator.
+   * dropout), so that nothing changes at prediction time, which needs no generator. The layer keeps a
+   * copy of X and returns a copy of A, so that nothing the caller holds can change what backward
+   * computes; `Network`, which owns both, passes `copy = false` and saves the memory.
    */
-  forward(X: Matrix, training?: { random: Random }): Matrix {
+  forward(X: Matrix, training?: { random: Random }, copy = true): Matrix {
     checkLayerInput(X, this.inputs);
     const Z = gemm(X, this.weights, { transB: true }).addRowVector(this.bias);
     const A = this.g.forward(Z);
-    // Copies in and out: nothing the caller holds can change what backward computes.
-    this.saved = { X: X.clone(), Z, A };
-    if (!training || this.dropout === 0) return A.clone();
+    this.saved = { X: copy ? X.clone() : X, Z, A };
+    if (!training || this.dropout === 0) return copy ? A.clone() : A;
     const keep = 1 - this.dropout;
     const mask = Matrix.fromFunction(A.rows, A.cols, () =>
       training.random.uniform() < keep ? 1 / keep : 0,
@@ -298,7 +299,8 @@ export class Network {
       );
     const dropout = training ? { random: this.random } : undefined;
     let A = X;
-    for (const layer of this.layers) A = layer.forward(A, dropout);
+    // No copies: the batch and every layer's output stay inside this call and the backward pass after it.
+    for (const layer of this.layers) A = layer.forward(A, dropout, false);
     return A;
   }
 
