@@ -3,6 +3,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const crypto = require("crypto");
 const { execFile } = require("child_process");
 const env = require("./jupyter-env");
 
@@ -58,10 +59,86 @@ async function executeNotebook(name, { timeoutSec = 900, cellTimeoutSec = timeou
   if (!python) throw new Error(`No Python with nbclient found.\n${env.INSTALL_HINT}`);
   fs.mkdirSync(EXECUTED, { recursive: true });
   const target = path.join(EXECUTED, path.basename(source));
-  fs.rmSync(target, { force: true }); // never mistake an old run for this one
+  const record = recordPath(target);
+  // Never mistake an old run for this one: the record goes first, so a run that dies leaves none.
+  fs.rmSync(record, { force: true });
+  fs.rmSync(target, { force: true });
+  const inputs = executionInputsHash(source); // the inputs as they are when the run starts
   const runner = path.join(__dirname, "execute_notebook.py");
+  const began = Date.now();
   await run(python, [runner, source, target, String(cellTimeoutSec)], { timeoutSec });
+  const seconds = Math.round((Date.now() - began) / 100) / 10;
+  const entry = { inputs, seconds, finished: new Date().toISOString(), node: process.version };
+  fs.writeFileSync(record, JSON.stringify(entry, null, 2) + "\n");
   return target;
+}
+
+/**
+ * What a chapter's run depends on, besides Jupyter and Node themselves: the notebook, the library's
+ * sources and build settings, the locked dependencies, the runner, and data/ (a reader's MNIST files).
+ */
+const EXECUTION_INPUTS = [
+  "lib/src",
+  "lib/package.json",
+  "lib/tsconfig.json",
+  "package-lock.json",
+  "scripts/execute_notebook.py",
+  "data",
+];
+
+function filesUnder(absolute) {
+  if (!fs.existsSync(absolute)) return [];
+  if (!fs.statSync(absolute).isDirectory()) return [absolute];
+  return fs
+    .readdirSync(absolute)
+    .sort()
+    .flatMap((name) => filesUnder(path.join(absolute, name)));
+}
+
+/** A SHA-256 over the notebook and every execution input (paths and contents), as hex. */
+function executionInputsHash(name) {
+  const source = notebookPath(name);
+  const hash = crypto.createHash("sha256");
+  const files = [source, ...EXECUTION_INPUTS.flatMap((input) => filesUnder(path.join(env.ROOT, input)))];
+  for (const file of files) {
+    const relative = path.relative(env.ROOT, file).split(path.sep).join("/");
+    hash.update(`${relative}\0${fs.statSync(file).size}\0`);
+    hash.update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+/** build/executed/<chapter>.run.json: the inputs' hash and the run time of the last complete run. */
+function recordPath(executedPath) {
+  return executedPath.replace(/\.ipynb$/, ".run.json");
+}
+
+/**
+ * The last complete run of a chapter if nothing it depends on has changed since: `{ path, record }`,
+ * else null (never run, failed, or stale).
+ */
+function freshExecution(name) {
+  const target = path.join(EXECUTED, path.basename(notebookPath(name)));
+  let record;
+  try {
+    record = JSON.parse(fs.readFileSync(recordPath(target), "utf8"));
+  } catch {
+    return null;
+  }
+  if (!fs.existsSync(target) || record.inputs !== executionInputsHash(name)) return null;
+  return { path: target, record };
+}
+
+/**
+ * Reuses the chapter's last run when it is fresh, else executes it: `{ path, record, reused }`.
+ * The chapter tests execute (executeNotebook) and the book reuses their runs, so `npm test` runs each
+ * chapter once.
+ */
+async function ensureExecuted(name, options = {}) {
+  const fresh = freshExecution(name);
+  if (fresh) return { ...fresh, reused: true };
+  const target = await executeNotebook(name, options);
+  return { path: target, record: JSON.parse(fs.readFileSync(recordPath(target), "utf8")), reused: false };
 }
 
 /** Renders an executed notebook to a self-contained HTML chapter in build/html/. */
@@ -75,4 +152,15 @@ async function exportHtml(executedPath, { timeoutSec = 120 } = {}) {
   return path.join(HTML, path.basename(executedPath).replace(/\.ipynb$/, ".html"));
 }
 
-module.exports = { NOTEBOOKS, EXECUTED, HTML, listNotebooks, notebookPath, executeNotebook, exportHtml };
+module.exports = {
+  NOTEBOOKS,
+  EXECUTED,
+  HTML,
+  listNotebooks,
+  notebookPath,
+  executeNotebook,
+  executionInputsHash,
+  freshExecution,
+  ensureExecuted,
+  exportHtml,
+};
