@@ -85,6 +85,7 @@ function createMarkdown() {
         token.attrSet("id", id);
         const level = Number(token.tag.slice(1));
         const html = md.renderer.renderInline(inline.children, md.options, env);
+        if (level === 1 && !env.opening.id) env.opening.id = id;
         if (level >= 2 && level <= 3) env.sections.push({ id, level, title, html, text: [], code: [] });
       } else if (token.type === "inline" && tokens[i - 1]?.type !== "heading_open") {
         (env.sections.at(-1) ?? env.opening).text.push(inlineText(token));
@@ -106,7 +107,7 @@ function createMarkdown() {
 function chapterEnv() {
   return {
     ids: new Set(["top", "content", "sidebar", "search", "search-results", "theme-toggle"]),
-    opening: { text: [], code: [] }, // what comes before the first section
+    opening: { id: null, text: [], code: [] }, // the chapter's heading and what comes before its sections
     sections: [],
     mathErrors: [],
   };

@@ -20,7 +20,10 @@ function excerpt(text) {
   return flat.length > 160 ? `${flat.slice(0, 157).replace(/\s\S*$/, "")} …` : flat;
 }
 
-/** Documents for the index: each section of each chapter, and the chapter's opening as its own. */
+/**
+ * Documents for the index: each section of each chapter, and the chapter's opening (its heading and
+ * introduction) as its own. Every result links to an anchor, so choosing one jumps to that place.
+ */
 function searchDocuments(chapters) {
   const documents = [];
   for (const chapter of chapters) {
@@ -32,7 +35,7 @@ function searchDocuments(chapters) {
         title: section.title,
         chapter: chapter.number,
         chapterTitle: chapter.title,
-        url: section.id ? `${chapter.page}#${section.id}` : chapter.page,
+        url: `${chapter.page}#${section.id}`,
         text,
         code: section.code.join("\n"),
         excerpt: excerpt(text),
