@@ -69,7 +69,8 @@ function createMarkdown() {
       }
     },
   };
-  md.use(markdownItKatex, { katex: recordingKatex, throwOnError: true });
+  // The plugin itself is not told to throw: it would only log; the recording wrapper fails the build.
+  md.use(markdownItKatex, { katex: recordingKatex });
   md.core.ruler.push("gtd_sections", (state) => {
     const env = state.env;
     currentEnv = env;
