@@ -6,7 +6,7 @@
  * chapter has a fresh run in build/executed/, so nothing is executed again; run alone, it executes the
  * chapters whose runs are missing or stale.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -314,6 +314,26 @@ describe("the book in Chromium, served from a copy of site/", () => {
       await guarded.context.close();
     }
   }, 180_000);
+
+  it("the checks above fail on a broken page: raw TeX, an inline script, dead links", async () => {
+    const chapter = readFileSync(join(folder, book.chapters[0].page), "utf8");
+    const head = chapter.slice(0, chapter.indexOf("<body"));
+    writeFileSync(join(folder, "broken.html"), `${head}<body><main>
+      <p>Untypeset $\\sigma(z)$ here.</p><script>window.inline = 1;</script>
+      <aside class="toc"><a href="#nowhere">x</a></aside>
+      <nav class="sidebar"><a href="no-such-page.html">y</a></nav></main></body></html>`);
+    const guarded = await open("broken.html");
+    try {
+      const facts = await guarded.page.evaluate(pageFacts);
+      expect(facts.rawTex[0]).toBe("$\\sigma(z)");
+      expect(facts.missingAnchors).toEqual(["#nowhere"]);
+      expect(guarded.errors.join("\n")).toContain("Content Security Policy");
+      expect(await guarded.page.evaluate(() => (window as { inline?: number }).inline)).toBeUndefined();
+      await expect(expectLinksResolve(guarded.page, facts.navLinks)).rejects.toThrow(/no-such-page/);
+    } finally {
+      await guarded.context.close();
+    }
+  }, 60_000);
 
   it.each([
     ["backpropagation", "05-backpropagation"],
