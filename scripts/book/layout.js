@@ -158,12 +158,10 @@ function indexPage({ book, chapters, build }) {
     <p class="summary">${escapeHtml(book.summaries[c.name])}</p>
     <p class="chapter-meta">about ${c.readingMinutes} min to read · runs in ${formatSeconds(c.runSeconds)}
       · ${c.figures} interactive figure${c.figures === 1 ? "" : "s"}</p>
-    <details class="goals">
-      <summary>What you will be able to do</summary>
-      <ul>
+    <p class="goals-lead">By the end of it you will be able to</p>
+    <ul class="goals">
 ${goals}
-      </ul>
-    </details>
+    </ul>
   </li>`;
     })
     .join("\n");

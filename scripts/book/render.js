@@ -38,12 +38,12 @@ function slugify(text) {
   return slug || "section";
 }
 
-/** Plain text of an inline token: words and code, no markup; math as its TeX source when asked. */
-function inlineText(token, { math = false } = {}) {
+/** Plain text of an inline token: words and code, no markup; a formula shows as "…". */
+function inlineText(token) {
   return (token.children ?? [])
     .map((child) => {
       if (child.type === "text" || child.type === "code_inline") return child.content;
-      if (child.type === "math_inline") return math ? child.content : "";
+      if (child.type === "math_inline" || child.type === "math_inline_block") return "…";
       if (child.type === "softbreak" || child.type === "hardbreak") return " ";
       return "";
     })
