@@ -81,7 +81,10 @@
     var el = figure.el;
     var placeholder = el.querySelector(".gtd-placeholder");
     if (placeholder) placeholder.remove();
-    window.Plotly.react(el, themedData(spec.data), themedLayout(spec.layout), spec.config || {});
+    var layout = themedLayout(spec.layout);
+    // A figure made wider than the column is fitted to it (plotly then follows the column's width).
+    if (layout.width && layout.width > el.clientWidth) delete layout.width;
+    window.Plotly.react(el, themedData(spec.data), layout, spec.config || {});
   }
 
   function drawFigures() {
