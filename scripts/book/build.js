@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm run book`: builds the offline HTML edition in site/ from the executed chapters.
 //   node scripts/book/build.js [chapter…] [--reuse-only] [--out DIR]
-// Each chapter is executed only when it has no fresh run in build/executed/ (a hash of the notebook, lib/
-// and the lock file decides; see ensureExecuted in scripts/notebooks.js). --reuse-only fails instead of
-// executing: CI uses it after `npm test` to prove that the tests' runs were reused. Naming chapters
-// builds a book of just those (for a quick preview).
+// Each chapter is executed only when it has no fresh run in build/executed/ (a hash of the
+// notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.js).
+// --reuse-only fails instead of executing: CI uses it after `npm test` to prove that the tests'
+// runs were reused. Naming chapters builds a book of just those (for a quick preview).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -21,7 +21,8 @@ const BOOK = require("./book.json");
 
 function gitCommit() {
   try {
-    const run = (args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: "pipe" }).trim();
+    const run = (args) =>
+      execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: "pipe" }).trim();
     const commit = run(["rev-parse", "--short=10", "HEAD"]);
     const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
     return dirty ? `${commit} (with uncommitted changes)` : commit;
@@ -50,7 +51,10 @@ function copy(from, to) {
 /** The folder of an installed package (some packages do not export their package.json). */
 function packageDir(name) {
   let dir = path.dirname(require.resolve(name, { paths: [ROOT] }));
-  while (!fs.existsSync(path.join(dir, "package.json")) || readJson(path.join(dir, "package.json")).name !== name) {
+  while (
+    !fs.existsSync(path.join(dir, "package.json")) ||
+    readJson(path.join(dir, "package.json")).name !== name
+  ) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`cannot find the folder of the package ${name}`);
     dir = parent;
@@ -66,13 +70,22 @@ function writeAssets(out, chapters) {
   const assets = path.join(out, "assets");
   copy(path.join(__dirname, "assets"), assets);
   // The plotly.js the notebooks inline (setupPlots), so the figures are drawn by the same version.
-  copy(path.join(packageDir("plotly.js-dist-min"), "plotly.min.js"), path.join(assets, "plotly.min.js"));
-  copy(path.join(packageDir("minisearch"), "dist", "umd", "index.js"), path.join(assets, "minisearch.min.js"));
+  copy(
+    path.join(packageDir("plotly.js-dist-min"), "plotly.min.js"),
+    path.join(assets, "plotly.min.js"),
+  );
+  copy(
+    path.join(packageDir("minisearch"), "dist", "umd", "index.js"),
+    path.join(assets, "minisearch.min.js"),
+  );
   const katex = path.join(packageDir("katex"), "dist");
   copy(path.join(katex, "katex.min.css"), path.join(assets, "katex", "katex.min.css"));
-  // Only the woff2 fonts: every browser that runs the site reads them, and never asks for the others.
+  // Only the woff2 fonts: every browser that runs the site reads them, and never asks for the
+  // others.
   fs.mkdirSync(path.join(assets, "katex", "fonts"), { recursive: true });
-  for (const font of fs.readdirSync(path.join(katex, "fonts")).filter((f) => f.endsWith(".woff2"))) {
+  for (const font of fs
+    .readdirSync(path.join(katex, "fonts"))
+    .filter((f) => f.endsWith(".woff2"))) {
     fs.copyFileSync(path.join(katex, "fonts", font), path.join(assets, "katex", "fonts", font));
   }
   fs.writeFileSync(path.join(assets, "search-index.js"), searchIndexScript(chapters));
@@ -83,9 +96,12 @@ function writeDownloads(out, chapter) {
   const downloads = path.join(out, "downloads");
   fs.mkdirSync(downloads, { recursive: true });
   fs.copyFileSync(nb.notebookPath(chapter.name), path.join(out, chapter.downloads.clean));
-  // Zipped: the outputs carry plotly.js (4.8 MB) that figures need in Jupyter; it compresses to a third.
+  // Zipped: the outputs carry plotly.js (4.8 MB) that figures need in Jupyter; it compresses to a
+  // third.
   const executed = fs.readFileSync(chapter.executedPath);
-  const files = { [`${chapter.name}.ipynb`]: [executed, { mtime: new Date("2000-01-01T00:00:00Z") }] };
+  const files = {
+    [`${chapter.name}.ipynb`]: [executed, { mtime: new Date("2000-01-01T00:00:00Z") }],
+  };
   fs.writeFileSync(path.join(out, chapter.downloads.withOutputs), zipSync(files, { level: 9 }));
 }
 
@@ -98,8 +114,8 @@ function sizeOf(target) {
 const megabytes = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 /**
- * Builds the book into `out` (default site/). Returns what it built: `{ out, chapters, pages, bytes,
- * seconds, executed }`, with each page's size in bytes.
+ * Builds the book into `out` (default site/). Returns what it built: `{ out, chapters, pages,
+ * bytes, seconds, executed }`, with each page's size in bytes.
  */
 async function buildBook({ names, out = SITE, reuseOnly = false, log = console.log } = {}) {
   const began = Date.now();
@@ -107,7 +123,8 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   const chosen = names?.length ? names.map((n) => path.basename(n).replace(/\.ipynb$/, "")) : all;
   for (const name of chosen) nb.notebookPath(name); // fails early, listing the chapters there are
   const missing = chosen.filter((name) => !BOOK.summaries[name]);
-  if (missing.length) throw new Error(`scripts/book/book.json has no summary for ${missing.join(", ")}`);
+  if (missing.length)
+    throw new Error(`scripts/book/book.json has no summary for ${missing.join(", ")}`);
   const bundleTag = plotlyBundleTag();
   const chapters = [];
   const executed = [];
@@ -116,14 +133,17 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
     let run;
     if (reuseOnly) {
       run = nb.freshExecution(name);
-      if (!run) throw new Error(`${step}: no fresh run in build/executed/ and --reuse-only was given`);
+      if (!run)
+        throw new Error(`${step}: no fresh run in build/executed/ and --reuse-only was given`);
       run.reused = true;
     } else {
       if (!nb.freshExecution(name)) log(`${step}: executing …`);
       try {
         run = await nb.ensureExecuted(name);
       } catch (error) {
-        throw new Error(`${step}: a cell failed (the partial run is in build/executed/):\n${error.message}`);
+        throw new Error(
+          `${step}: a cell failed (the partial run is in build/executed/):\n${error.message}`,
+        );
       }
       if (!run.reused) executed.push(name);
     }
@@ -137,9 +157,13 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
     const heading = /^Chapter (\d+) · (.+)$/.exec(rendered.title ?? "");
     if (!heading) throw new Error(`${step}: its first heading should read "# Chapter N · Title"`);
     if (!rendered.goals.length) {
-      throw new Error(`${step}: no "By the end of this chapter you will be able to" list in its opening`);
+      throw new Error(
+        `${step}: no "By the end of this chapter you will be able to" list in its opening`,
+      );
     }
-    const when = run.reused ? `up to date (run of ${run.record.finished.slice(0, 16)})` : "executed";
+    const when = run.reused
+      ? `up to date (run of ${run.record.finished.slice(0, 16)})`
+      : "executed";
     log(`${step}: ${when}, ${run.record.seconds} s; ${rendered.figures} figures`);
     chapters.push({
       ...rendered,
@@ -149,10 +173,17 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
       page: `${name}.html`,
       runSeconds: run.record.seconds,
       executedPath: run.path,
-      downloads: { clean: `downloads/${name}.ipynb`, withOutputs: `downloads/${name}-with-outputs.zip` },
+      downloads: {
+        clean: `downloads/${name}.ipynb`,
+        withOutputs: `downloads/${name}-with-outputs.zip`,
+      },
     });
   }
-  const build = { date: new Date().toISOString().slice(0, 10), commit: gitCommit(), library: libraryVersion() };
+  const build = {
+    date: new Date().toISOString().slice(0, 10),
+    commit: gitCommit(),
+    library: libraryVersion(),
+  };
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   writeAssets(out, chapters);
@@ -171,8 +202,13 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   for (const p of pages) log(`  ${p.file.padEnd(42)} ${megabytes(p.bytes)}`);
   log(`  ${"assets/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "assets")))}`);
   log(`  ${"downloads/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "downloads")))}`);
-  log(`${path.relative(ROOT, out) || out}/: ${megabytes(bytes)} in all; built in ${seconds.toFixed(1)} s` +
-    (executed.length ? ` (executed ${executed.length} chapter${executed.length > 1 ? "s" : ""})` : ""));
+  log(
+    `${path.relative(ROOT, out) || out}/: ${megabytes(bytes)} in all; ` +
+      `built in ${seconds.toFixed(1)} s` +
+      (executed.length
+        ? ` (executed ${executed.length} chapter${executed.length > 1 ? "s" : ""})`
+        : ""),
+  );
   return { out, chapters, pages, bytes, seconds, executed };
 }
 

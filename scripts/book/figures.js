@@ -1,8 +1,9 @@
-// Turns the library's notebook outputs into book markup: figures become a `<div class="gtd-figure">` with
-// its plotly spec in a `<script type="application/json">` that the site's own script draws (the page's
-// Content-Security-Policy runs no inline script), the output that inlines plotly.js is dropped (the site
-// loads it once from assets/), and the library's source listings are highlighted.
-// Output HTML is parsed with parse5 and the figure scripts with acorn: no regular expression reads HTML.
+// Turns the library's notebook outputs into book markup: figures become a `<div
+// class="gtd-figure">` with its plotly spec in a `<script type="application/json">` that the site's
+// own script draws (the page's Content-Security-Policy runs no inline script), the output that
+// inlines plotly.js is dropped (the site loads it once from assets/), and the library's source
+// listings are highlighted. Output HTML is parsed with parse5 and the figure scripts with acorn: no
+// regular expression reads HTML.
 "use strict";
 const parse5 = require("parse5");
 const acorn = require("acorn");
@@ -48,9 +49,9 @@ function replaceChildren(node, children) {
 }
 
 /**
- * The figure spec in one of the library's figure scripts: the object literal bound to `var spec` (see
- * figureHtml in lib/src/plot/show.ts), read by parsing the script as JavaScript and the literal as JSON.
- * Returns null when the script holds no such declaration.
+ * The figure spec in one of the library's figure scripts: the object literal bound to `var spec`
+ * (see figureHtml in lib/src/plot/show.ts), read by parsing the script as JavaScript and the
+ * literal as JSON. Returns null when the script holds no such declaration.
  */
 function figureSpecOf(script) {
   let program;
@@ -83,21 +84,23 @@ function scriptSafeJson(value) {
     .replace(/\u2029/g, "\\u2029");
 }
 
-/** Significant digits the book keeps of a figure's non-integer numbers: beyond what a plot or a hover shows. */
+/** Significant digits kept of a figure's non-integers: more than a plot or a hover shows. */
 const DIGITS = 6;
 /** Arrays at least this long that occur more than once in a figure are stored once. */
 const SHARED_MIN_LENGTH = 16;
 
 /**
  * A figure spec made lighter for the page, by what no reader can see: numbers rounded to `DIGITS`
- * significant digits, and an array that occurs more than once (a decision boundary's heatmap and its
- * contour share their grid) stored once in `arrays` and referenced as `{ "gtdArray": i }`.
- * The site script (assets/book.js) puts the references back before drawing.
+ * significant digits, and an array that occurs more than once (a decision boundary's heatmap and
+ * its contour share their grid) stored once in `arrays` and referenced as `{ "gtdArray": i }`. The
+ * site script (assets/book.js) puts the references back before drawing.
  */
 function compactSpec(spec) {
   const round = (value) => {
     if (typeof value === "number") {
-      return Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(DIGITS));
+      return Number.isInteger(value) || !Number.isFinite(value)
+        ? value
+        : Number(value.toPrecision(DIGITS));
     }
     if (Array.isArray(value)) return value.map(round);
     if (value && typeof value === "object") {
@@ -151,8 +154,8 @@ function text(value) {
 }
 
 /**
- * Rewrites one `text/html` output for the book. Returns `{ html, figures, dropped }`: the markup, how
- * many figures it holds, and whether the whole output was the plotly bundle (then html is "").
+ * Rewrites one `text/html` output for the book. Returns `{ html, figures, dropped }`: the markup,
+ * how many figures it holds, and whether the whole output was the plotly bundle (then html is "").
  * Throws on any other script, which the page's Content-Security-Policy would refuse to run.
  */
 function rewriteHtmlOutput(html, { plotlyBundleTag }) {
@@ -169,25 +172,33 @@ function rewriteHtmlOutput(html, { plotlyBundleTag }) {
     if (type && type !== "text/javascript" && type !== "application/javascript") continue;
     const spec = figureSpecOf(textOf(node));
     // The figure a script draws is the one whose id it names; the library writes them side by side.
-    const figure = spec && figures.find((f) => unused.has(f) && textOf(node).includes(attr(f, "id")));
+    const figure =
+      spec && figures.find((f) => unused.has(f) && textOf(node).includes(attr(f, "id")));
     if (!figure) {
-      throw new Error(`an output holds a script that is not one of the library's figures:\n` +
-        textOf(node).slice(0, 300));
+      throw new Error(
+        `an output holds a script that is not one of the library's figures:\n` +
+          textOf(node).slice(0, 300),
+      );
     }
     unused.delete(figure);
-    const json = element("script", [
-      { name: "type", value: "application/json" },
-      { name: "class", value: "gtd-figure-spec" },
-      { name: "data-figure", value: attr(figure, "id") },
-    ], [text(scriptSafeJson(compactSpec(spec)))]);
+    const json = element(
+      "script",
+      [
+        { name: "type", value: "application/json" },
+        { name: "class", value: "gtd-figure-spec" },
+        { name: "data-figure", value: attr(figure, "id") },
+      ],
+      [text(scriptSafeJson(compactSpec(spec)))],
+    );
     const siblings = node.parentNode.childNodes;
     siblings[siblings.indexOf(node)] = json;
     json.parentNode = node.parentNode;
   }
   if (unused.size) throw new Error(`${unused.size} figure(s) in an output without their script`);
   for (const figure of figures) {
-    // The notebook's placeholder asks the reader to run or trust the notebook; the book's says what it needs.
-    // (The div keeps its style: full width, and the figure's height reserved while it is drawn.)
+    // The notebook's placeholder asks the reader to run or trust the notebook; the book's says what
+    // it needs. (The div keeps its style: full width, and the figure's height reserved while it is
+    // drawn.)
     replaceChildren(figure, [
       element("p", [{ name: "class", value: "gtd-placeholder" }], [text(PLACEHOLDER)]),
     ]);
@@ -198,7 +209,7 @@ function rewriteHtmlOutput(html, { plotlyBundleTag }) {
   return { html: parse5.serialize(fragment), figures: figures.length, dropped: false };
 }
 
-/** A library listing (showSource): highlighted like the code cells, styled by the book's stylesheet. */
+/** A library listing (showSource): highlighted like the code cells, styled by the stylesheet. */
 function highlightSource(div) {
   for (const node of walk(div)) {
     if (node.nodeName === "div" && node !== div) {

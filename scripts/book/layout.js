@@ -1,13 +1,14 @@
-// The book's pages as HTML: the index and the chapter pages around the rendered chapters. Every URL in
-// them is relative (pages sit at the site's root, shared files in assets/), so the site works from any
-// folder or static host; the Content-Security-Policy lets only the site's own files load.
+// The book's pages as HTML: the index and the chapter pages around the rendered chapters. Every URL
+// in them is relative (pages sit at the site's root, shared files in assets/), so the site works
+// from any folder or static host; the Content-Security-Policy lets only the site's own files load.
 "use strict";
 const { escapeHtml } = require("./render");
 
 /**
- * Scripts and styles only from the site itself, no inline script (figure specs travel as JSON data),
- * no request anywhere else. Inline style attributes stay allowed: KaTeX positions its glyphs with them,
- * plotly styles its SVG with them, and the library's tables align their numbers with them.
+ * Scripts and styles only from the site itself, no inline script (figure specs travel as JSON
+ * data), no request anywhere else. Inline style attributes stay allowed: KaTeX positions its glyphs
+ * with them, plotly styles its SVG with them, and the library's tables align their numbers with
+ * them.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -74,7 +75,8 @@ function sidebar(book, chapters, current) {
     <li><a href="${current.downloads.withOutputs}" download>With outputs (.zip)</a></li>
   </ul>
   <p class="hint">The notebooks need the project's library and kernel: see the README of the
-  source repository. A notebook with outputs shows its figures once trusted (File ▸ Trust Notebook).</p>`
+  source repository. A notebook with outputs shows its figures once trusted
+  (File ▸ Trust Notebook).</p>`
     : "";
   return `<nav class="sidebar" id="sidebar" aria-label="Chapters">
   <h2><a href="index.html"${current ? "" : ' aria-current="page"'}>Contents</a></h2>
@@ -156,8 +158,8 @@ function indexPage({ book, chapters, build }) {
       return `  <li class="chapter-card">
     <h3><a href="${c.page}">${chapterLabel(c)}</a></h3>
     <p class="summary">${escapeHtml(book.summaries[c.name])}</p>
-    <p class="chapter-meta">about ${c.readingMinutes} min to read · runs in ${formatSeconds(c.runSeconds)}
-      · ${c.figures} interactive figure${c.figures === 1 ? "" : "s"}</p>
+    <p class="chapter-meta">about ${c.readingMinutes} min to read ·
+      runs in ${formatSeconds(c.runSeconds)} · ${c.figures} interactive figure${c.figures === 1 ? "" : "s"}</p>
     <p class="goals-lead">By the end of it you will be able to</p>
     <ul class="goals">
 ${goals}

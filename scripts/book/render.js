@@ -1,7 +1,7 @@
-// Renders one executed chapter (.ipynb) to the body of a book page: markdown with KaTeX math typeset at
-// build time, code cells highlighted, outputs rewritten for the site (figures.js). Also returns what the
-// rest of the book needs from the chapter: title, sections (for the table of contents and the search
-// index), learning goals, figure count and reading time.
+// Renders one executed chapter (.ipynb) to the body of a book page: markdown with KaTeX math
+// typeset at build time, code cells highlighted, outputs rewritten for the site (figures.js). Also
+// returns what the rest of the book needs from the chapter: title, sections (for the table of
+// contents and the search index), learning goals, figure count and reading time.
 "use strict";
 const MarkdownIt = require("markdown-it");
 const markdownItKatex = require("@vscode/markdown-it-katex").default;
@@ -69,7 +69,8 @@ function createMarkdown() {
       }
     },
   };
-  // The plugin itself is not told to throw: it would only log; the recording wrapper fails the build.
+  // The plugin itself is not told to throw: it would only log; the recording wrapper fails the
+  // build.
   md.use(markdownItKatex, { katex: recordingKatex });
   md.core.ruler.push("gtd_sections", (state) => {
     const env = state.env;
@@ -87,7 +88,8 @@ function createMarkdown() {
         const level = Number(token.tag.slice(1));
         const html = md.renderer.renderInline(inline.children, md.options, env);
         if (level === 1 && !env.opening.id) env.opening.id = id;
-        if (level >= 2 && level <= 3) env.sections.push({ id, level, title, html, text: [], code: [] });
+        if (level >= 2 && level <= 3)
+          env.sections.push({ id, level, title, html, text: [], code: [] });
       } else if (token.type === "inline" && tokens[i - 1]?.type !== "heading_open") {
         (env.sections.at(-1) ?? env.opening).text.push(inlineText(token));
       } else if (token.type === "fence" || token.type === "code_block") {
@@ -108,7 +110,8 @@ function createMarkdown() {
 function chapterEnv() {
   return {
     ids: new Set(["top", "content", "sidebar", "search", "search-results", "theme-toggle"]),
-    opening: { id: null, text: [], code: [] }, // the chapter's heading and what comes before its sections
+    // The chapter's heading and what comes before its sections.
+    opening: { id: null, text: [], code: [] },
     sections: [],
     mathErrors: [],
   };
@@ -117,7 +120,9 @@ function chapterEnv() {
 /** The bullets after "By the end of this chapter you will be able to", rendered inline (HTML). */
 function learningGoals(md, source) {
   const tokens = md.parse(source, chapterEnv());
-  const lead = tokens.findIndex((t) => t.type === "inline" && /By the end of this chapter/i.test(t.content));
+  const lead = tokens.findIndex(
+    (t) => t.type === "inline" && /By the end of this chapter/i.test(t.content),
+  );
   if (lead < 0) return [];
   const list = tokens.findIndex((t, i) => i > lead && t.type === "bullet_list_open");
   if (list < 0) return [];
@@ -154,12 +159,14 @@ function renderOutput(output, context) {
     return html ? `<div class="output html">${html}</div>` : "";
   }
   if (data["image/png"] !== undefined) {
-    return `<div class="output image"><img alt="" src="data:image/png;base64,${join(data["image/png"])}"></div>`;
+    const png = join(data["image/png"]);
+    return `<div class="output image"><img alt="" src="data:image/png;base64,${png}"></div>`;
   }
   if (data["image/svg+xml"] !== undefined) {
     const svg = join(data["image/svg+xml"]);
-    return `<div class="output image"><img alt="" src="data:image/svg+xml;base64,${
-      Buffer.from(svg).toString("base64")}"></div>`;
+    return `<div class="output image"><img alt="" src="data:image/svg+xml;base64,${Buffer.from(
+      svg,
+    ).toString("base64")}"></div>`;
   }
   if (data["text/plain"] !== undefined) {
     return `<pre class="output text">${escapeHtml(join(data["text/plain"]))}</pre>`;
@@ -191,7 +198,9 @@ function renderChapter(notebook, { plotlyBundleTag }) {
         if (env.mathErrors.length > errors) {
           throw new Error(`KaTeX cannot typeset: ${env.mathErrors.slice(errors).join("; ")}`);
         }
-        title ??= md.parse(source, chapterEnv()).find((t, i, all) => all[i - 1]?.tag === "h1")?.content;
+        title ??= md
+          .parse(source, chapterEnv())
+          .find((t, i, all) => all[i - 1]?.tag === "h1")?.content;
         words += source.split(/\s+/).filter(Boolean).length;
         parts.push(`<section class="cell markdown">\n${html}</section>`);
       } else if (cell.cell_type === "code") {

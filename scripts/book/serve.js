@@ -30,7 +30,8 @@ function serveFolder(dir, { port = 0, log = null } = {}) {
     } catch {
       pathname = null;
     }
-    const file = pathname && path.join(rootDir, pathname.endsWith("/") ? `${pathname}index.html` : pathname);
+    const file =
+      pathname && path.join(rootDir, pathname.endsWith("/") ? `${pathname}index.html` : pathname);
     const inside = file && (file === rootDir || file.startsWith(rootDir + path.sep));
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { Allow: "GET, HEAD" }).end();

@@ -1,12 +1,20 @@
 /**
- * The book (`npm run book`) as a reader gets it: site/ copied to a fresh folder, served over http on
- * 127.0.0.1, every other request blocked, each page opened in headless Chromium.
+ * The book (`npm run book`) as a reader gets it: site/ copied to a fresh folder, served over http
+ * on 127.0.0.1, every other request blocked, each page opened in headless Chromium.
  *
  * Builds what is stale first: after the chapter tests (vitest.config.ts runs this file last) every
- * chapter has a fresh run in build/executed/, so nothing is executed again; run alone, it executes the
- * chapters whose runs are missing or stale.
+ * chapter has a fresh run in build/executed/, so nothing is executed again; run alone, it executes
+ * the chapters whose runs are missing or stale.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -75,7 +83,8 @@ afterAll(async () => {
 
 function* elements(node: Node): Generator<Element> {
   if ("tagName" in node) yield node as Element;
-  for (const child of ("childNodes" in node ? node.childNodes : []) as Node[]) yield* elements(child);
+  for (const child of ("childNodes" in node ? node.childNodes : []) as Node[])
+    yield* elements(child);
 }
 
 function filesIn(dir: string): string[] {
@@ -97,11 +106,13 @@ describe("the book's files", () => {
 
   it("plotly.js ships once, in assets/, and no page carries the notebooks' copy of it", () => {
     const bundle = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
-    const copies = filesIn(folder).filter((f) => readFileSync(f, "latin1").includes(bundle.slice(0, 4000)));
+    const copies = filesIn(folder).filter((f) =>
+      readFileSync(f, "latin1").includes(bundle.slice(0, 4000)),
+    );
     expect(copies.map((f) => f.slice(folder.length + 1))).toEqual(["assets/plotly.min.js"]);
   });
 
-  it("every URL in the pages is relative: no CDN, no absolute path, nothing from /usr/share", () => {
+  it("every URL in the pages is relative: no CDN, no absolute path, nothing from /usr/", () => {
     for (const page of book.pages) {
       const html = readFileSync(join(folder, page.file), "utf8");
       expect(html).not.toContain("/usr/share");
@@ -141,7 +152,8 @@ describe("the book's files", () => {
         // Rendered solutions hold paragraphs or code blocks, not the markdown's backticks.
         expect(tags.has("p") || tags.has("pre"), chapter.page).toBe(true);
         const text = textOutsideCode(d);
-        for (const raw of ["```", "**"]) expect(text, `${chapter.page}: ${text.slice(0, 120)}`).not.toContain(raw);
+        for (const raw of ["```", "**"])
+          expect(text, `${chapter.page}: ${text.slice(0, 120)}`).not.toContain(raw);
       }
     }
   });
@@ -175,16 +187,21 @@ function pageFacts(): PageFacts {
   const text = texts.join("");
   const rawTex = [...(text.match(/\$[^$]{0,40}|\\[a-zA-Z]{2,}[^ ]{0,20}/g) ?? [])];
   const hrefs = (selector: string) =>
-    Array.from(document.querySelectorAll<HTMLAnchorElement>(selector)).map((a) => a.getAttribute("href")!);
+    Array.from(document.querySelectorAll<HTMLAnchorElement>(selector)).map(
+      (a) => a.getAttribute("href")!,
+    );
   const tocLinks = hrefs(".toc a");
   return {
     rawTex,
     katex: document.querySelectorAll(".katex").length,
     navLinks: hrefs(".sidebar a, .prev-next a, a.brand, .chapter-card h3 a"),
     tocLinks,
-    missingAnchors: tocLinks.filter((h) => !document.getElementById(decodeURIComponent(h.slice(1)))),
+    missingAnchors: tocLinks.filter(
+      (h) => !document.getElementById(decodeURIComponent(h.slice(1))),
+    ),
     headings: document.querySelectorAll("article h2[id], article h3[id]").length,
-    current: document.querySelector('.sidebar a[aria-current="page"]')?.getAttribute("href") ?? null,
+    current:
+      document.querySelector('.sidebar a[aria-current="page"]')?.getAttribute("href") ?? null,
   };
 }
 
@@ -219,9 +236,11 @@ async function expectLinksResolve(page: Page, hrefs: string[]): Promise<void> {
 async function expectThemeToggles(page: Page, name: string): Promise<void> {
   const look = () =>
     page.evaluate(() => {
-      const figure = document.querySelector(".gtd-figure") as (HTMLElement & {
-        _fullLayout?: { paper_bgcolor: string };
-      }) | null;
+      const figure = document.querySelector(".gtd-figure") as
+        | (HTMLElement & {
+            _fullLayout?: { paper_bgcolor: string };
+          })
+        | null;
       return {
         theme: document.documentElement.dataset.theme ?? null,
         background: getComputedStyle(document.body).backgroundColor,
@@ -259,11 +278,13 @@ describe("the book in Chromium, served from a copy of site/", () => {
           meta: el.querySelector(".chapter-meta")?.textContent ?? "",
         })),
       );
-      expect(cards.map((c) => c.title)).toEqual(book.chapters.map((c) => `${c.number} · ${c.title}`));
+      expect(cards.map((c) => c.title)).toEqual(
+        book.chapters.map((c) => `${c.number} · ${c.title}`),
+      );
       for (const card of cards) {
         expect(card.summary.length).toBeGreaterThan(40);
         expect(card.goals).toBeGreaterThanOrEqual(3);
-        expect(card.meta).toMatch(/about \d+ min to read · runs in \d+ (s|min)/);
+        expect(card.meta).toMatch(/about \d+ min to read ·\s+runs in \d+ (s|min)/);
       }
       const facts = await page.evaluate(pageFacts);
       expect(facts.rawTex).toEqual([]);
@@ -283,53 +304,72 @@ describe("the book in Chromium, served from a copy of site/", () => {
     .sort()
     .map((f) => f.replace(/\.ipynb$/, ""));
 
-  it.each(chapterNames)("%s: figures drawn, math typeset, links and contents resolve", async (name) => {
-    const chapter = book.chapters.find((c) => c.name === name)!;
-    expect(chapter, `the book has no page for ${name}`).toBeDefined();
-    const executed = new ExecutedChapter(chapter.executedPath, readNotebook(chapter.executedPath));
-    const guarded = await open(chapter.page);
-    try {
-      const { page } = guarded;
-      const report = await inspectFigures(guarded, { screenshot: screenshotPath(`book-${name}`) });
-      expectAllFiguresRendered(report, executed.figureCount());
-      const facts = await page.evaluate(pageFacts);
-      expect(facts.rawTex, "raw TeX left in the text").toEqual([]);
-      if (executed.prose().includes("$")) expect(facts.katex).toBeGreaterThan(0);
-      expect(facts.current).toBe(chapter.page);
-      expect(facts.navLinks.filter((h) => h.startsWith("0") || h === "index.html").length)
-        .toBeGreaterThanOrEqual(book.chapters.length + 2);
-      await expectLinksResolve(page, facts.navLinks);
-      expect(facts.tocLinks.length).toBe(facts.headings);
-      expect(facts.missingAnchors).toEqual([]);
-      await expectLinksResolve(page, [chapter.downloads.clean, chapter.downloads.withOutputs]);
-      // Solutions start collapsed; every code cell has a copy button.
-      expect(await page.$$eval("article details[open]", (els) => els.length)).toBe(0);
-      const cells = await page.$$eval(".cell.code", (els) => els.length);
-      expect(await page.$$eval(".cell.code .input .copy-button", (els) => els.length)).toBe(cells);
-      await expectThemeToggles(page, name);
-      expect(guarded.errors).toEqual([]);
-      expect(guarded.blocked).toEqual([]);
-      expect(guarded.failed).toEqual([]);
-    } finally {
-      await guarded.context.close();
-    }
-  }, 180_000);
+  it.each(chapterNames)(
+    "%s: figures drawn, math typeset, links and contents resolve",
+    async (name) => {
+      const chapter = book.chapters.find((c) => c.name === name)!;
+      expect(chapter, `the book has no page for ${name}`).toBeDefined();
+      const executed = new ExecutedChapter(
+        chapter.executedPath,
+        readNotebook(chapter.executedPath),
+      );
+      const guarded = await open(chapter.page);
+      try {
+        const { page } = guarded;
+        const report = await inspectFigures(guarded, {
+          screenshot: screenshotPath(`book-${name}`),
+        });
+        expectAllFiguresRendered(report, executed.figureCount());
+        const facts = await page.evaluate(pageFacts);
+        expect(facts.rawTex, "raw TeX left in the text").toEqual([]);
+        if (executed.prose().includes("$")) expect(facts.katex).toBeGreaterThan(0);
+        expect(facts.current).toBe(chapter.page);
+        expect(
+          facts.navLinks.filter((h) => h.startsWith("0") || h === "index.html").length,
+        ).toBeGreaterThanOrEqual(book.chapters.length + 2);
+        await expectLinksResolve(page, facts.navLinks);
+        expect(facts.tocLinks.length).toBe(facts.headings);
+        expect(facts.missingAnchors).toEqual([]);
+        await expectLinksResolve(page, [chapter.downloads.clean, chapter.downloads.withOutputs]);
+        // Solutions start collapsed; every code cell has a copy button.
+        expect(await page.$$eval("article details[open]", (els) => els.length)).toBe(0);
+        const cells = await page.$$eval(".cell.code", (els) => els.length);
+        expect(await page.$$eval(".cell.code .input .copy-button", (els) => els.length)).toBe(
+          cells,
+        );
+        await expectThemeToggles(page, name);
+        expect(guarded.errors).toEqual([]);
+        expect(guarded.blocked).toEqual([]);
+        expect(guarded.failed).toEqual([]);
+      } finally {
+        await guarded.context.close();
+      }
+    },
+    180_000,
+  );
 
   it("the checks above fail on a broken page: raw TeX, an inline script, dead links", async () => {
     const chapter = readFileSync(join(folder, book.chapters[0].page), "utf8");
     const head = chapter.slice(0, chapter.indexOf("<body"));
-    writeFileSync(join(folder, "broken.html"), `${head}<body><main>
+    writeFileSync(
+      join(folder, "broken.html"),
+      `${head}<body><main>
       <p>Untypeset $\\sigma(z)$ here.</p><script>window.inline = 1;</script>
       <aside class="toc"><a href="#nowhere">x</a></aside>
-      <nav class="sidebar"><a href="no-such-page.html">y</a></nav></main></body></html>`);
+      <nav class="sidebar"><a href="no-such-page.html">y</a></nav></main></body></html>`,
+    );
     const guarded = await open("broken.html");
     try {
       const facts = await guarded.page.evaluate(pageFacts);
       expect(facts.rawTex[0]).toBe("$\\sigma(z)");
       expect(facts.missingAnchors).toEqual(["#nowhere"]);
       expect(guarded.errors.join("\n")).toContain("Content Security Policy");
-      expect(await guarded.page.evaluate(() => (window as { inline?: number }).inline)).toBeUndefined();
-      await expect(expectLinksResolve(guarded.page, facts.navLinks)).rejects.toThrow(/no-such-page/);
+      expect(
+        await guarded.page.evaluate(() => (window as { inline?: number }).inline),
+      ).toBeUndefined();
+      await expect(expectLinksResolve(guarded.page, facts.navLinks)).rejects.toThrow(
+        /no-such-page/,
+      );
     } finally {
       await guarded.context.close();
     }
@@ -340,26 +380,34 @@ describe("the book in Chromium, served from a copy of site/", () => {
     ["softmax", "06-softmax-and-cross-entropy"],
     ["perceptron", "01-perceptron-logic-gates"],
     ["MNIST", "07-mnist"],
-  ])("searching %s lists %s first and jumps to the section", async (query, expected) => {
-    if (!book.chapters.some((c) => c.name === expected)) throw new Error(`no ${expected} in the book`);
-    const guarded = await open("index.html");
-    try {
-      const { page } = guarded;
-      await page.fill("#search", query);
-      const first = page.locator("#search-results a").first();
-      await first.waitFor({ timeout: 10_000 });
-      const href = (await first.getAttribute("href"))!;
-      expect(href.startsWith(`${expected}.html#`), href).toBe(true);
-      await page.press("#search", "Enter");
-      await page.waitForURL((url) => url.href.endsWith(href), { timeout: 10_000 });
-      const anchor = decodeURIComponent(href.split("#")[1]);
-      const top = await page.evaluate((id) => document.getElementById(id)?.getBoundingClientRect().top, anchor);
-      expect(top, `#${anchor} is on the page and scrolled to`).toBeDefined();
-      expect(Math.abs(top!)).toBeLessThan(200);
-      expect(guarded.errors).toEqual([]);
-      expect(guarded.failed).toEqual([]);
-    } finally {
-      await guarded.context.close();
-    }
-  }, 60_000);
+  ])(
+    "searching %s lists %s first and jumps to the section",
+    async (query, expected) => {
+      if (!book.chapters.some((c) => c.name === expected))
+        throw new Error(`no ${expected} in the book`);
+      const guarded = await open("index.html");
+      try {
+        const { page } = guarded;
+        await page.fill("#search", query);
+        const first = page.locator("#search-results a").first();
+        await first.waitFor({ timeout: 10_000 });
+        const href = (await first.getAttribute("href"))!;
+        expect(href.startsWith(`${expected}.html#`), href).toBe(true);
+        await page.press("#search", "Enter");
+        await page.waitForURL((url) => url.href.endsWith(href), { timeout: 10_000 });
+        const anchor = decodeURIComponent(href.split("#")[1]);
+        const top = await page.evaluate(
+          (id) => document.getElementById(id)?.getBoundingClientRect().top,
+          anchor,
+        );
+        expect(top, `#${anchor} is on the page and scrolled to`).toBeDefined();
+        expect(Math.abs(top!)).toBeLessThan(200);
+        expect(guarded.errors).toEqual([]);
+        expect(guarded.failed).toEqual([]);
+      } finally {
+        await guarded.context.close();
+      }
+    },
+    60_000,
+  );
 });

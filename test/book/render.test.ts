@@ -18,7 +18,10 @@ const { renderChapter } = require("../../scripts/book/render.js") as {
   renderChapter(notebook: object, options: { plotlyBundleTag: string }): Rendered;
 };
 const { rewriteHtmlOutput, compactSpec } = require("../../scripts/book/figures.js") as {
-  rewriteHtmlOutput(html: string, options: { plotlyBundleTag: string }): { html: string; figures: number };
+  rewriteHtmlOutput(
+    html: string,
+    options: { plotlyBundleTag: string },
+  ): { html: string; figures: number };
   compactSpec(spec: object): { figure: unknown; arrays: unknown[] };
 };
 const notebooks = require("../../scripts/notebooks.js") as {
@@ -27,14 +30,28 @@ const notebooks = require("../../scripts/notebooks.js") as {
 
 const bundleTag = plotlyScriptTag();
 const markdown = (source: string) => ({ cell_type: "markdown", metadata: {}, source });
-const code = (source: string, outputs: object[] = []) => ({ cell_type: "code", metadata: {}, source, outputs });
-const html = (markup: string) => ({ output_type: "display_data", data: { "text/html": markup }, metadata: {} });
-const render = (...cells: object[]) => renderChapter({ cells, metadata: {} }, { plotlyBundleTag: bundleTag });
+const code = (source: string, outputs: object[] = []) => ({
+  cell_type: "code",
+  metadata: {},
+  source,
+  outputs,
+});
+const html = (markup: string) => ({
+  output_type: "display_data",
+  data: { "text/html": markup },
+  metadata: {},
+});
+const render = (...cells: object[]) =>
+  renderChapter({ cells, metadata: {} }, { plotlyBundleTag: bundleTag });
 
 describe("markdown and math", () => {
   it("typesets $…$ and $$…$$ with KaTeX at build time, leaving no TeX delimiters", () => {
-    const page = render(markdown("# Chapter 9 · Test\n\nInline $\\sigma(z) = \\frac{1}{1+e^{-z}}$ and\n\n" +
-      "$$\\nabla W_l = dZ_l^{\\top}\\,A_{l-1}.$$\n\nA price in code: `$5`."));
+    const page = render(
+      markdown(
+        "# Chapter 9 · Test\n\nInline $\\sigma(z) = \\frac{1}{1+e^{-z}}$ and\n\n" +
+          "$$\\nabla W_l = dZ_l^{\\top}\\,A_{l-1}.$$\n\nA price in code: `$5`.",
+      ),
+    );
     expect(page.html).toContain('class="katex"');
     expect(page.html).toContain('class="katex-display"');
     expect(page.html).not.toContain("$\\sigma");
@@ -49,8 +66,12 @@ describe("markdown and math", () => {
   });
 
   it("renders the markdown inside an exercise's <details> solution, collapsed", () => {
-    const page = render(markdown("**1.** Why?\n\n<details><summary>Solution</summary>\n\n" +
-      "Because **this**:\n\n```ts\nconst x = 2 ** 3;\n```\n\n- one\n- two\n\n</details>"));
+    const page = render(
+      markdown(
+        "**1.** Why?\n\n<details><summary>Solution</summary>\n\n" +
+          "Because **this**:\n\n```ts\nconst x = 2 ** 3;\n```\n\n- one\n- two\n\n</details>",
+      ),
+    );
     expect(page.html).toContain("<details><summary>Solution</summary>");
     expect(page.html).toContain("<strong>this</strong>");
     expect(page.html).toContain('<pre><code class="language-ts">');
@@ -60,10 +81,17 @@ describe("markdown and math", () => {
 
   it("gives headings unique anchors and collects sections and learning goals", () => {
     const page = render(
-      markdown("# Chapter 1 · A\n\n**By the end of this chapter you will be able to**\n\n- add $1 + 1$;\n- count.\n"),
+      markdown(
+        "# Chapter 1 · A\n\n**By the end of this chapter you will be able to**\n\n" +
+          "- add $1 + 1$;\n- count.\n",
+      ),
       markdown("## 1. Setup\n\ntext\n\n### Details\n\n## 2. Setup"),
     );
-    expect(page.sections.map((s) => `${s.level} ${s.id}`)).toEqual(["2 setup", "3 details", "2 setup-2"]);
+    expect(page.sections.map((s) => `${s.level} ${s.id}`)).toEqual([
+      "2 setup",
+      "3 details",
+      "2 setup-2",
+    ]);
     expect(page.goals).toHaveLength(2);
     expect(page.goals[0]).toContain('class="katex"');
     expect(page.html).toContain('<h2 id="setup-2">');
@@ -75,10 +103,14 @@ describe("outputs", () => {
   const figure = linePlot({ title: "t", series, xTitle: "x", yTitle: "y" });
 
   it("a library figure becomes its spec as JSON data, with no script left to run", () => {
-    const out = rewriteHtmlOutput(figureHtml(figure, { id: "gtd-figure-abc" }), { plotlyBundleTag: bundleTag });
+    const out = rewriteHtmlOutput(figureHtml(figure, { id: "gtd-figure-abc" }), {
+      plotlyBundleTag: bundleTag,
+    });
     expect(out.figures).toBe(1);
     expect(out.html).toContain('<div id="gtd-figure-abc" class="gtd-figure"');
-    expect(out.html).toContain('<script type="application/json" class="gtd-figure-spec" data-figure="gtd-figure-abc">');
+    expect(out.html).toContain(
+      '<script type="application/json" class="gtd-figure-spec" data-figure="gtd-figure-abc">',
+    );
     expect(out.html).not.toContain("text/javascript");
     expect(out.html).not.toContain("Plotly.react");
     const json = out.html.slice(out.html.indexOf('">{') + 2, out.html.lastIndexOf("</script>"));
@@ -90,8 +122,10 @@ describe("outputs", () => {
   it("drops the setupPlots() output that carries plotly.js, and refuses any other script", () => {
     const page = render(markdown("# T"), code("setupPlots();", [html(bundleTag)]));
     expect(page.html.length).toBeLessThan(2000);
-    expect(() => render(markdown("# T"), code("x", [html("<b>hi</b><script>alert(1)</script>")]))).toThrow(
-      /code cell 1, cell 2 of the notebook: an output holds a script that is not one of the library's figures/,
+    expect(() =>
+      render(markdown("# T"), code("x", [html("<b>hi</b><script>alert(1)</script>")])),
+    ).toThrow(
+      /code cell 1, cell 2 of the notebook: an output holds a script that is not one of the library/,
     );
   });
 
@@ -104,10 +138,18 @@ describe("outputs", () => {
   });
 
   it("prints streams and errors as text, escaped", () => {
-    const page = render(markdown("# T"), code("x", [
-      { output_type: "stream", name: "stdout", text: ["a < b\n"] },
-      { output_type: "error", ename: "E", evalue: "v", traceback: ["\u001b[31mError\u001b[0m: <bad>"] },
-    ]));
+    const page = render(
+      markdown("# T"),
+      code("x", [
+        { output_type: "stream", name: "stdout", text: ["a < b\n"] },
+        {
+          output_type: "error",
+          ename: "E",
+          evalue: "v",
+          traceback: ["\u001b[31mError\u001b[0m: <bad>"],
+        },
+      ]),
+    );
     expect(page.html).toContain('<pre class="output stream">a &lt; b\n</pre>');
     expect(page.html).toContain('<pre class="output error">Error: &lt;bad&gt;</pre>');
   });

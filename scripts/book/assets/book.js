@@ -1,6 +1,6 @@
-// The book's one page script: draws the figures from their JSON specs, switches the theme, follows the
-// reader's scroll in the table of contents, adds copy buttons to code cells, and runs the search.
-// Loaded with `defer` after plotly.min.js (on pages with figures) and minisearch.min.js.
+// The book's one page script: draws the figures from their JSON specs, switches the theme, follows
+// the reader's scroll in the table of contents, adds copy buttons to code cells, and runs the
+// search. Loaded with `defer` after plotly.min.js (on pages with figures) and minisearch.min.js.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -30,26 +30,38 @@
     }
     redrawFigures();
   }
-  if (systemDark && systemDark.addEventListener) systemDark.addEventListener("change", themeChanged);
+  if (systemDark && systemDark.addEventListener)
+    systemDark.addEventListener("change", themeChanged);
 
   // ---------------------------------------------------------------- figures
   var figures = [];
 
   /** Puts back the arrays that the build stored once per figure (see compactSpec in figures.js). */
   function expand(value, arrays) {
-    if (Array.isArray(value)) return value.map(function (v) { return expand(v, arrays); });
+    if (Array.isArray(value))
+      return value.map(function (v) {
+        return expand(v, arrays);
+      });
     if (value && typeof value === "object") {
       if (typeof value.gtdArray === "number" && Object.keys(value).length === 1) {
         return expand(arrays[value.gtdArray], arrays);
       }
       var copy = {};
-      Object.keys(value).forEach(function (k) { copy[k] = expand(value[k], arrays); });
+      Object.keys(value).forEach(function (k) {
+        copy[k] = expand(value[k], arrays);
+      });
       return copy;
     }
     return value;
   }
 
-  var DARK = { paper: "#1d2025", grid: "#3b4049", line: "#9aa3ad", text: "#dde1e6", legend: "rgba(29,32,37,0.85)" };
+  var DARK = {
+    paper: "#1d2025",
+    grid: "#3b4049",
+    line: "#9aa3ad",
+    text: "#dde1e6",
+    legend: "rgba(29,32,37,0.85)",
+  };
 
   /** The figure's own layout in the light theme; in the dark one, the same with dark colours. */
   function themedLayout(layout) {
@@ -72,7 +84,9 @@
     if (currentTheme() !== "dark") return data;
     var black = { "#000000": 1, "#000": 1, black: 1, "#222": 1, "#222222": 1 };
     return JSON.parse(JSON.stringify(data), function (key, value) {
-      return typeof value === "string" && black[value.toLowerCase()] && key === "color" ? DARK.text : value;
+      return typeof value === "string" && black[value.toLowerCase()] && key === "color"
+        ? DARK.text
+        : value;
     });
   }
 
@@ -127,12 +141,16 @@
         else a.removeAttribute("aria-current");
       });
     }
-    window.addEventListener("scroll", function () {
-      if (!scheduled) {
-        scheduled = true;
-        window.requestAnimationFrame(update);
-      }
-    }, { passive: true });
+    window.addEventListener(
+      "scroll",
+      function () {
+        if (!scheduled) {
+          scheduled = true;
+          window.requestAnimationFrame(update);
+        }
+      },
+      { passive: true },
+    );
     update();
   }
 
@@ -153,7 +171,7 @@
     });
   }
 
-  /** A copy button on every listing: the code cells, the code in the prose and solutions, library code. */
+  /** A copy button on every listing: code cells, code in the prose and solutions, library code. */
   function addCopyButtons() {
     document.querySelectorAll(".chapter pre").forEach(function (pre) {
       var code = pre.querySelector("code");
@@ -169,8 +187,12 @@
       button.setAttribute("aria-label", "Copy the code");
       button.addEventListener("click", function () {
         copyText(code.textContent).then(
-          function () { flash(button, "Copied"); },
-          function () { flash(button, "Select and copy"); }
+          function () {
+            flash(button, "Copied");
+          },
+          function () {
+            flash(button, "Select and copy");
+          },
         );
       });
       box.appendChild(button);
@@ -179,7 +201,9 @@
 
   function flash(button, text) {
     button.textContent = text;
-    setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    setTimeout(function () {
+      button.textContent = "Copy";
+    }, 1500);
   }
 
   // ---------------------------------------------------------------- search
@@ -192,12 +216,19 @@
       if (window.GTD_SEARCH_INDEX) return resolve();
       var script = document.createElement("script");
       script.src = "assets/search-index.js";
-      script.onload = function () { resolve(); };
-      script.onerror = function () { reject(new Error("the search index did not load")); };
+      script.onload = function () {
+        resolve();
+      };
+      script.onerror = function () {
+        reject(new Error("the search index did not load"));
+      };
       document.head.appendChild(script);
     }).then(function () {
       var data = window.GTD_SEARCH_INDEX;
-      search = { engine: window.MiniSearch.loadJS(data.index, data.options), options: data.options };
+      search = {
+        engine: window.MiniSearch.loadJS(data.index, data.options),
+        options: data.options,
+      };
     });
     return loading;
   }
@@ -248,26 +279,41 @@
       var links = list.querySelectorAll("a");
       if (!links.length) return;
       selected = (index + links.length) % links.length;
-      links.forEach(function (a, i) { a.classList.toggle("selected", i === selected); });
+      links.forEach(function (a, i) {
+        a.classList.toggle("selected", i === selected);
+      });
       links[selected].scrollIntoView({ block: "nearest" });
     }
 
-    input.addEventListener("focus", function () { loadIndex().catch(reportSearchError); });
+    input.addEventListener("focus", function () {
+      loadIndex().catch(reportSearchError);
+    });
     input.addEventListener("input", function () {
-      loadIndex().then(function () { render(input.value); }, reportSearchError);
+      loadIndex().then(function () {
+        render(input.value);
+      }, reportSearchError);
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") { choose(selected + 1); event.preventDefault(); }
-      else if (event.key === "ArrowUp") { choose(selected - 1); event.preventDefault(); }
-      else if (event.key === "Escape") { list.hidden = true; input.blur(); }
-      else if (event.key === "Enter") {
+      if (event.key === "ArrowDown") {
+        choose(selected + 1);
+        event.preventDefault();
+      } else if (event.key === "ArrowUp") {
+        choose(selected - 1);
+        event.preventDefault();
+      } else if (event.key === "Escape") {
+        list.hidden = true;
+        input.blur();
+      } else if (event.key === "Enter") {
         var links = list.querySelectorAll("a");
         if (links.length) window.location.href = links[Math.max(selected, 0)].href;
       }
     });
     document.addEventListener("keydown", function (event) {
       var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-      if (event.key === "/" && !typing) { input.focus(); event.preventDefault(); }
+      if (event.key === "/" && !typing) {
+        input.focus();
+        event.preventDefault();
+      }
     });
     document.addEventListener("click", function (event) {
       if (!event.target.closest(".search")) list.hidden = true;

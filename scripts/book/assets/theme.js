@@ -1,5 +1,6 @@
-// Runs in <head> before the page is drawn: applies the reader's chosen theme, if any, so that a dark page
-// never flashes white. Without a choice the stylesheet follows the system setting (prefers-color-scheme).
+// Runs in <head> before the page is drawn: applies the reader's chosen theme, if any, so that a
+// dark page never flashes white. Without a choice the stylesheet follows the system setting
+// (prefers-color-scheme).
 (function () {
   try {
     var chosen = localStorage.getItem("gtd-theme");
