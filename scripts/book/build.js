@@ -111,6 +111,26 @@ function sizeOf(target) {
   return fs.readdirSync(target).reduce((sum, name) => sum + sizeOf(path.join(target, name)), 0);
 }
 
+/**
+ * The chapter's run: reused when fresh, else executed (with a progress line). `step` names the chapter
+ * in messages; a failing cell fails with the chapter, the cell and its output. With `reuseOnly` a
+ * chapter without a fresh run is an error instead.
+ */
+async function chapterRun(name, { step = name, reuseOnly = false, log = console.log } = {}) {
+  if (reuseOnly) {
+    const fresh = nb.freshExecution(name);
+    if (!fresh)
+      throw new Error(`${step}: no fresh run in build/executed/ and --reuse-only was given`);
+    return { ...fresh, reused: true };
+  }
+  if (!nb.freshExecution(name)) log(`${step}: executing …`);
+  try {
+    return await nb.ensureExecuted(name);
+  } catch (error) {
+    throw new Error(`${step} failed (its partial run is in build/executed/):\n${error.message}`);
+  }
+}
+
 const megabytes = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 /**
@@ -130,23 +150,8 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   const executed = [];
   for (const [i, name] of chosen.entries()) {
     const step = `[${i + 1}/${chosen.length}] ${name}`;
-    let run;
-    if (reuseOnly) {
-      run = nb.freshExecution(name);
-      if (!run)
-        throw new Error(`${step}: no fresh run in build/executed/ and --reuse-only was given`);
-      run.reused = true;
-    } else {
-      if (!nb.freshExecution(name)) log(`${step}: executing …`);
-      try {
-        run = await nb.ensureExecuted(name);
-      } catch (error) {
-        throw new Error(
-          `${step}: a cell failed (the partial run is in build/executed/):\n${error.message}`,
-        );
-      }
-      if (!run.reused) executed.push(name);
-    }
+    const run = await chapterRun(name, { step, reuseOnly, log });
+    if (!run.reused) executed.push(name);
     const notebook = JSON.parse(fs.readFileSync(run.path, "utf8"));
     let rendered;
     try {
@@ -231,4 +236,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { buildBook, SITE, BOOK };
+module.exports = { buildBook, chapterRun, SITE, BOOK };

@@ -26,6 +26,11 @@ const { rewriteHtmlOutput, compactSpec } = require("../../scripts/book/figures.j
 };
 const notebooks = require("../../scripts/notebooks.js") as {
   executionInputsHash(name: string): string;
+  freshExecution(name: string): object | null;
+  EXECUTED: string;
+};
+const { chapterRun } = require("../../scripts/book/build.js") as {
+  chapterRun(name: string, options: { step: string; log: (line: string) => void }): Promise<object>;
 };
 
 const bundleTag = plotlyScriptTag();
@@ -169,4 +174,41 @@ describe("reusing executed chapters", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("a failing cell stops the build, naming the chapter, the cell and its error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gtd-fails-"));
+    const file = join(dir, "98-fails.ipynb");
+    const cell = (source: string) => ({
+      cell_type: "code",
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source,
+    });
+    const notebook = {
+      cells: [
+        { cell_type: "markdown", metadata: {}, source: "# Chapter 98 · Fails" },
+        cell("1 + 1"),
+        cell('throw new Error("boom in the second cell");'),
+      ],
+      metadata: {
+        kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
+      },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    writeFileSync(file, JSON.stringify(notebook));
+    try {
+      await expect(chapterRun(file, { step: "[1/1] 98-fails", log: () => {} })).rejects.toThrow(
+        /\[1\/1\] 98-fails failed[\s\S]*Cell 2 \(code cell; cell 3 of the notebook\) failed[\s\S]*boom/,
+      );
+      // A failed run leaves no record, so the next build executes the chapter again.
+      expect(notebooks.freshExecution(file)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      for (const suffix of [".ipynb", ".run.json"]) {
+        rmSync(join(notebooks.EXECUTED, `98-fails${suffix}`), { force: true });
+      }
+    }
+  }, 120_000);
 });
