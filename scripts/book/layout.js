@@ -206,7 +206,7 @@ function referenceCards(book, references) {
   if (!references.length) return "";
   const items = references
     .map(
-      (r) => `  <li class="chapter-card">
+      (r) => `  <li class="reference-card">
     <h3><a href="${r.page}">${escapeHtml(r.title)}</a></h3>
     <p class="summary">${escapeHtml(book.references[r.name])}</p>
   </li>`,
