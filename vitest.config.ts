@@ -1,4 +1,17 @@
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
+
+/** The book's test reuses the chapter tests' runs of the notebooks, so it must come after them. */
+const BOOK_TEST = /[\\/]test[\\/]book[\\/]book\.test\.ts$/;
+const isBookTest = (spec: TestSpecification) => BOOK_TEST.test(spec.moduleId);
+
+/** Vitest's own order (failed and slow files first), except that the book's browser test runs last. */
+class BookLastSequencer extends BaseSequencer {
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    return [...sorted.filter((f) => !isBookTest(f)), ...sorted.filter(isBookTest)];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -8,6 +21,8 @@ export default defineConfig({
     // Notebook tests start a kernel and train networks: run test files one at a time on this 2-core machine,
     // so that a chapter's runtime is its own and not its neighbour's.
     fileParallelism: false,
+    // The book's test builds site/ from the chapters the chapter tests executed: it runs after them.
+    sequence: { sequencer: BookLastSequencer },
     // A chapter test sets its own, larger timeout for executing the notebook (runChapter's timeoutSec).
     testTimeout: 30_000,
     hookTimeout: 20 * 60_000,

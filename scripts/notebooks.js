@@ -4,6 +4,7 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const crypto = require("crypto");
 const { execFile } = require("child_process");
 const env = require("./jupyter-env");
 
@@ -25,7 +26,9 @@ function notebookPath(name) {
   const base = path.basename(name).replace(/\.ipynb$/, "");
   const file = path.join(NOTEBOOKS, `${base}.ipynb`);
   if (!fs.existsSync(file)) {
-    throw new Error(`No notebook ${base}.ipynb in notebooks/ (have: ${listNotebooks().join(", ")})`);
+    throw new Error(
+      `No notebook ${base}.ipynb in notebooks/ (have: ${listNotebooks().join(", ")})`,
+    );
   }
   return file;
 }
@@ -35,11 +38,26 @@ function run(command, args, { timeoutSec, env: extraEnv = {} }) {
     execFile(
       command,
       args,
-      { env: env.jupyterEnv(extraEnv), cwd: env.ROOT, timeout: timeoutSec * 1000, killSignal: "SIGKILL", maxBuffer: 64 << 20 },
+      {
+        env: env.jupyterEnv(extraEnv),
+        cwd: env.ROOT,
+        timeout: timeoutSec * 1000,
+        killSignal: "SIGKILL",
+        maxBuffer: 64 << 20,
+      },
       (error, stdout, stderr) => {
         if (error) {
-          const why = error.killed ? `timed out after ${timeoutSec} s` : `exited with ${error.code}`;
-          reject(new Error(`${path.basename(command)} ${args.slice(0, 2).map((a) => path.basename(a)).join(" ")} … ${why}\n${stderr.slice(-8000)}`));
+          const why = error.killed
+            ? `timed out after ${timeoutSec} s`
+            : `exited with ${error.code}`;
+          reject(
+            new Error(
+              `${path.basename(command)} ${args
+                .slice(0, 2)
+                .map((a) => path.basename(a))
+                .join(" ")} … ${why}\n${stderr.slice(-8000)}`,
+            ),
+          );
         } else {
           resolve({ stdout, stderr });
         }
@@ -60,21 +78,35 @@ function run(command, args, { timeoutSec, env: extraEnv = {} }) {
  * { exercise, solution, block, blocks, cell, code, ok, status, stdout, stderr, error, displays, seconds }
  * (error: null or the failure's text). A failing solution does not fail this call; a failing chapter cell does.
  */
-async function executeNotebook(name, { timeoutSec = 900, cellTimeoutSec = timeoutSec, solutions = false } = {}) {
+async function executeNotebook(
+  name,
+  { timeoutSec = 900, cellTimeoutSec = timeoutSec, solutions = false } = {},
+) {
   const source = notebookPath(name);
   const python = env.findJupyterPython();
   if (!python) throw new Error(`No Python with nbclient found.\n${env.INSTALL_HINT}`);
   fs.mkdirSync(EXECUTED, { recursive: true });
   const target = path.join(EXECUTED, path.basename(source));
   const results = solutionsPath(target);
-  fs.rmSync(target, { force: true }); // never mistake an old run for this one
+  const record = recordPath(target);
+  // Never mistake an old run for this one: the record goes first, so a run that dies leaves none.
+  fs.rmSync(record, { force: true });
+  fs.rmSync(target, { force: true });
   fs.rmSync(results, { force: true });
+  const inputs = executionInputsHash(source); // the inputs as they are when the run starts
   const runner = path.join(__dirname, "execute_notebook.py");
   const args = [runner, source, target, String(cellTimeoutSec)];
-  if (!solutions) {
-    await run(python, args, { timeoutSec });
-    return target;
-  }
+  const began = Date.now();
+  if (solutions) await runWithSolutions(python, args, source, results, timeoutSec);
+  else await run(python, args, { timeoutSec });
+  const seconds = Math.round((Date.now() - began) / 100) / 10;
+  const entry = { inputs, seconds, finished: new Date().toISOString(), node: process.version };
+  fs.writeFileSync(record, JSON.stringify(entry, null, 2) + "\n");
+  return target;
+}
+
+/** Runs the notebook, then its worked solutions in the same kernel; writes what they did to `results`. */
+async function runWithSolutions(python, args, source, results, timeoutSec) {
   const found = extractSolutions(JSON.parse(fs.readFileSync(source, "utf8")));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gtd-solutions-"));
   try {
@@ -83,16 +115,27 @@ async function executeNotebook(name, { timeoutSec = 900, cellTimeoutSec = timeou
     fs.writeFileSync(cellsFile, JSON.stringify(found.map((s) => ({ source: s.code }))));
     await run(python, [...args, "--extra", cellsFile, "--extra-out", outFile], { timeoutSec });
     const ran = JSON.parse(fs.readFileSync(outFile, "utf8")).cells;
-    if (ran.length !== found.length) throw new Error(`${path.basename(source)}: ran ${ran.length} of ${found.length} solution blocks`);
+    if (ran.length !== found.length)
+      throw new Error(
+        `${path.basename(source)}: ran ${ran.length} of ${found.length} solution blocks`,
+      );
     const merged = found.map((s, i) => {
       const r = ran[i];
-      return { ...s, ok: r.ok, status: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error ? r.error.text : null, displays: r.displays, seconds: r.seconds };
+      return {
+        ...s,
+        ok: r.ok,
+        status: r.status,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        error: r.error ? r.error.text : null,
+        displays: r.displays,
+        seconds: r.seconds,
+      };
     });
     fs.writeFileSync(results, JSON.stringify(merged, null, 1) + "\n");
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  return target;
 }
 
 /** Where executeNotebook(…, { solutions: true }) writes what the solutions did, for the executed notebook `executedPath`. */
@@ -134,7 +177,14 @@ function scanSolutionCode(markdown, state = { exercise: null, solutions: 0 }) {
     const open = /^( *)(`{3,}|~{3,})(.*)$/.exec(line);
     if (open && !(open[2][0] === "`" && open[3].includes("`"))) {
       const language = open[3].trim().split(/\s+/)[0].toLowerCase();
-      fence = { char: open[2][0], length: open[2].length, indent: open[1].length, code: [], line: i + 1, keep: depth > 0 && (language === "ts" || language === "typescript") };
+      fence = {
+        char: open[2][0],
+        length: open[2].length,
+        indent: open[1].length,
+        code: [],
+        line: i + 1,
+        keep: depth > 0 && (language === "ts" || language === "typescript"),
+      };
       previousBlank = false;
       return;
     }
@@ -158,7 +208,16 @@ function scanSolutionCode(markdown, state = { exercise: null, solutions: 0 }) {
   function finish() {
     if (current.length) {
       state.solutions += 1;
-      current.forEach((b, k) => found.push({ exercise: state.exercise, solution: state.solutions, block: k + 1, blocks: current.length, line: b.line, code: b.code }));
+      current.forEach((b, k) =>
+        found.push({
+          exercise: state.exercise,
+          solution: state.solutions,
+          block: k + 1,
+          blocks: current.length,
+          line: b.line,
+          code: b.code,
+        }),
+      );
     }
     current = null;
   }
@@ -171,8 +230,85 @@ function scanSolutionCode(markdown, state = { exercise: null, solutions: 0 }) {
 function extractSolutions(notebook) {
   const state = { exercise: null, solutions: 0 };
   return notebook.cells.flatMap((cell, index) =>
-    cell.cell_type === "markdown" ? scanSolutionCode(cellText(cell.source), state).map((s) => ({ ...s, cell: index })) : [],
+    cell.cell_type === "markdown"
+      ? scanSolutionCode(cellText(cell.source), state).map((s) => ({ ...s, cell: index }))
+      : [],
   );
+}
+
+/**
+ * What a chapter's run depends on, besides Jupyter and Node themselves: the notebook, the library's
+ * sources and build settings, the locked dependencies, the runner, and data/ (a reader's MNIST files).
+ */
+const EXECUTION_INPUTS = [
+  "lib/src",
+  "lib/package.json",
+  "lib/tsconfig.json",
+  "package-lock.json",
+  "scripts/execute_notebook.py",
+  "data",
+];
+
+function filesUnder(absolute) {
+  if (!fs.existsSync(absolute)) return [];
+  if (!fs.statSync(absolute).isDirectory()) return [absolute];
+  return fs
+    .readdirSync(absolute)
+    .sort()
+    .flatMap((name) => filesUnder(path.join(absolute, name)));
+}
+
+/** A SHA-256 over the notebook and every execution input (paths and contents), as hex. */
+function executionInputsHash(name) {
+  const source = notebookPath(name);
+  const hash = crypto.createHash("sha256");
+  const files = [
+    source,
+    ...EXECUTION_INPUTS.flatMap((input) => filesUnder(path.join(env.ROOT, input))),
+  ];
+  for (const file of files) {
+    const relative = path.relative(env.ROOT, file).split(path.sep).join("/");
+    hash.update(`${relative}\0${fs.statSync(file).size}\0`);
+    hash.update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+/** build/executed/<chapter>.run.json: the inputs' hash and the run time of the last complete run. */
+function recordPath(executedPath) {
+  return executedPath.replace(/\.ipynb$/, ".run.json");
+}
+
+/**
+ * The last complete run of a chapter if nothing it depends on has changed since: `{ path, record }`,
+ * else null (never run, failed, or stale).
+ */
+function freshExecution(name) {
+  const target = path.join(EXECUTED, path.basename(notebookPath(name)));
+  let record;
+  try {
+    record = JSON.parse(fs.readFileSync(recordPath(target), "utf8"));
+  } catch {
+    return null;
+  }
+  if (!fs.existsSync(target) || record.inputs !== executionInputsHash(name)) return null;
+  return { path: target, record };
+}
+
+/**
+ * Reuses the chapter's last run when it is fresh, else executes it: `{ path, record, reused }`.
+ * The chapter tests execute (executeNotebook) and the book reuses their runs, so `npm test` runs each
+ * chapter once.
+ */
+async function ensureExecuted(name, options = {}) {
+  const fresh = freshExecution(name);
+  if (fresh) return { ...fresh, reused: true };
+  const target = await executeNotebook(name, options);
+  return {
+    path: target,
+    record: JSON.parse(fs.readFileSync(recordPath(target), "utf8")),
+    reused: false,
+  };
 }
 
 /** Renders an executed notebook to a self-contained HTML chapter in build/html/. */
@@ -181,9 +317,34 @@ async function exportHtml(executedPath, { timeoutSec = 120 } = {}) {
   if (!jupyter) throw new Error(env.INSTALL_HINT);
   fs.mkdirSync(HTML, { recursive: true });
   // nbconvert_details.py renders the markdown inside the exercises' <details> solutions (see there).
-  const args = ["nbconvert", "--to", "html", "--Exporter.preprocessors=['nbconvert_details.RenderMarkdownInDetails']", "--output-dir", HTML, executedPath];
-  await run(jupyter, args, { timeoutSec, env: { PYTHONPATH: [__dirname, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) } });
+  const args = [
+    "nbconvert",
+    "--to",
+    "html",
+    "--Exporter.preprocessors=['nbconvert_details.RenderMarkdownInDetails']",
+    "--output-dir",
+    HTML,
+    executedPath,
+  ];
+  await run(jupyter, args, {
+    timeoutSec,
+    env: { PYTHONPATH: [__dirname, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) },
+  });
   return path.join(HTML, path.basename(executedPath).replace(/\.ipynb$/, ".html"));
 }
 
-module.exports = { NOTEBOOKS, EXECUTED, HTML, listNotebooks, notebookPath, executeNotebook, solutionsPath, scanSolutionCode, extractSolutions, exportHtml };
+module.exports = {
+  NOTEBOOKS,
+  EXECUTED,
+  HTML,
+  listNotebooks,
+  notebookPath,
+  executeNotebook,
+  solutionsPath,
+  scanSolutionCode,
+  extractSolutions,
+  executionInputsHash,
+  freshExecution,
+  ensureExecuted,
+  exportHtml,
+};

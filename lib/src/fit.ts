@@ -127,6 +127,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
   const batches = new Batches(X, Y, batchSize);
   const batchCount = Math.ceil(n / batchSize);
   const trueClasses = classesOf(Y); // each example's class, read once rather than in every batch
+  const validationClasses = validation ? classesOf(validation.Y) : [];
   const parameters = model.parameters();
   const guard = new DivergenceGuard(parameters, optimizer);
   const history: History = {
@@ -165,7 +166,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       if (validation) {
         const { loss, output } = model.evaluate(validation.X, validation.Y, n);
         log.validationLoss = loss;
-        log.validationAccuracy = correctCount(output, classesOf(validation.Y)) / validation.X.rows;
+        log.validationAccuracy = correctCount(output, validationClasses) / validation.X.rows;
       }
       log.seconds = (Date.now() - started) / 1000;
       guard.warnIfGrowing(log);

@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// `npm run book`: builds the offline HTML edition in site/ from the executed chapters.
+//   node scripts/book/build.js [chapter…] [--reuse-only] [--out DIR]
+// Each chapter is executed only when it has no fresh run in build/executed/ (a hash of the
+// notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.js).
+// --reuse-only fails instead of executing: CI uses it after `npm test` to prove that the tests'
+// runs were reused. Naming chapters builds a book of just those (for a quick preview).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { execFileSync } = require("child_process");
+const { zipSync } = require("fflate");
+const nb = require("../notebooks");
+const { ROOT } = require("../jupyter-env");
+const { renderChapter } = require("./render");
+const { chapterPage, indexPage, referencePage } = require("./layout");
+const { searchIndexScript } = require("./search");
+
+const SITE = path.join(ROOT, "site");
+const BOOK = require("./book.json");
+
+function gitCommit() {
+  try {
+    const run = (args) =>
+      execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: "pipe" }).trim();
+    const commit = run(["rev-parse", "--short=10", "HEAD"]);
+    const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
+}
+
+function libraryVersion() {
+  const lib = JSON.parse(fs.readFileSync(path.join(ROOT, "lib", "package.json"), "utf8"));
+  return `${lib.name} ${lib.version}`;
+}
+
+/** The library's setupPlots() output, which the book replaces by assets/plotly.min.js. */
+function plotlyBundleTag() {
+  const built = path.join(ROOT, "lib", "build", "index.js");
+  if (!fs.existsSync(built)) throw new Error("lib/ is not built: run `npm run build` first");
+  return require(built).plotlyScriptTag();
+}
+
+function copy(from, to) {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.cpSync(from, to, { recursive: true });
+}
+
+/** The folder of an installed package (some packages do not export their package.json). */
+function packageDir(name) {
+  let dir = path.dirname(require.resolve(name, { paths: [ROOT] }));
+  while (
+    !fs.existsSync(path.join(dir, "package.json")) ||
+    readJson(path.join(dir, "package.json")).name !== name
+  ) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the folder of the package ${name}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+function writeAssets(out, chapters, references) {
+  const assets = path.join(out, "assets");
+  copy(path.join(__dirname, "assets"), assets);
+  // The plotly.js the notebooks inline (setupPlots), so the figures are drawn by the same version.
+  copy(
+    path.join(packageDir("plotly.js-dist-min"), "plotly.min.js"),
+    path.join(assets, "plotly.min.js"),
+  );
+  copy(
+    path.join(packageDir("minisearch"), "dist", "umd", "index.js"),
+    path.join(assets, "minisearch.min.js"),
+  );
+  const katex = path.join(packageDir("katex"), "dist");
+  copy(path.join(katex, "katex.min.css"), path.join(assets, "katex", "katex.min.css"));
+  // Only the woff2 fonts: every browser that runs the site reads them, and never asks for the
+  // others.
+  fs.mkdirSync(path.join(assets, "katex", "fonts"), { recursive: true });
+  for (const font of fs
+    .readdirSync(path.join(katex, "fonts"))
+    .filter((f) => f.endsWith(".woff2"))) {
+    fs.copyFileSync(path.join(katex, "fonts", font), path.join(assets, "katex", "fonts", font));
+  }
+  fs.writeFileSync(path.join(assets, "search-index.js"), searchIndexScript(chapters, references));
+}
+
+/** The chapter's notebook as committed (no outputs), and zipped with the outputs of the run. */
+function writeDownloads(out, chapter) {
+  const downloads = path.join(out, "downloads");
+  fs.mkdirSync(downloads, { recursive: true });
+  fs.copyFileSync(nb.notebookPath(chapter.name), path.join(out, chapter.downloads.clean));
+  // Zipped: the outputs carry plotly.js (4.8 MB) that figures need in Jupyter; it compresses to a
+  // third.
+  const executed = fs.readFileSync(chapter.executedPath);
+  const files = {
+    [`${chapter.name}.ipynb`]: [executed, { mtime: new Date("2000-01-01T00:00:00Z") }],
+  };
+  fs.writeFileSync(path.join(out, chapter.downloads.withOutputs), zipSync(files, { level: 9 }));
+}
+
+function sizeOf(target) {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.size;
+  return fs.readdirSync(target).reduce((sum, name) => sum + sizeOf(path.join(target, name)), 0);
+}
+
+/**
+ * The chapter's run: reused when fresh, else executed (with a progress line). `step` names the chapter
+ * in messages; a failing cell fails with the chapter, the cell and its output. With `reuseOnly` a
+ * chapter without a fresh run is an error instead.
+ */
+async function chapterRun(name, { step = name, reuseOnly = false, log = console.log } = {}) {
+  if (reuseOnly) {
+    const fresh = nb.freshExecution(name);
+    if (!fresh)
+      throw new Error(`${step}: no fresh run in build/executed/ and --reuse-only was given`);
+    return { ...fresh, reused: true };
+  }
+  if (!nb.freshExecution(name)) log(`${step}: executing …`);
+  try {
+    return await nb.ensureExecuted(name);
+  } catch (error) {
+    throw new Error(`${step} failed (its partial run is in build/executed/):\n${error.message}`);
+  }
+}
+
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+
+/**
+ * Builds the book into `out` (default site/). Returns what it built: `{ out, chapters, pages,
+ * bytes, seconds, executed }`, with each page's size in bytes.
+ */
+async function buildBook({ names, out = SITE, reuseOnly = false, log = console.log } = {}) {
+  const began = Date.now();
+  const all = nb.listNotebooks().map((file) => file.replace(/\.ipynb$/, ""));
+  const chosen = names?.length ? names.map((n) => path.basename(n).replace(/\.ipynb$/, "")) : all;
+  for (const name of chosen) nb.notebookPath(name); // fails early, listing the chapters there are
+  const isReference = (name) => Boolean(BOOK.references?.[name]);
+  const missing = chosen.filter((name) => !BOOK.summaries[name] && !isReference(name));
+  if (missing.length)
+    throw new Error(`scripts/book/book.json has no summary for ${missing.join(", ")}`);
+  const bundleTag = plotlyBundleTag();
+  const chapters = [];
+  // Pages that are not chapters (the notation page): no number, no learning goals, listed apart.
+  const references = [];
+  const executed = [];
+  for (const [i, name] of chosen.entries()) {
+    const step = `[${i + 1}/${chosen.length}] ${name}`;
+    const run = await chapterRun(name, { step, reuseOnly, log });
+    if (!run.reused) executed.push(name);
+    const notebook = JSON.parse(fs.readFileSync(run.path, "utf8"));
+    let rendered;
+    try {
+      rendered = renderChapter(notebook, { plotlyBundleTag: bundleTag });
+    } catch (error) {
+      throw new Error(`${step}: cannot render ${error.message}`);
+    }
+    if (isReference(name)) {
+      if (!rendered.title) throw new Error(`${step}: it needs a "# Title" heading`);
+      log(`${step}: ${run.reused ? "up to date" : "executed"}; a reference page`);
+      references.push({ ...rendered, name, page: `${name}.html`, runSeconds: run.record.seconds });
+      continue;
+    }
+    const heading = /^Chapter (\d+) · (.+)$/.exec(rendered.title ?? "");
+    if (!heading) throw new Error(`${step}: its first heading should read "# Chapter N · Title"`);
+    if (!rendered.goals.length) {
+      throw new Error(
+        `${step}: no "By the end of this chapter you will be able to" list in its opening`,
+      );
+    }
+    const when = run.reused
+      ? `up to date (run of ${run.record.finished.slice(0, 16)})`
+      : "executed";
+    log(`${step}: ${when}, ${run.record.seconds} s; ${rendered.figures} figures`);
+    chapters.push({
+      ...rendered,
+      name,
+      number: Number(heading[1]),
+      title: heading[2],
+      page: `${name}.html`,
+      runSeconds: run.record.seconds,
+      executedPath: run.path,
+      downloads: {
+        clean: `downloads/${name}.ipynb`,
+        withOutputs: `downloads/${name}-with-outputs.zip`,
+      },
+    });
+  }
+  const build = {
+    date: new Date().toISOString().slice(0, 10),
+    commit: gitCommit(),
+    library: libraryVersion(),
+  };
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  writeAssets(out, chapters, references);
+  const pages = [];
+  const page = (file, html) => {
+    fs.writeFileSync(path.join(out, file), html);
+    pages.push({ file, bytes: Buffer.byteLength(html) });
+  };
+  page("index.html", indexPage({ book: BOOK, chapters, references, build }));
+  for (const chapter of chapters) {
+    page(chapter.page, chapterPage({ book: BOOK, chapters, references, chapter, build }));
+    writeDownloads(out, chapter);
+  }
+  for (const reference of references)
+    page(reference.page, referencePage({ book: BOOK, chapters, references, reference, build }));
+  const bytes = sizeOf(out);
+  const seconds = (Date.now() - began) / 1000;
+  for (const p of pages) log(`  ${p.file.padEnd(42)} ${megabytes(p.bytes)}`);
+  log(`  ${"assets/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "assets")))}`);
+  log(`  ${"downloads/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "downloads")))}`);
+  log(
+    `${path.relative(ROOT, out) || out}/: ${megabytes(bytes)} in all; ` +
+      `built in ${seconds.toFixed(1)} s` +
+      (executed.length
+        ? ` (executed ${executed.length} chapter${executed.length > 1 ? "s" : ""})`
+        : ""),
+  );
+  return { out, chapters, references, pages, bytes, seconds, executed };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const options = { names: [], reuseOnly: false };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--reuse-only") options.reuseOnly = true;
+    else if (args[i] === "--out") options.out = path.resolve(args[++i]);
+    else if (args[i].startsWith("--")) throw new Error(`unknown option ${args[i]}`);
+    else options.names.push(args[i]);
+  }
+  await buildBook(options);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`npm run book: ${error.message}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { buildBook, chapterRun, SITE, BOOK };

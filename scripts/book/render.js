@@ -1,0 +1,251 @@
+// Renders one executed chapter (.ipynb) to the body of a book page: markdown with KaTeX math
+// typeset at build time, code cells highlighted, outputs rewritten for the site (figures.js). Also
+// returns what the rest of the book needs from the chapter: title, sections (for the table of
+// contents and the search index), learning goals, figure count and reading time.
+"use strict";
+const MarkdownIt = require("markdown-it");
+const markdownItKatex = require("@vscode/markdown-it-katex").default;
+const katex = require("katex");
+const hljs = require("highlight.js/lib/common");
+const { rewriteHtmlOutput } = require("./figures");
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(value) {
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const join = (text) => (Array.isArray(text) ? text.join("") : (text ?? ""));
+
+/** Terminal colour codes in tracebacks and stderr. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+function highlight(code, language) {
+  const lang = language === "ts" || !language ? "typescript" : language;
+  if (!hljs.getLanguage(lang)) return escapeHtml(code);
+  return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+}
+
+/** `## 2. The four equations` -> `the-four-equations` (section numbers are left out of anchors). */
+function slugify(text) {
+  const slug = text
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/^\s*\d+(\.\d+)*\.?\s+/, "")
+    .replace(/[^\p{Letter}\p{Number}\s-]/gu, "")
+    .trim()
+    .replace(/\s+/g, "-");
+  return slug || "section";
+}
+
+/** Plain text of an inline token: words and code, no markup; a formula shows as "…". */
+function inlineText(token) {
+  return (token.children ?? [])
+    .map((child) => {
+      if (child.type === "text" || child.type === "code_inline") return child.content;
+      if (child.type === "math_inline" || child.type === "math_inline_block") return "…";
+      if (child.type === "softbreak" || child.type === "hardbreak") return " ";
+      return "";
+    })
+    .join("");
+}
+
+/**
+ * A markdown-it that renders like Jupyter's markdown cells (raw HTML allowed, so the exercises'
+ * `<details>` solutions work) with KaTeX for `$…$` and `$$…$$`. A formula KaTeX cannot typeset is
+ * collected in `env.mathErrors`, so that the build fails on it instead of showing raw TeX.
+ * Headings get anchors, and the page's sections and their text are collected in `env.sections`.
+ */
+function createMarkdown() {
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight });
+  let currentEnv = null;
+  const recordingKatex = {
+    renderToString(tex, options) {
+      try {
+        return katex.renderToString(tex, { ...options, katex: undefined, throwOnError: true });
+      } catch (error) {
+        currentEnv?.mathErrors.push(`${tex}: ${error.message}`);
+        throw error;
+      }
+    },
+  };
+  // The plugin itself is not told to throw: it would only log; the recording wrapper fails the
+  // build.
+  md.use(markdownItKatex, { katex: recordingKatex });
+  md.core.ruler.push("gtd_sections", (state) => {
+    const env = state.env;
+    currentEnv = env;
+    const tokens = state.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (token.type === "heading_open") {
+        const inline = tokens[i + 1];
+        const title = inlineText(inline);
+        let id = slugify(title);
+        for (let n = 2; env.ids.has(id); n++) id = `${slugify(title)}-${n}`;
+        env.ids.add(id);
+        token.attrSet("id", id);
+        const level = Number(token.tag.slice(1));
+        const html = md.renderer.renderInline(inline.children, md.options, env);
+        if (level === 1 && !env.opening.id) env.opening.id = id;
+        if (level >= 2 && level <= 3)
+          env.sections.push({ id, level, title, html, text: [], code: [] });
+      } else if (token.type === "inline" && tokens[i - 1]?.type !== "heading_open") {
+        (env.sections.at(-1) ?? env.opening).text.push(inlineText(token));
+      } else if (token.type === "fence" || token.type === "code_block") {
+        (env.sections.at(-1) ?? env.opening).code.push(token.content);
+      }
+    }
+  });
+  md.core.ruler.push("gtd_notebook_links", (state) => {
+    for (const token of state.tokens)
+      if (token.type === "inline")
+        for (const child of token.children ?? []) notebookLinkToPage(child);
+  });
+  return {
+    md,
+    render(source, env) {
+      currentEnv = env;
+      return md.render(source, env);
+    },
+  };
+}
+
+/** A notebook of the book, linked from another one: `05-backpropagation.ipynb#section`. */
+const NOTEBOOK_LINK = /^(\d\d-[a-z0-9-]+)\.ipynb(#.*)?$/;
+
+/** Links between the book's notebooks point at their pages in the site: `NN-name.html`. */
+function notebookLinkToPage(token) {
+  if (token.type !== "link_open") return;
+  const match = NOTEBOOK_LINK.exec(token.attrGet("href") ?? "");
+  if (match) token.attrSet("href", `${match[1]}.html${match[2] ?? ""}`);
+}
+
+/** A new per-chapter environment: anchors used, sections found, formulas that failed. */
+function chapterEnv() {
+  return {
+    ids: new Set(["top", "content", "sidebar", "search", "search-results", "theme-toggle"]),
+    // The chapter's heading and what comes before its sections.
+    opening: { id: null, text: [], code: [] },
+    sections: [],
+    mathErrors: [],
+  };
+}
+
+/** The bullets after "By the end of this chapter you will be able to", rendered inline (HTML). */
+function learningGoals(md, source) {
+  const tokens = md.parse(source, chapterEnv());
+  const lead = tokens.findIndex(
+    (t) => t.type === "inline" && /By the end of this chapter/i.test(t.content),
+  );
+  if (lead < 0) return [];
+  const list = tokens.findIndex((t, i) => i > lead && t.type === "bullet_list_open");
+  if (list < 0) return [];
+  const goals = [];
+  let depth = 0;
+  for (let i = list; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.type === "bullet_list_open" || token.type === "ordered_list_open") depth++;
+    if (token.type === "bullet_list_close" || token.type === "ordered_list_close") depth--;
+    if (depth === 0) break;
+    // The first paragraph of each item of the list itself (not of a nested list).
+    if (depth === 1 && token.type === "list_item_open") {
+      const inline = tokens.slice(i).find((t) => t.type === "inline");
+      goals.push(md.renderer.renderInline(inline.children, md.options, {}));
+    }
+  }
+  return goals;
+}
+
+function renderOutput(output, context) {
+  const type = output.output_type;
+  if (type === "stream") {
+    const cls = output.name === "stderr" ? "stream stderr" : "stream";
+    return `<pre class="output ${cls}">${escapeHtml(join(output.text).replace(ANSI, ""))}</pre>`;
+  }
+  if (type === "error") {
+    const trace = (output.traceback ?? []).join("\n") || `${output.ename}: ${output.evalue}`;
+    return `<pre class="output error">${escapeHtml(trace.replace(ANSI, ""))}</pre>`;
+  }
+  const data = output.data ?? {};
+  if (data["text/html"] !== undefined) {
+    const { html, figures } = rewriteHtmlOutput(join(data["text/html"]), context);
+    context.figures += figures;
+    return html ? `<div class="output html">${html}</div>` : "";
+  }
+  if (data["image/png"] !== undefined) {
+    const png = join(data["image/png"]);
+    return `<div class="output image"><img alt="" src="data:image/png;base64,${png}"></div>`;
+  }
+  if (data["image/svg+xml"] !== undefined) {
+    const svg = join(data["image/svg+xml"]);
+    return `<div class="output image"><img alt="" src="data:image/svg+xml;base64,${Buffer.from(
+      svg,
+    ).toString("base64")}"></div>`;
+  }
+  if (data["text/plain"] !== undefined) {
+    return `<pre class="output text">${escapeHtml(join(data["text/plain"]))}</pre>`;
+  }
+  return "";
+}
+
+const WORDS_PER_MINUTE = 200;
+
+/**
+ * Renders an executed notebook. `plotlyBundleTag` is the exact output of the library's setupPlots()
+ * (dropped from the page). Throws, naming the cell, when a formula or an output cannot be rendered.
+ */
+function renderChapter(notebook, { plotlyBundleTag }) {
+  const { md, render } = createMarkdown();
+  const env = chapterEnv();
+  const context = { plotlyBundleTag, figures: 0 };
+  const parts = [];
+  let title = null;
+  let words = 0;
+  let codeCell = 0;
+  notebook.cells.forEach((cell, index) => {
+    const source = join(cell.source);
+    const where = `cell ${index + 1} of the notebook`;
+    try {
+      if (cell.cell_type === "markdown") {
+        const errors = env.mathErrors.length;
+        const html = render(source, env);
+        if (env.mathErrors.length > errors) {
+          throw new Error(`KaTeX cannot typeset: ${env.mathErrors.slice(errors).join("; ")}`);
+        }
+        title ??= md
+          .parse(source, chapterEnv())
+          .find((t, i, all) => all[i - 1]?.tag === "h1")?.content;
+        words += source.split(/\s+/).filter(Boolean).length;
+        parts.push(`<section class="cell markdown">\n${html}</section>`);
+      } else if (cell.cell_type === "code") {
+        codeCell++;
+        (env.sections.at(-1) ?? env.opening).code.push(source);
+        const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, context)).join("\n");
+        parts.push(
+          `<div class="cell code" id="code-${codeCell}">` +
+            `<div class="input"><pre><code class="hljs language-typescript">${highlight(source)}` +
+            `</code></pre></div>` +
+            (outputs.trim() ? `<div class="outputs">\n${outputs}\n</div>` : "") +
+            `</div>`,
+        );
+      }
+    } catch (error) {
+      const kind = cell.cell_type === "code" ? `code cell ${codeCell}, ` : "";
+      error.message = `${kind}${where}: ${error.message}`;
+      throw error;
+    }
+  });
+  const first = notebook.cells.find((c) => c.cell_type === "markdown");
+  return {
+    title,
+    html: parts.join("\n"),
+    sections: env.sections,
+    opening: env.opening,
+    goals: first ? learningGoals(md, join(first.source)) : [],
+    figures: context.figures,
+    readingMinutes: Math.max(1, Math.round(words / WORDS_PER_MINUTE)),
+  };
+}
+
+module.exports = { renderChapter, createMarkdown, chapterEnv, slugify, escapeHtml, learningGoals };
