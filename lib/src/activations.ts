@@ -2,6 +2,7 @@
  * Activation functions g(z) and their derivatives g'(z). A neuron computes a = g(z) with z = w·x + b;
  * backpropagation needs g'(z). Each activation is an object so that a layer can be given one by name.
  */
+import { checkMatrix, checkNumberType, describeValue, didYouMean } from "./checks";
 import { Matrix } from "./matrix";
 
 export type ActivationName = "step" | "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu";
@@ -22,6 +23,7 @@ export interface Activation {
  * e^z / (1 + e^z), where e^z ≤ 1.
  */
 export function sigmoid(z: number): number {
+  checkNumberType("sigmoid", "z", z);
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
@@ -29,23 +31,34 @@ export function sigmoid(z: number): number {
 
 /** The Heaviside step of chapter 1's perceptron: 1 when z ≥ 0, else 0 (so a point on the line counts as 1). */
 export function step(z: number): 0 | 1 {
-  if (Number.isNaN(z)) throw new Error("step: input is NaN");
+  checkNumberType("step", "z", z);
+  if (Number.isNaN(z)) throw new RangeError("step: input is NaN");
   return z >= 0 ? 1 : 0;
 }
 
-/** max(z, 0) */
+/** max(z, 0); NaN stays NaN, as Math.max keeps it (`z > 0 ? z : 0` would hide it as 0). */
 export function relu(z: number): number {
-  return z > 0 ? z : 0;
+  checkNumberType("relu", "z", z);
+  return Math.max(z, 0);
+}
+
+/** NaN for NaN, else `value`: keeps a derivative from turning a NaN input into a number. */
+function unlessNaN(z: number, value: number): number {
+  return z === z ? value : NaN;
 }
 
 const stepActivation: Activation = {
   name: "step",
   value: step,
   // Zero everywhere it exists (and undefined at 0): the reason a step network cannot learn by gradients.
-  derivative: () => 0,
+  derivative: (z) => unlessNaN(z, 0),
 };
 
-const linearActivation: Activation = { name: "linear", value: (z) => z, derivative: () => 1 };
+const linearActivation: Activation = {
+  name: "linear",
+  value: (z) => z,
+  derivative: (z) => unlessNaN(z, 1),
+};
 
 const sigmoidActivation: Activation = {
   name: "sigmoid",
@@ -68,17 +81,18 @@ const tanhActivation: Activation = {
 const reluActivation: Activation = {
   name: "relu",
   value: relu,
-  derivative: (z) => (z >= 0 ? 1 : 0),
+  derivative: (z) => (z >= 0 ? 1 : z < 0 ? 0 : NaN),
 };
 
 /** Leaky ReLU: z for z ≥ 0, slope·z below, so that a unit with negative input still passes a gradient. */
 export function leakyRelu(slope = 0.01): Activation {
+  checkNumberType("leakyRelu", "slope", slope);
   if (!(slope >= 0 && slope < 1))
-    throw new Error(`leakyRelu: slope must be in [0, 1), got ${slope}`);
+    throw new RangeError(`leakyRelu: slope must be in [0, 1), got ${slope}`);
   return {
     name: "leakyRelu",
     value: (z) => (z >= 0 ? z : slope * z),
-    derivative: (z) => (z >= 0 ? 1 : slope),
+    derivative: (z) => (z >= 0 ? 1 : z < 0 ? slope : NaN),
   };
 }
 
@@ -93,22 +107,36 @@ export const activations: Readonly<Record<ActivationName, Activation>> = {
 };
 
 /** The activation with this name, or an error that lists the known ones. */
-export function activationByName(name: string): Activation {
-  const found = (activations as Record<string, Activation | undefined>)[name];
-  if (!found)
-    throw new Error(`unknown activation "${name}" (known: ${Object.keys(activations).join(", ")})`);
+export function activationByName(name: string, owner = "activationByName"): Activation {
+  const found = Object.prototype.hasOwnProperty.call(activations, name)
+    ? (activations as Record<string, Activation>)[name]
+    : undefined;
+  if (!found) throw unknownName(owner, "activation", name, Object.keys(activations));
   return found;
+}
+
+/** `owner: unknown activation "rleu"; did you mean "relu"? (known: …)`, or a TypeError for a non-string. */
+export function unknownName(owner: string, kind: string, name: unknown, known: string[]): Error {
+  if (typeof name !== "string")
+    return new TypeError(
+      `${owner}: ${kind} must be a name (one of ${known.join(", ")}), got ${describeValue(name)}`,
+    );
+  return new RangeError(
+    `${owner}: unknown ${kind} "${name}"${didYouMean(name, known)} (known: ${known.join(", ")})`,
+  );
 }
 
 /** g applied to every entry of Z. */
 export function applyActivation(Z: Matrix, g: Activation | ActivationName): Matrix {
-  const act = typeof g === "string" ? activationByName(g) : g;
+  checkMatrix("applyActivation", "Z", Z);
+  const act = typeof g === "object" && g !== null ? g : activationByName(g, "applyActivation");
   return Z.map((z) => act.value(z));
 }
 
 /** g' applied to every entry of Z. */
 export function activationDerivative(Z: Matrix, g: Activation | ActivationName): Matrix {
-  const act = typeof g === "string" ? activationByName(g) : g;
+  checkMatrix("activationDerivative", "Z", Z);
+  const act = typeof g === "object" && g !== null ? g : activationByName(g, "activationDerivative");
   return Z.map((z) => act.derivative(z));
 }
 
@@ -117,6 +145,7 @@ export function activationDerivative(Z: Matrix, g: Activation | ActivationName):
  * nothing mathematically (it cancels) but keeps every exponent ≤ 0, so scores of 1000 do not overflow to Infinity.
  */
 export function softmaxRows(Z: Matrix): Matrix {
+  checkMatrix("softmaxRows", "Z", Z);
   const out = new Matrix(Z.rows, Z.cols);
   const z = Z.data;
   const p = out.data;
@@ -141,6 +170,10 @@ export function softmaxRows(Z: Matrix): Matrix {
 
 /** Softmax of a single list of scores (for showing the idea on a few numbers). */
 export function softmax(scores: readonly number[]): number[] {
+  if (!Array.isArray(scores) && !ArrayBuffer.isView(scores))
+    throw new TypeError(
+      `softmax: scores must be an array of numbers, got ${describeValue(scores)}`,
+    );
   return Array.from(softmaxRows(Matrix.fromRow(scores)).data);
 }
 
@@ -175,7 +208,9 @@ function elementwise(g: Activation): LayerActivationFunction {
 const softmaxLayer: LayerActivationFunction = {
   name: "softmax",
   minUnits: 2, // one unit would always output probability 1
-  forward: softmaxRows,
+  // In a layer, scores that overflowed give NaN outputs (and fit stops, naming the batch) rather than
+  // an error from inside the forward pass; softmaxRows itself refuses them.
+  forward: (Z) => (Z.isFinite() ? softmaxRows(Z) : Matrix.filled(Z.rows, Z.cols, NaN)),
   backward(dA, _Z, P) {
     const dZ = new Matrix(P.rows, P.cols);
     for (let i = 0; i < P.rows; i++) {
@@ -197,11 +232,13 @@ export const layerActivations: Readonly<Record<LayerActivation, LayerActivationF
 };
 
 /** The layer activation with this name, or an error that lists the known ones. */
-export function layerActivationByName(name: string): LayerActivationFunction {
-  const found = (layerActivations as Record<string, LayerActivationFunction | undefined>)[name];
-  if (!found)
-    throw new Error(
-      `unknown activation "${name}" (known: ${Object.keys(layerActivations).join(", ")})`,
-    );
+export function layerActivationByName(
+  name: string,
+  owner = "layerActivationByName",
+): LayerActivationFunction {
+  const found = Object.prototype.hasOwnProperty.call(layerActivations, name)
+    ? (layerActivations as Record<string, LayerActivationFunction>)[name]
+    : undefined;
+  if (!found) throw unknownName(owner, "activation", name, Object.keys(layerActivations));
   return found;
 }

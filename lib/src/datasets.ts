@@ -2,7 +2,15 @@
  * Small synthetic data sets for two-dimensional classification, and the preparation every data set gets:
  * a seeded train/test split and standardisation fitted on the training part only.
  */
-import { assertFinite } from "./checks";
+import {
+  assertFinite,
+  checkFitsInMemory,
+  checkMatrix,
+  checkNumbers,
+  checkNumberType,
+  checkRandom,
+  describeValue,
+} from "./checks";
 import { Matrix } from "./matrix";
 import { Random } from "./random";
 
@@ -12,13 +20,19 @@ export interface LabelledData {
   labels: number[];
 }
 
+/** Bytes a generated point takes while the set is built (a row array, its numbers, its label). */
+const BYTES_PER_POINT = 120;
+
 function checkCount(what: string, n: number, min = 1): void {
+  const [owner, name] = what.split(": ");
+  checkNumberType(owner, name, n);
   if (!Number.isInteger(n) || n < min)
-    throw new Error(`${what} must be an integer ≥ ${min}, got ${n}`);
+    throw new RangeError(`${what} must be an integer ≥ ${min}, got ${n}`);
 }
 function checkNoise(what: string, noise: number): void {
+  checkNumberType(what, "noise", noise);
   if (!(noise >= 0) || !Number.isFinite(noise))
-    throw new Error(`${what}: noise must be ≥ 0, got ${noise}`);
+    throw new RangeError(`${what}: noise must be ≥ 0, got ${noise}`);
 }
 
 /**
@@ -32,6 +46,8 @@ export function twoMoons(
 ): LabelledData {
   checkCount("twoMoons: n", n, 2);
   checkNoise("twoMoons", noise);
+  checkRandom("twoMoons", "random", random);
+  checkFitsInMemory("twoMoons", `n = ${n} points`, n, BYTES_PER_POINT);
   const upper = Math.ceil(n / 2);
   const rows: number[][] = [];
   const labels: number[] = [];
@@ -57,6 +73,13 @@ export function spirals(
   checkCount("spirals: perClass", perClass, 2);
   checkCount("spirals: classes", classes, 2);
   checkNoise("spirals", noise);
+  checkRandom("spirals", "random", random);
+  checkFitsInMemory(
+    "spirals",
+    `${perClass}×${classes} points`,
+    perClass * classes,
+    BYTES_PER_POINT,
+  );
   const rows: number[][] = [];
   const labels: number[] = [];
   for (let c = 0; c < classes; c++) {
@@ -77,9 +100,15 @@ export function blobs(
   std: number,
   random: Random = new Random().fork("blobs"),
 ): LabelledData {
-  if (centres.length === 0) throw new Error("blobs: no centres");
+  if (!Array.isArray(centres))
+    throw new TypeError(`blobs: centres must be an array of points, got ${describeValue(centres)}`);
+  if (centres.length === 0) throw new RangeError("blobs: no centres");
+  centres.forEach((c, i) => assertFinite(c, `blobs: centre ${i}`));
   checkCount("blobs: perClass", perClass);
   checkNoise("blobs", std);
+  checkRandom("blobs", "random", random);
+  const points = perClass * centres.length;
+  checkFitsInMemory("blobs", `${points} points`, points, BYTES_PER_POINT * centres[0].length);
   const d = centres[0].length;
   const rows: number[][] = [];
   const labels: number[] = [];
@@ -87,7 +116,7 @@ export function blobs(
     if (centre.length !== d)
       throw new Error(`blobs: centre ${c} has ${centre.length} coordinates, centre 0 has ${d}`);
     for (let i = 0; i < perClass; i++) {
-      rows.push(centre.map((m) => m + random.normal(0, std)));
+      rows.push(centre.map((m: number) => m + random.normal(0, std)));
       labels.push(c);
     }
   });
@@ -96,6 +125,8 @@ export function blobs(
 
 /** Rows `indices` of M, in that order. */
 export function selectRows(M: Matrix, indices: readonly number[]): Matrix {
+  checkMatrix("selectRows", "M", M);
+  checkNumbers("selectRows", "indices", indices);
   const out = new Matrix(indices.length, M.cols);
   indices.forEach((r, i) => {
     if (!Number.isInteger(r) || r < 0 || r >= M.rows)
@@ -111,12 +142,20 @@ export function trainTestSplit(
   testFraction: number,
   random: Random = new Random().fork("split"),
 ): { train: LabelledData; test: LabelledData } {
+  checkLabelledData("trainTestSplit", data);
+  checkNumberType("trainTestSplit", "testFraction", testFraction);
   if (!(testFraction > 0 && testFraction < 1))
-    throw new Error(`trainTestSplit: testFraction must be between 0 and 1, got ${testFraction}`);
-  if (data.labels.length !== data.X.rows)
-    throw new Error(`trainTestSplit: ${data.X.rows} examples but ${data.labels.length} labels`);
-  const order = random.permutation(data.X.rows);
+    throw new RangeError(
+      `trainTestSplit: testFraction must be between 0 and 1, got ${testFraction}`,
+    );
+  checkRandom("trainTestSplit", "random", random);
   const testCount = Math.round(data.X.rows * testFraction);
+  if (testCount === 0 || testCount === data.X.rows)
+    throw new RangeError(
+      `trainTestSplit: a testFraction of ${testFraction} of ${data.X.rows} examples leaves the ` +
+        `${testCount === 0 ? "test" : "training"} set empty; use more examples or another fraction`,
+    );
+  const order = random.permutation(data.X.rows);
   const trainIdx = order.slice(0, data.X.rows - testCount);
   const testIdx = order.slice(data.X.rows - testCount);
   const part = (idx: number[]): LabelledData => ({
@@ -124,6 +163,16 @@ export function trainTestSplit(
     labels: idx.map((i) => data.labels[i]),
   });
   return { train: part(trainIdx), test: part(testIdx) };
+}
+
+/** `{ X, labels }`: a Matrix and one label per row. */
+function checkLabelledData(owner: string, data: LabelledData): void {
+  if (data === null || typeof data !== "object")
+    throw new TypeError(`${owner}: data must be { X, labels }, got ${describeValue(data)}`);
+  checkMatrix(owner, "data.X", data.X);
+  checkNumbers(owner, "data.labels", data.labels);
+  if (data.labels.length !== data.X.rows)
+    throw new Error(`${owner}: ${data.X.rows} examples but ${data.labels.length} labels`);
 }
 
 /**
@@ -141,6 +190,7 @@ export class Standardizer {
 
   /** Measures the mean and standard deviation of every column of the training inputs. */
   static fit(X: Matrix): Standardizer {
+    checkMatrix("Standardizer.fit", "X", X);
     if (X.rows < 2) throw new Error(`Standardizer.fit: needs at least 2 examples, got ${X.rows}`);
     assertFinite(X, "Standardizer.fit: inputs");
     const mean = new Float64Array(X.cols);
@@ -158,6 +208,7 @@ export class Standardizer {
   }
 
   transform(X: Matrix): Matrix {
+    checkMatrix("Standardizer.transform", "X", X);
     if (X.cols !== this.mean.length)
       throw new Error(
         `Standardizer.transform: inputs have ${X.cols} features, fitted on ${this.mean.length}`,

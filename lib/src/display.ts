@@ -8,10 +8,21 @@ export interface HtmlSink {
   html(markup: string): void;
 }
 
+import {
+  checkNonNegativeInteger,
+  checkString,
+  describeValue,
+  rejectUnknownOptions,
+} from "./checks";
+
 let sinkOverride: HtmlSink | null = null;
 
 /** Redirects all HTML output (tables, figures) to `sink`; `null` restores tslab's display. For tests and scripts. */
 export function setDisplaySink(sink: HtmlSink | null): void {
+  if (sink !== null && typeof sink?.html !== "function")
+    throw new TypeError(
+      `setDisplaySink: sink must be null or { html(markup) { … } }, got ${describeValue(sink)}`,
+    );
   sinkOverride = sink;
 }
 
@@ -115,6 +126,7 @@ const ESCAPES: Record<string, string> = {
 };
 /** Escapes text for use inside HTML. */
 export function escapeHtml(text: string): string {
+  checkString("escapeHtml", "text", text);
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
@@ -138,6 +150,7 @@ function formatCell(value: unknown, digits: number): string {
 
 /** An HTML table of `rows` (one object per row). Numbers are right-aligned and rounded to `digits` places. */
 export function tableHtml(rows: readonly object[], options: TableOptions = {}): string {
+  checkTableArguments(rows, options);
   const { digits = 4, caption, headers = {} } = options;
   const columns = options.columns ?? (rows.length > 0 ? Object.keys(rows[0]) : []);
   if (columns.length === 0) throw new Error("tableHtml: no columns (pass rows or options.columns)");
@@ -154,6 +167,35 @@ export function tableHtml(rows: readonly object[], options: TableOptions = {}): 
     .join("\n");
   const captionHtml = caption ? `<caption>${escapeHtml(caption)}</caption>` : "";
   return `<table class="gtd-table">${captionHtml}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+function checkTableArguments(rows: readonly object[], options: TableOptions): void {
+  if (!Array.isArray(rows))
+    throw new TypeError(`tableHtml: rows must be an array of objects, got ${describeValue(rows)}`);
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== "object")
+      throw new TypeError(`tableHtml: row ${i} must be an object, got ${describeValue(row)}`);
+  });
+  rejectUnknownOptions("tableHtml", options, ["columns", "headers", "caption", "digits"]);
+  const { columns, headers, caption, digits } = options;
+  if (columns !== undefined) {
+    if (!Array.isArray(columns))
+      throw new TypeError(
+        `tableHtml: columns must be an array of keys, got ${describeValue(columns)}`,
+      );
+    columns.forEach((c, i) => checkString("tableHtml", `columns[${i}]`, c));
+  }
+  if (headers !== undefined) {
+    if (headers === null || typeof headers !== "object")
+      throw new TypeError(`tableHtml: headers must be an object, got ${describeValue(headers)}`);
+    for (const [key, text] of Object.entries(headers))
+      checkString("tableHtml", `headers.${key}`, text);
+  }
+  if (caption !== undefined) checkString("tableHtml", "caption", caption);
+  if (digits !== undefined) {
+    checkNonNegativeInteger("tableHtml", "digits", digits);
+    if (digits > 20) throw new RangeError(`tableHtml: digits must be at most 20, got ${digits}`);
+  }
 }
 
 /** Shows `rows` as a table in the notebook. */

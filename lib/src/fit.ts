@@ -4,17 +4,21 @@
  */
 import {
   assertFinite,
+  checkFunction,
   checkMatrix,
   checkPositiveInteger,
   checkRandom,
   checkShape,
+  describeValue,
   rejectUnknownOptions,
 } from "./checks";
 import { Matrix } from "./matrix";
 import { classesOf } from "./metrics";
-import type { Network } from "./network";
-import type { Optimizer } from "./optimizers";
+import { Network } from "./network";
+import type { Optimizer, Parameter } from "./optimizers";
 import { Random } from "./random";
+import { inspect } from "util";
+import { Script } from "vm";
 
 export interface EpochLog {
   /** 1-based. */
@@ -83,14 +87,15 @@ class Batches {
     private readonly Y: Matrix,
     private readonly size: number,
   ) {
-    this.fullX = new Matrix(size, X.cols);
-    this.fullY = new Matrix(size, Y.cols);
+    // A batch larger than the data set is the whole set: never allocate more rows than there are.
+    this.fullX = new Matrix(Math.min(size, X.rows), X.cols);
+    this.fullY = new Matrix(Math.min(size, X.rows), Y.cols);
   }
 
   /** The batch of rows order[start], order[start + 1], …: `size` of them, or fewer at the end. */
   gather(order: Uint32Array, start: number): [Matrix, Matrix] {
     const count = Math.min(this.size, order.length - start);
-    const full = count === this.size;
+    const full = count === this.fullX.rows;
     return [
       copyRows(this.X, order, start, count, full ? this.fullX : new Matrix(count, this.X.cols)),
       copyRows(this.Y, order, start, count, full ? this.fullY : new Matrix(count, this.Y.cols)),
@@ -107,8 +112,11 @@ function copyRows(M: Matrix, rows: Uint32Array, start: number, count: number, ou
 
 /**
  * Mini-batch training of `model` on (X, Y), one example per row: every epoch shuffles the examples, cuts
- * them into batches and takes one optimiser step per batch. Stops with an error naming the epoch and
- * batch the first time the loss is NaN or infinite.
+ * them into batches and takes one optimiser step per batch. Stops with an error naming the epoch, the
+ * batch and the learning rate the first time the loss or a weight is NaN or infinite, leaving the model
+ * with the weights of the last finite step; warns when the loss stays far above its starting value for
+ * a whole epoch. An interrupt (Kernel ▸ Interrupt, Ctrl-C) stops it with one line saying where; the
+ * network keeps the weights of its last completed step and `model.history` the epochs completed so far.
  */
 export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
   checkFitArguments(model, X, Y, options);
@@ -121,6 +129,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
   const trueClasses = classesOf(Y); // each example's class, read once rather than in every batch
   const validationClasses = validation ? classesOf(validation.Y) : [];
   const parameters = model.parameters();
+  const guard = new DivergenceGuard(parameters, optimizer);
   const history: History = {
     loss: [],
     accuracy: [],
@@ -128,32 +137,105 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
     validationAccuracy: [],
     epochs: [],
   };
+  model.history = history; // kept on the model, so that an interrupted run keeps what it learnt
+  const at: TrainingStep = { epoch: 0, batch: 0, batchCount, optimizer };
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = Date.now();
-    random.shuffle(order);
-    let lossSum = 0;
-    let correct = 0;
-    for (let b = 0; b < batchCount; b++) {
-      const [xb, yb] = batches.gather(order, b * batchSize);
-      const { loss, output } = model.computeGradients(xb, yb, { training: true, trainingSize: n });
-      stopIfNotFinite(loss, { epoch, batch: b + 1, batchCount, optimizer });
-      optimizer.step(parameters);
-      lossSum += loss * xb.rows;
-      correct += correctCount(output, trueClasses, order, b * batchSize);
-      options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
-    }
-    const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
-    if (validation) {
-      const { loss, output } = model.evaluate(validation.X, validation.Y, n);
-      log.validationLoss = loss;
-      log.validationAccuracy = correctCount(output, validationClasses) / validation.X.rows;
-    }
-    log.seconds = (Date.now() - started) / 1000;
-    record(history, log);
-    options.onEpoch?.(log);
-  }
+  runInterruptibly(
+    () => trainEpochs(),
+    () => interrupted(model, at, guard),
+  );
   return history;
+
+  function trainEpochs(): void {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = Date.now();
+      random.shuffle(order);
+      let lossSum = 0;
+      let correct = 0;
+      for (let b = 0; b < batchCount; b++) {
+        [at.epoch, at.batch] = [epoch, b + 1];
+        const [xb, yb] = batches.gather(order, b * batchSize);
+        const { loss, output } = computeGradientsOrStop(model, xb, yb, n, at);
+        stopIfNotFinite(loss, at);
+        guard.step(at, loss); // the optimiser's step, undone (and stopped) if a weight stops being finite
+        lossSum += loss * xb.rows;
+        correct += correctCount(output, trueClasses, order, b * batchSize);
+        options.onBatch?.({ epoch, batch: b + 1, batches: batchCount, loss });
+      }
+      const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+      if (validation) {
+        const { loss, output } = model.evaluate(validation.X, validation.Y, n);
+        log.validationLoss = loss;
+        log.validationAccuracy = correctCount(output, validationClasses) / validation.X.rows;
+      }
+      log.seconds = (Date.now() - started) / 1000;
+      guard.warnIfGrowing(log);
+      record(history, log);
+      options.onEpoch?.(log);
+    }
+  }
+}
+
+/** The stopped run: what the reader sees after an interrupt, and what the network and history keep. */
+export class TrainingInterrupted extends Error {
+  constructor(
+    message: string,
+    /** The history of the epochs completed before the interrupt (also `model.history`). */
+    readonly history: History,
+  ) {
+    super(message);
+    this.name = "TrainingInterrupted";
+    // One readable line in the notebook, not a stack trace through the kernel's internals.
+    this.stack = message;
+    Object.defineProperty(this, "history", { enumerable: false });
+  }
+
+  /** How the kernel prints it (it calls console.error on the error): the message alone. */
+  [inspect.custom](): string {
+    return this.message;
+  }
+}
+
+/** The one line an interrupt leaves, after putting back the weights of the last completed step. */
+function interrupted(
+  model: Network,
+  at: TrainingStep,
+  guard: DivergenceGuard,
+): TrainingInterrupted {
+  guard.undoUnfinishedStep();
+  const done = model.history?.epochs.length ?? 0;
+  const where =
+    at.epoch === 0
+      ? "before the first batch"
+      : `in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}`;
+  return new TrainingInterrupted(
+    `fit: training interrupted ${where}; the network keeps the weights of its last completed step, ` +
+      `and net.history has the ${done} epoch${done === 1 ? "" : "s"} completed so far ` +
+      `(call fit again to continue from here)`,
+    model.history!,
+  );
+}
+
+/** Runs `body` so that SIGINT (Kernel ▸ Interrupt) ends it with an error, in any kind of cell. */
+const INTERRUPTIBLE = new Script("globalThis.__gtdInterruptibleBody()");
+
+/**
+ * Runs `body` as a script with Node's `breakOnSigint`, so that an interrupt stops it at once even when
+ * it was called after an `await` (where tslab's own watchdog no longer applies and would otherwise let
+ * training run on in the background), and throws `stopped()` instead of Node's generic error.
+ */
+function runInterruptibly(body: () => void, stopped: () => Error): void {
+  const global = globalThis as { __gtdInterruptibleBody?: () => void };
+  const outer = global.__gtdInterruptibleBody;
+  global.__gtdInterruptibleBody = body;
+  try {
+    INTERRUPTIBLE.runInThisContext({ breakOnSigint: true });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") throw stopped();
+    throw error;
+  } finally {
+    global.__gtdInterruptibleBody = outer;
+  }
 }
 
 function record(history: History, log: EpochLog): void {
@@ -164,23 +246,141 @@ function record(history: History, log: EpochLog): void {
   history.epochs.push(log);
 }
 
-function stopIfNotFinite(
-  loss: number,
-  at: { epoch: number; batch: number; batchCount: number; optimizer: Optimizer },
-): void {
+/** Where training is: for messages. */
+interface TrainingStep {
+  epoch: number;
+  batch: number;
+  batchCount: number;
+  optimizer: Optimizer;
+}
+
+function stopIfNotFinite(loss: number, at: TrainingStep): void {
   if (Number.isFinite(loss)) return;
-  throw new Error(
-    `fit: the loss became ${loss} in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}; ` +
-      `the learning rate (${at.optimizer.learningRate}) is probably too high: try a lower one`,
+  throw divergence(`the loss became ${loss}`, at);
+}
+
+function divergence(what: string, at: TrainingStep): Error {
+  return new Error(
+    `fit: ${what} in epoch ${at.epoch}, batch ${at.batch} of ${at.batchCount}; the learning rate ` +
+      `(${at.optimizer.learningRate}) is probably too high: try a lower one (the network keeps the ` +
+      `weights of the last finite step)`,
   );
+}
+
+/**
+ * One batch's forward and backward pass. The data were checked before training, so if the pass fails
+ * on outputs that are no longer finite (scores that overflowed), training has diverged: say so, with
+ * where, rather than let a loss function's message about NaN predictions stand alone.
+ */
+function computeGradientsOrStop(
+  model: Network,
+  X: Matrix,
+  Y: Matrix,
+  trainingSize: number,
+  at: TrainingStep,
+) {
+  try {
+    return model.computeGradients(X, Y, { training: true, trainingSize });
+  } catch (error) {
+    const output = model.layers[model.layers.length - 1];
+    if (output.cached().Z.isFinite()) throw error;
+    throw divergence(
+      `the network's outputs stopped being finite (${(error as Error).message})`,
+      at,
+    );
+  }
+}
+
+/**
+ * `fit` warns when every batch of an epoch has a loss above this multiple of the loss training started
+ * from: the first batch is one draw among the epoch's, so a healthy run (even a plateau, even a trained
+ * network's noisy batches) always has some batch below it, and a diverged one (whose saturated units can
+ * keep the loss finite) has none.
+ */
+const GROWTH_WARNING_FACTOR = 1.25;
+
+/**
+ * Takes the optimiser's steps so that a diverging run stops cleanly: before each step it copies the
+ * weights (a memory copy, small beside a batch's matrix products), after it checks that every weight is
+ * still finite, and if one is not, puts the copy back and stops with the epoch, batch and learning
+ * rate. It also watches the loss: if every batch of an epoch is worse than where training started, it
+ * warns once that training is diverging.
+ */
+class DivergenceGuard {
+  private readonly saved: Float64Array[];
+  private firstLoss = NaN;
+  private lowestInEpoch = Infinity;
+  private warned = false;
+
+  /** True between the start of an optimiser step and its check: an interrupt there leaves it half done. */
+  private stepping = false;
+
+  constructor(
+    private readonly parameters: readonly Parameter[],
+    private readonly optimizer: Optimizer,
+  ) {
+    this.saved = parameters.map((p) => new Float64Array(p.value.data.length));
+  }
+
+  step(at: TrainingStep, loss: number): void {
+    if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
+    this.lowestInEpoch = Math.min(this.lowestInEpoch, loss);
+    this.parameters.forEach((p, i) => this.saved[i].set(p.value.data));
+    this.stepping = true;
+    this.optimizer.step(this.parameters);
+    const broken = this.parameters.find((p) => !finiteSum(p.value.data));
+    this.stepping = false;
+    if (!broken) return;
+    this.restore();
+    throw divergence(`the weights ${broken.name} stopped being finite`, at);
+  }
+
+  /** After an interrupt: the weights before a step that did not finish. */
+  undoUnfinishedStep(): void {
+    if (this.stepping) this.restore();
+    this.stepping = false;
+  }
+
+  private restore(): void {
+    this.parameters.forEach((p, i) => p.value.data.set(this.saved[i]));
+  }
+
+  warnIfGrowing(log: EpochLog): void {
+    const lowest = this.lowestInEpoch;
+    this.lowestInEpoch = Infinity;
+    if (this.warned || !(lowest > GROWTH_WARNING_FACTOR * this.firstLoss)) return;
+    this.warned = true;
+    console.warn(
+      `fit: warning: every batch of epoch ${log.epoch} had a loss above ${GROWTH_WARNING_FACTOR}× the ` +
+        `loss training started from (${this.firstLoss.toPrecision(4)}; this epoch's mean: ` +
+        `${log.loss.toPrecision(4)}): training is diverging; try a lower learning rate than ` +
+        `${this.optimizer.learningRate}`,
+    );
+  }
+}
+
+/** False if any entry is NaN or ±Infinity: one pass without branches, cheap beside a batch's products. */
+function finiteSum(values: Float64Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * 0; // NaN·0 and ∞·0 are NaN, finite·0 is 0
+  return sum === 0;
 }
 
 /** Everything `fit` needs of its arguments, checked before the first epoch rather than inside it. */
 function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOptions): void {
+  if (!(model instanceof Network))
+    throw new TypeError(`fit: model must be a Network, got ${describeValue(model)}`);
   rejectUnknownOptions("fit", options, FIT_OPTIONS);
   checkPositiveInteger("fit", "epochs", options.epochs);
   checkPositiveInteger("fit", "batchSize", options.batchSize);
+  checkOptimizer(options.optimizer);
   if (options.random !== undefined) checkRandom("fit", "random", options.random);
+  if (options.onEpoch !== undefined) checkFunction("fit", "onEpoch", options.onEpoch);
+  if (options.onBatch !== undefined) checkFunction("fit", "onBatch", options.onBatch);
+  const { validation } = options;
+  if (validation !== undefined && (validation === null || typeof validation !== "object"))
+    throw new TypeError(`fit: validation must be { X, Y }, got ${describeValue(validation)}`);
+  if (validation) rejectUnknownOptions("fit: validation", validation, ["X", "Y"]);
   const inputs = model.sizes[0];
   const outputs = model.sizes[model.sizes.length - 1];
   const data: [string, Matrix, Matrix][] = [["training", X, Y]];
@@ -199,5 +399,18 @@ function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOpt
     });
     assertFinite(inputsMatrix, `fit: ${name} inputs`);
     assertFinite(targets, `fit: ${name} targets`);
+    model.checkData(`fit (${name} data)`, inputsMatrix, targets);
   }
+}
+
+function checkOptimizer(optimizer: Optimizer): void {
+  if (
+    optimizer === null ||
+    typeof optimizer !== "object" ||
+    typeof optimizer.step !== "function" ||
+    typeof optimizer.learningRate !== "number"
+  )
+    throw new TypeError(
+      `fit: optimizer must be an optimiser such as new SGD({ learningRate: 0.5 }), got ${describeValue(optimizer)}`,
+    );
 }

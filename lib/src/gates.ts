@@ -1,4 +1,5 @@
 /** Two-input logic gates: their truth tables, and the samples a perceptron learns them from. */
+import { checkFunction, describeValue } from "./checks";
 import type { Sample } from "./perceptron";
 
 export type Bit = 0 | 1;
@@ -30,6 +31,10 @@ export interface TruthRow {
 
 /** Anything with a `predict([x1, x2])`, e.g. a Perceptron, seen as a gate. */
 export function asGate(model: { predict(input: readonly number[]): number }): Gate {
+  if (model === null || typeof model !== "object" || typeof model.predict !== "function")
+    throw new TypeError(
+      `asGate: model must have a predict([x1, x2]) method (e.g. a Perceptron), got ${describeValue(model)}`,
+    );
   return (x1, x2) => {
     const y = model.predict([x1, x2]);
     if (y !== 0 && y !== 1)
@@ -42,15 +47,19 @@ export function asGate(model: { predict(input: readonly number[]): number }): Ga
 
 /** The gate evaluated on all four inputs. */
 export function truthTable(gate: Gate): TruthRow[] {
+  checkFunction("truthTable", "gate", gate);
   return BINARY_INPUTS.map(([x1, x2]) => ({ x1, x2, y: gate(x1, x2) }));
 }
 
 /** True when both gates give the same output on every input. */
 export function sameTruthTable(a: Gate, b: Gate): boolean {
+  checkFunction("sameTruthTable", "a", a);
+  checkFunction("sameTruthTable", "b", b);
   return BINARY_INPUTS.every(([x1, x2]) => a(x1, x2) === b(x1, x2));
 }
 
 /** A gate's truth table as training samples for the perceptron rule. */
 export function gateSamples(gate: Gate): Sample[] {
+  checkFunction("gateSamples", "gate", gate);
   return truthTable(gate).map(({ x1, x2, y }) => ({ input: [x1, x2], target: y }));
 }

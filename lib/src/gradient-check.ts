@@ -2,8 +2,9 @@
  * Gradient checking: compare every gradient that backpropagation computes with a central difference of the
  * loss. If backpropagation has a bug, some entry disagrees; if it is right, all agree to about 1e−8.
  */
+import { checkPositive, checkPositiveInteger, describeValue, rejectUnknownOptions } from "./checks";
 import type { Matrix } from "./matrix";
-import type { Network } from "./network";
+import { Network } from "./network";
 
 export interface GradientCheckEntry {
   /** e.g. "W2[3,1]" */
@@ -38,8 +39,14 @@ export function gradientCheck(
   Y: Matrix,
   options: { h?: number; floor?: number; trainingSize?: number } = {},
 ): GradientCheckReport {
+  if (!(model instanceof Network))
+    throw new TypeError(`gradientCheck: model must be a Network, got ${describeValue(model)}`);
+  rejectUnknownOptions("gradientCheck", options, ["h", "floor", "trainingSize"]);
+  model.checkData("gradientCheck", X, Y);
   const { h = 1e-3, floor = 1e-10, trainingSize = X.rows } = options;
-  if (!(h > 0)) throw new Error(`gradientCheck: h must be positive, got ${h}`);
+  checkPositive("gradientCheck", "h", h);
+  checkPositive("gradientCheck", "floor", floor);
+  checkPositiveInteger("gradientCheck", "trainingSize", trainingSize);
   model.computeGradients(X, Y, { training: false, trainingSize });
   const entries: GradientCheckEntry[] = [];
   for (const { name, value, grad } of model.parameters()) {

@@ -5,14 +5,20 @@
 
 import {
   assertFinite,
+  checkFunction,
+  checkInRange,
   checkNonNegativeInteger,
+  checkNumberType,
   checkPositive,
+  describeValue,
   rejectUnknownOptions,
 } from "./checks";
 
 /** f'(x) ≈ (f(x + h) − f(x − h)) / 2h, with an error of order h². */
 export function numericalDerivative(f: (x: number) => number, x: number, h = 1e-5): number {
-  if (!(h > 0)) throw new Error(`numericalDerivative: h must be positive, got ${h}`);
+  checkFunction("numericalDerivative", "f", f);
+  checkNumberType("numericalDerivative", "x", x);
+  checkPositive("numericalDerivative", "h", h);
   return (f(x + h) - f(x - h)) / (2 * h);
 }
 
@@ -25,7 +31,12 @@ export function numericalGradient(
   params: Float64Array,
   h = 1e-5,
 ): Float64Array {
-  if (!(h > 0)) throw new Error(`numericalGradient: h must be positive, got ${h}`);
+  checkFunction("numericalGradient", "f", f);
+  if (!(params instanceof Float64Array))
+    throw new TypeError(
+      `numericalGradient: params must be a Float64Array, got ${describeValue(params)}`,
+    );
+  checkPositive("numericalGradient", "h", h);
   const grad = new Float64Array(params.length);
   for (let i = 0; i < params.length; i++) {
     const saved = params[i];
@@ -46,6 +57,8 @@ export function numericalGradient(
  * 1e−7 the two agree as well as float64 central differences allow; above 1e−3 one of them is wrong.
  */
 export function relativeError(a: number, b: number): number {
+  checkNumberType("relativeError", "a", a);
+  checkNumberType("relativeError", "b", b);
   const scale = Math.max(Math.abs(a), Math.abs(b), 1e-12);
   return Math.abs(a - b) / scale;
 }
@@ -120,10 +133,10 @@ function checkDescentOptions(options: GradientDescentOptions): void {
     "steps",
     "momentum",
   ]);
+  checkFunction("gradientDescent", "f", options.f);
+  checkFunction("gradientDescent", "gradient", options.gradient);
   checkPositive("gradientDescent", "learningRate", options.learningRate);
   checkNonNegativeInteger("gradientDescent", "steps", options.steps);
   assertFinite(options.start, "gradientDescent: start");
-  const momentum = options.momentum ?? 0;
-  if (!(momentum >= 0 && momentum < 1))
-    throw new Error(`gradientDescent: momentum must be in [0, 1), got ${momentum}`);
+  checkInRange("gradientDescent", "momentum", options.momentum ?? 0, [0, 1]);
 }

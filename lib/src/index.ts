@@ -17,6 +17,7 @@ export * from "./network";
 export * from "./optimizers";
 export * from "./gradient-check";
 export * from "./fit";
+export * from "./persistence";
 export * from "./metrics";
 export * from "./datasets";
 export * from "./mnist";

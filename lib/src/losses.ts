@@ -8,7 +8,8 @@
  * with the log-sum-exp form, so that the loss is exact, needs no clipping, and its gradient p − y is its
  * true derivative. Any other pairing takes the chain rule ∂loss/∂A ⊙ g'(Z).
  */
-import type { LayerActivation } from "./activations";
+import { type LayerActivation, unknownName } from "./activations";
+import { checkMatrix } from "./checks";
 import { Matrix } from "./matrix";
 
 export type LossName = "mse" | "binaryCrossEntropy" | "categoricalCrossEntropy";
@@ -36,6 +37,8 @@ function position(M: Matrix, p: number): string {
 }
 
 function checkPair(op: string, P: Matrix, Y: Matrix, what = "predictions"): void {
+  checkMatrix(op, what, P);
+  checkMatrix(op, "targets", Y);
   if (P.rows !== Y.rows || P.cols !== Y.cols) {
     throw new Error(`${op}: ${what} are ${P.shapeString} but targets are ${Y.shapeString}`);
   }
@@ -232,9 +235,11 @@ export const losses: Readonly<Record<LossName, Loss>> = {
 };
 
 /** The loss with this name, or an error that lists the known ones. */
-export function lossByName(name: string): Loss {
-  const found = (losses as Record<string, Loss | undefined>)[name];
-  if (!found) throw new Error(`unknown loss "${name}" (known: ${Object.keys(losses).join(", ")})`);
+export function lossByName(name: string, owner = "lossByName"): Loss {
+  const found = Object.prototype.hasOwnProperty.call(losses, name)
+    ? (losses as Record<string, Loss>)[name]
+    : undefined;
+  if (!found) throw unknownName(owner, "loss", name, Object.keys(losses));
   return found;
 }
 

@@ -23,6 +23,15 @@ import {
   SPARSE_AXPY_LIMIT,
   SPARSE_DOT_LIMIT,
 } from "./kernels";
+import {
+  checkFitsInMemory,
+  checkFunction,
+  checkMatrix,
+  checkNumbers,
+  checkNumberType,
+  describeValue,
+  rejectUnknownOptions,
+} from "./checks";
 
 /** Formats a shape as `rows×cols`, the way every message in the library writes it. */
 function shapeOf(rows: number, cols: number): string {
@@ -31,13 +40,15 @@ function shapeOf(rows: number, cols: number): string {
 
 /** Throws unless `n` is a non-negative integer (a valid row or column count). */
 function checkDimension(what: string, n: number): void {
+  checkNumberType("Matrix", what, n);
   if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`Matrix: ${what} must be a non-negative integer, got ${n}`);
+    throw new RangeError(`Matrix: ${what} must be a non-negative integer, got ${n}`);
   }
 }
 
 /** Throws unless `a` and `b` have the same shape; `op` names the operation in the message. */
 function checkSameShape(op: string, a: Matrix, b: Matrix): void {
+  checkMatrix(op, "the other operand", b);
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw new Error(`${op}: shapes ${a.shapeString} and ${b.shapeString} differ`);
   }
@@ -65,8 +76,11 @@ export class Matrix {
   constructor(rows: number, cols: number, data?: Float64Array) {
     checkDimension("rows", rows);
     checkDimension("cols", cols);
+    checkFitsInMemory("Matrix", `a ${shapeOf(rows, cols)} matrix`, rows * cols, 8);
     if (data === undefined) {
       data = new Float64Array(rows * cols);
+    } else if (!(data instanceof Float64Array)) {
+      throw new TypeError(`Matrix: data must be a Float64Array, got ${describeValue(data)}`);
     } else if (data.length !== rows * cols) {
       throw new Error(
         `Matrix: data has ${data.length} values, but a ${shapeOf(rows, cols)} matrix needs ${rows * cols}`,
@@ -101,6 +115,11 @@ export class Matrix {
    * All rows must have the same length. An empty outer array gives a 0×0 matrix.
    */
   static fromArray(nested: ReadonlyArray<ReadonlyArray<number>>): Matrix {
+    if (!Array.isArray(nested))
+      throw new TypeError(
+        `Matrix.fromArray: rows must be an array of rows such as [[1, 2], [3, 4]], got ${describeValue(nested)}`,
+      );
+    nested.forEach((row, i) => checkNumbers("Matrix.fromArray", `row ${i}`, row));
     const rows = nested.length;
     const cols = rows === 0 ? 0 : nested[0].length;
     const m = new Matrix(rows, cols);
@@ -118,16 +137,19 @@ export class Matrix {
 
   /** Copies `values` into a 1×n row vector (the shape of a bias, or of one example). */
   static fromRow(values: ArrayLike<number>): Matrix {
+    checkNumbers("Matrix.fromRow", "values", values);
     return new Matrix(1, values.length, Float64Array.from(values));
   }
 
   /** Copies `values` into an n×1 column vector. */
   static fromColumn(values: ArrayLike<number>): Matrix {
+    checkNumbers("Matrix.fromColumn", "values", values);
     return new Matrix(values.length, 1, Float64Array.from(values));
   }
 
   /** A rows×cols matrix whose entry (i, j) is `fn(i, j)`. */
   static fromFunction(rows: number, cols: number, fn: (i: number, j: number) => number): Matrix {
+    checkFunction("Matrix.fromFunction", "fn", fn);
     const m = new Matrix(rows, cols);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) m.data[i * cols + j] = fn(i, j);
@@ -160,6 +182,7 @@ export class Matrix {
   /** Sets entry (i, j) to `v`, bounds-checked. Returns this matrix. */
   set(i: number, j: number, v: number): this {
     this.checkIndex("set", i, j);
+    checkNumberType("set", "value", v);
     this.data[i * this.cols + j] = v;
     return this;
   }
@@ -239,6 +262,7 @@ export class Matrix {
 
   /** A new matrix with entry (i, j) = `fn(this(i, j), i, j)`, e.g. an activation function. */
   map(fn: (v: number, i: number, j: number) => number): Matrix {
+    checkFunction("map", "fn", fn);
     return this.clone().mapInPlace(fn);
   }
 
@@ -266,6 +290,7 @@ export class Matrix {
 
   /** Every entry times the number `k`. */
   scale(k: number): Matrix {
+    checkNumberType("scale", "k", k);
     return this.clone().scaleInPlace(k);
   }
 
@@ -274,6 +299,7 @@ export class Matrix {
    * X holds one example per row.
    */
   addRowVector(bias: Matrix): Matrix {
+    checkMatrix("addRowVector", "bias", bias);
     if (bias.rows !== 1 || bias.cols !== this.cols) {
       throw new Error(
         `addRowVector: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`,
@@ -407,12 +433,14 @@ export class Matrix {
 
   /** Sets every entry to `v`. Returns this matrix. */
   fill(v: number): this {
+    checkNumberType("fill", "v", v);
     this.data.fill(v);
     return this;
   }
 
   /** Multiplies every entry by `k`, without allocating. Returns this matrix. */
   scaleInPlace(k: number): this {
+    checkNumberType("scaleInPlace", "k", k);
     const data = this.data;
     for (let p = 0; p < data.length; p++) data[p] *= k;
     return this;
@@ -424,6 +452,7 @@ export class Matrix {
    */
   addInPlace(other: Matrix, scale = 1): this {
     checkSameShape("addInPlace", this, other);
+    checkNumberType("addInPlace", "scale", scale);
     const d = this.data;
     const o = other.data;
     // Four entries per step: this runs on every weight after every batch, and V8 does not unroll loops.
@@ -441,6 +470,7 @@ export class Matrix {
 
   /** Replaces entry (i, j) by `fn(this(i, j), i, j)`, without allocating. Returns this matrix. */
   mapInPlace(fn: (v: number, i: number, j: number) => number): this {
+    checkFunction("mapInPlace", "fn", fn);
     const { rows, cols, data } = this;
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
@@ -476,7 +506,25 @@ function overlaps(x: Float64Array, y: Float64Array): boolean {
 }
 
 /** gemm with the operation's name for error messages, so `matmul` reports as `matmul`. */
+const GEMM_OPTIONS = ["transA", "transB", "alpha", "beta", "out"];
+
+/** gemm's arguments: two matrices and its options, each of the right type. */
+function checkGemmArguments(op: string, a: Matrix, b: Matrix, options: GemmOptions): void {
+  checkMatrix(op, "A", a);
+  checkMatrix(op, "B", b);
+  rejectUnknownOptions(op, options, GEMM_OPTIONS);
+  for (const flag of ["transA", "transB"] as const)
+    if (options[flag] !== undefined && typeof options[flag] !== "boolean")
+      throw new TypeError(
+        `${op}: ${flag} must be true or false, got ${describeValue(options[flag])}`,
+      );
+  if (options.alpha !== undefined) checkNumberType(op, "alpha", options.alpha);
+  if (options.beta !== undefined) checkNumberType(op, "beta", options.beta);
+  if (options.out !== undefined) checkMatrix(op, "out", options.out);
+}
+
 function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matrix {
+  checkGemmArguments(op, a, b, options);
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
   const alpha = options.alpha ?? 1;

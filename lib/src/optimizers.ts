@@ -3,7 +3,7 @@
  * (a velocity, moment estimates), keyed by the parameter's matrix.
  */
 import { Matrix } from "./matrix";
-import { checkPositive, rejectUnknownOptions } from "./checks";
+import { checkInRange, checkPositive, describeValue, rejectUnknownOptions } from "./checks";
 
 /** A trainable matrix and the gradient of the loss with respect to it (same shape). */
 export interface Parameter {
@@ -34,13 +34,13 @@ export class SGD implements Optimizer {
     rejectUnknownOptions("SGD", options, ["learningRate", "momentum"]);
     checkPositive("SGD", "learningRate", options.learningRate);
     const momentum = options.momentum ?? 0;
-    if (!(momentum >= 0 && momentum < 1))
-      throw new Error(`SGD: momentum must be in [0, 1), got ${momentum}`);
+    checkInRange("SGD", "momentum", momentum, [0, 1]);
     this.learningRate = options.learningRate;
     this.momentum = momentum;
   }
 
   step(parameters: readonly Parameter[]): void {
+    checkStep("SGD.step", this.learningRate, parameters);
     for (const { value, grad } of parameters) {
       if (this.momentum === 0) {
         value.addInPlace(grad, -this.learningRate);
@@ -80,9 +80,8 @@ export class Adam implements Optimizer {
     for (const [name, beta] of [
       ["beta1", beta1],
       ["beta2", beta2],
-    ] as const) {
-      if (!(beta >= 0 && beta < 1)) throw new Error(`Adam: ${name} must be in [0, 1), got ${beta}`);
-    }
+    ] as const)
+      checkInRange("Adam", name, beta, [0, 1]);
     this.learningRate = learningRate;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -90,6 +89,7 @@ export class Adam implements Optimizer {
   }
 
   step(parameters: readonly Parameter[]): void {
+    checkStep("Adam.step", this.learningRate, parameters);
     this.t++;
     const { beta1, beta2, epsilon, learningRate } = this;
     const correction1 = 1 - beta1 ** this.t;
@@ -113,6 +113,28 @@ export class Adam implements Optimizer {
         w[i] -= (learningRate * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
       }
     }
+  }
+}
+
+/**
+ * What every step needs: a learning rate that is still a positive number (it can be changed after
+ * construction), and parameters whose gradient has the parameter's shape.
+ */
+function checkStep(owner: string, learningRate: number, parameters: readonly Parameter[]): void {
+  checkPositive(owner, "learningRate", learningRate);
+  if (!Array.isArray(parameters))
+    throw new TypeError(
+      `${owner}: parameters must be an array of { name, value, grad } (e.g. net.parameters()), got ${describeValue(parameters)}`,
+    );
+  for (const [i, p] of parameters.entries()) {
+    if (!(p?.value instanceof Matrix) || !(p.grad instanceof Matrix))
+      throw new TypeError(
+        `${owner}: parameter ${i} must have a Matrix value and grad, got ${describeValue(p)}`,
+      );
+    if (p.grad.rows !== p.value.rows || p.grad.cols !== p.value.cols)
+      throw new Error(
+        `${owner}: the gradient of ${p.name ?? `parameter ${i}`} is ${p.grad.shapeString}, its value is ${p.value.shapeString}`,
+      );
   }
 }
 

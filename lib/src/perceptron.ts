@@ -5,9 +5,12 @@
 import { step } from "./activations";
 import {
   assertFinite,
+  checkFinite,
   checkNonNegative,
   checkPositive,
   checkPositiveInteger,
+  checkRandom,
+  describeValue,
   rejectUnknownOptions,
 } from "./checks";
 import { Random } from "./random";
@@ -18,15 +21,16 @@ export class Perceptron {
   bias: number;
 
   constructor(weights: readonly number[], bias: number) {
-    if (weights.length === 0) throw new Error("Perceptron: needs at least one weight");
     assertFinite(weights, "Perceptron: weights");
-    assertFinite([bias], "Perceptron: bias");
+    if (weights.length === 0) throw new RangeError("Perceptron: needs at least one weight");
+    checkFinite("Perceptron", "bias", bias);
     this.weights = [...weights];
     this.bias = bias;
   }
 
   /** The pre-activation z = w·x + b. */
   weightedSum(input: readonly number[]): number {
+    assertFinite(input, "Perceptron: input");
     if (input.length !== this.weights.length) {
       throw new Error(
         `Perceptron: input has ${input.length} values, but the perceptron has ${this.weights.length} weights`,
@@ -101,10 +105,16 @@ export function trainPerceptron(
     "initialRange",
   ]);
   const { learningRate = 0.1, maxEpochs = 100, random = new Random(), initialRange = 1 } = options;
-  if (samples.length === 0) throw new Error("trainPerceptron: no samples");
+  if (!Array.isArray(samples))
+    throw new TypeError(
+      `trainPerceptron: samples must be an array of { input, target }, got ${describeValue(samples)}`,
+    );
+  if (samples.length === 0) throw new RangeError("trainPerceptron: no samples");
+  checkRandom("trainPerceptron", "random", random);
   checkPositive("trainPerceptron", "learningRate", learningRate);
   checkPositiveInteger("trainPerceptron", "maxEpochs", maxEpochs);
   checkNonNegative("trainPerceptron", "initialRange", initialRange);
+  samples.forEach((s, i) => assertFinite(s?.input, `trainPerceptron: sample ${i} input`));
   const n = samples[0].input.length;
   samples.forEach((s, i) => {
     if (s.input.length !== n)

@@ -9,12 +9,18 @@
 import seedrandom from "seedrandom";
 import { Matrix } from "./matrix";
 
+/** As checks.ts's describeValue (which this module cannot import without a cycle at load time). */
+function shown(x: unknown): string {
+  return typeof x === "string" ? `${JSON.stringify(x)} (a string)` : String(x);
+}
+
 /** The seed used when none is given. */
 export const DEFAULT_SEED = "from-gates-to-digits";
 
 /** Throws unless `x` is a finite number; `what` names the argument in the message. */
 function checkFinite(what: string, x: number): void {
-  if (!Number.isFinite(x)) throw new Error(`${what} must be a finite number, got ${x}`);
+  if (typeof x !== "number") throw new TypeError(`${what} must be a number, got ${shown(x)}`);
+  if (!Number.isFinite(x)) throw new RangeError(`${what} must be a finite number, got ${x}`);
 }
 
 /** Throws unless `low ≤ high`, both finite; `op` names the method in the message. */
@@ -29,6 +35,18 @@ function checkNormal(op: string, mean: number, std: number): void {
   checkFinite(`${op}: mean`, mean);
   checkFinite(`${op}: std`, std);
   if (std < 0) throw new Error(`${op}: std must be ≥ 0, got ${std}`);
+}
+
+/** Rows and columns of a matrix to draw: non-negative integers. */
+function checkSize(op: string, rows: number, cols: number): void {
+  for (const [name, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const)
+    if (!Number.isInteger(n) || n < 0)
+      throw new (typeof n === "number" ? RangeError : TypeError)(
+        `${op}: ${name} must be a non-negative integer, got ${shown(n)}`,
+      );
 }
 
 /** An array (plain or typed) whose elements can be swapped in place. */
@@ -53,7 +71,7 @@ export class Random {
   constructor(seed: string | number = DEFAULT_SEED) {
     if (typeof seed === "number") checkFinite("Random: seed", seed);
     else if (typeof seed !== "string")
-      throw new Error(`Random: seed must be a string or number, got ${typeof seed}`);
+      throw new TypeError(`Random: seed must be a string or number, got ${typeof seed}`);
     this.seed = String(seed);
     this.next = seedrandom(this.seed);
   }
@@ -89,7 +107,7 @@ export class Random {
   /** An integer drawn uniformly from 0, 1, …, n − 1; `n` must be a positive integer. */
   int(n: number): number {
     if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new Error(`int: n must be a positive integer, got ${n}`);
+      throw new RangeError(`int: n must be a positive integer, got ${shown(n)}`);
     }
     return Math.floor(this.next() * n);
   }
@@ -99,6 +117,8 @@ export class Random {
    * Works on plain and typed arrays, e.g. to shuffle example indices once per epoch.
    */
   shuffle<A extends ShuffleableArray<unknown>>(array: A): A {
+    if (!Array.isArray(array) && !ArrayBuffer.isView(array))
+      throw new TypeError(`shuffle: array must be an array, got ${shown(array)}`);
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = array[i];
@@ -111,7 +131,7 @@ export class Random {
   /** The numbers 0, 1, …, n − 1 in random order. */
   permutation(n: number): number[] {
     if (!Number.isSafeInteger(n) || n < 0) {
-      throw new Error(`permutation: n must be a non-negative integer, got ${n}`);
+      throw new RangeError(`permutation: n must be a non-negative integer, got ${shown(n)}`);
     }
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) out[i] = i;
@@ -121,6 +141,7 @@ export class Random {
   /** A rows×cols matrix of independent draws from [low, high) (default [0, 1)). */
   uniformMatrix(rows: number, cols: number, low = 0, high = 1): Matrix {
     checkRange("uniformMatrix", low, high);
+    checkSize("uniformMatrix", rows, cols);
     const m = new Matrix(rows, cols);
     const d = m.data;
     for (let p = 0; p < d.length; p++) d[p] = low + (high - low) * this.next();
@@ -133,6 +154,7 @@ export class Random {
    */
   normalMatrix(rows: number, cols: number, mean = 0, std = 1): Matrix {
     checkNormal("normalMatrix", mean, std);
+    checkSize("normalMatrix", rows, cols);
     const m = new Matrix(rows, cols);
     const d = m.data;
     for (let p = 0; p < d.length; p++) d[p] = mean + std * this.standardNormal();
@@ -146,7 +168,7 @@ export class Random {
    */
   fork(label: string): Random {
     if (typeof label !== "string")
-      throw new Error(`fork: label must be a string, got ${typeof label}`);
+      throw new TypeError(`fork: label must be a string, got ${typeof label}`);
     return new Random(JSON.stringify(["fork", this.seed, label]));
   }
 }

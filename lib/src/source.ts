@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { join, resolve } from "path";
+import { checkString } from "./checks";
 import { displaySink, escapeHtml } from "./display";
 
 // Compiled to lib/build/source.js, run from there: the TypeScript sources sit beside it in lib/src.
@@ -17,6 +18,13 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * `"Class.method"` (`"Network.forward"`, `"Adam.step"`).
  */
 export function librarySource(file: string, symbol: string): string {
+  checkString("librarySource", "file", file);
+  checkString("librarySource", "symbol", symbol);
+  // A file of lib/src by its relative name: nothing outside it (no "..", no absolute path).
+  if (!/^[\w-]+(\/[\w-]+)*\.ts$/.test(file))
+    throw new Error(
+      `librarySource: file must name a file of lib/src such as "network.ts" or "plot/show.ts", got ${JSON.stringify(file)}`,
+    );
   const path = join(SOURCE_DIR, file);
   if (!existsSync(path)) throw new Error(`librarySource: no file lib/src/${file}`);
   const names = symbol.split(".");

@@ -7,7 +7,13 @@
  * Every partial derivative of the loss is written out with the chain rule in `gradients()`. Chapter 5
  * replaces this by backpropagation in matrix form, which computes the same numbers for any network.
  */
-import { checkPositive, checkPositiveInteger } from "./checks";
+import {
+  checkFinite,
+  checkPositive,
+  checkPositiveInteger,
+  describeValue,
+  rejectUnknownOptions,
+} from "./checks";
 import { sigmoid } from "./activations";
 import { Random } from "./random";
 
@@ -47,6 +53,23 @@ export interface TinyForward {
   o: number;
 }
 
+/** A non-empty array of people, each with numeric weight and height and a 0/1 label. */
+function checkPeople(owner: string, people: readonly Person[]): void {
+  if (!Array.isArray(people))
+    throw new TypeError(
+      `${owner}: people must be an array such as FOUR_PEOPLE, got ${describeValue(people)}`,
+    );
+  if (people.length === 0) throw new RangeError(`${owner}: no people (the array is empty)`);
+  people.forEach((p, i) => {
+    checkFinite(owner, `people[${i}].weight`, p?.weight);
+    checkFinite(owner, `people[${i}].height`, p?.height);
+    if (p.female !== 0 && p.female !== 1)
+      throw new RangeError(
+        `${owner}: people[${i}].female must be 0 or 1, got ${describeValue(p.female)}`,
+      );
+  });
+}
+
 /** σ'(z) = σ(z)(1 − σ(z)) */
 function sigmoidSlope(z: number): number {
   const s = sigmoid(z);
@@ -63,17 +86,19 @@ export class TinyNetwork {
         TINY_PARAMETER_NAMES.map((name) => [name, start.normal()]),
       ) as TinyParameters;
     } else {
-      for (const name of TINY_PARAMETER_NAMES) {
-        if (!Number.isFinite(start[name]))
-          throw new Error(`TinyNetwork: parameter ${name} is ${start[name]}`);
-      }
+      if (start === null || typeof start !== "object")
+        throw new TypeError(
+          `TinyNetwork: start must be a Random or { w1, …, b3 }, got ${describeValue(start)}`,
+        );
+      rejectUnknownOptions("TinyNetwork", start, TINY_PARAMETER_NAMES);
+      for (const name of TINY_PARAMETER_NAMES) checkFinite("TinyNetwork", name, start[name]);
       this.params = { ...start };
     }
   }
 
   feedforward(x1: number, x2: number): TinyForward {
-    if (!Number.isFinite(x1) || !Number.isFinite(x2))
-      throw new Error(`TinyNetwork: input (${x1}, ${x2}) is not finite`);
+    checkFinite("TinyNetwork.feedforward", "x1", x1);
+    checkFinite("TinyNetwork.feedforward", "x2", x2);
     const p = this.params;
     const sumH1 = p.w1 * x1 + p.w2 * x2 + p.b1;
     const sumH2 = p.w3 * x1 + p.w4 * x2 + p.b2;
@@ -90,7 +115,7 @@ export class TinyNetwork {
 
   /** Mean squared error over the people: (1/n) Σ (y − o)². */
   loss(people: readonly Person[]): number {
-    if (people.length === 0) throw new Error("TinyNetwork.loss: no people");
+    checkPeople("TinyNetwork.loss", people);
     let sum = 0;
     for (const { weight, height, female } of people)
       sum += (female - this.predict(weight, height)) ** 2;
@@ -148,6 +173,8 @@ export class TinyNetwork {
     people: readonly Person[],
     options: { learningRate?: number; epochs?: number } = {},
   ): number[] {
+    rejectUnknownOptions("TinyNetwork.train", options, ["learningRate", "epochs"]);
+    checkPeople("TinyNetwork.train", people);
     const { learningRate = 0.1, epochs = 1000 } = options;
     checkPositive("TinyNetwork.train", "learningRate", learningRate);
     checkPositiveInteger("TinyNetwork.train", "epochs", epochs);

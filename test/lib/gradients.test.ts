@@ -5,7 +5,7 @@ describe("numerical derivatives", () => {
   it("numericalDerivative is accurate to O(h²)", () => {
     expect(numericalDerivative(Math.sin, 1)).toBeCloseTo(Math.cos(1), 9);
     expect(numericalDerivative((x) => x ** 3, 2, 1e-3)).toBeCloseTo(12, 5);
-    expect(() => numericalDerivative(Math.sin, 0, 0)).toThrow(/h must be positive, got 0/);
+    expect(() => numericalDerivative(Math.sin, 0, 0)).toThrow(/h must be a positive number, got 0/);
   });
 
   it("numericalGradient gives every partial and restores the parameters it moved", () => {

@@ -171,8 +171,12 @@ describe("TinyNetwork (chapter 4's 2-2-1 network)", () => {
       (typeof TINY_PARAMETER_NAMES)[number],
       number
     >;
-    expect(() => new TinyNetwork({ ...params, w4: NaN })).toThrow(/parameter w4 is NaN/);
-    expect(() => new TinyNetwork(params).predict(NaN, 1)).toThrow(/input \(NaN, 1\) is not finite/);
+    expect(() => new TinyNetwork({ ...params, w4: NaN })).toThrow(
+      /TinyNetwork: w4 must be a finite number, got NaN/,
+    );
+    expect(() => new TinyNetwork(params).predict(NaN, 1)).toThrow(
+      /TinyNetwork.feedforward: x1 must be a finite number, got NaN/,
+    );
     expect(() => new TinyNetwork(params).train(FOUR_PEOPLE, { epochs: 0 })).toThrow(
       /epochs must be a positive integer/,
     );

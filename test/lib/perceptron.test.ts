@@ -58,7 +58,9 @@ describe("Perceptron", () => {
   it("rejects bad weights and inputs with messages that name the problem", () => {
     expect(() => new Perceptron([], 0)).toThrow(/at least one weight/);
     expect(() => new Perceptron([1, NaN], 0)).toThrow(/weights contains NaN at index 1/);
-    expect(() => new Perceptron([1, 1], Infinity)).toThrow(/bias contains Infinity/);
+    expect(() => new Perceptron([1, 1], Infinity)).toThrow(
+      /Perceptron: bias must be a finite number, got Infinity/,
+    );
     expect(() => and.predict([1])).toThrow(/input has 1 values, but the perceptron has 2 weights/);
     expect(() => and.predict([1, NaN])).toThrow(/input contains NaN at index 1/);
   });

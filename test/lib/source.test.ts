@@ -59,6 +59,6 @@ describe("librarySource", () => {
     setDisplaySink({ html: (s) => written.push(s) });
     showSource("activations.ts", "relu");
     expect(written[0]).toContain("lib/src/activations.ts · relu");
-    expect(written[0]).toContain("return z &gt; 0 ? z : 0;");
+    expect(written[0]).toContain("return Math.max(z, 0);");
   });
 });

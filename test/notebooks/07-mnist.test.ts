@@ -349,6 +349,15 @@ describe("chapter 7: MNIST with mini-batch SGD", () => {
     );
   });
 
+  it("saves the best network and loads it back: the same answer on every test digit", () => {
+    const saved = chapter.stdout("check-saved");
+    expect(saved).toContain(
+      "loaded: 784 → 256 (relu, dropout 0.2) → 10 (softmax), categoricalCrossEntropy",
+    );
+    expect(saved).toContain("same answer as the trained network on all 10000 test digits: true");
+    expect(saved).toMatch(/test image 0 shows a 7; the loaded network reads a 7/);
+  });
+
   it("the confusion matrix adds up, and its most frequent mistakes are the ones the prose names", () => {
     const counts = printedConfusion();
     expect(counts).toEqual([

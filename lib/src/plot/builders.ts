@@ -2,11 +2,22 @@
  * Figure builders: each is a function of plain data that returns a `Figure`, checks its input, and
  * leaves showing it to `show()`. Chapters call these instead of writing plotly JSON by hand.
  */
-import { assertFinite } from "../checks";
+import {
+  assertFinite,
+  checkFunction,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkString,
+  describeValue,
+  rejectUnknownOptions,
+} from "../checks";
 import type { Data } from "plotly.js";
 import { Matrix } from "../matrix";
 import {
   baseLayout,
+  checkFigureOptions,
+  checkGridFits,
+  checkStrings,
   checkLength,
   checkRange,
   gridAxis,
@@ -41,8 +52,14 @@ export interface LinePlotOptions extends FigureOptions {
 
 /** One or more lines on shared axes: a function and its derivative, errors per epoch, loss curves. */
 export function linePlot(options: LinePlotOptions): Figure {
+  checkFigureOptions("linePlot", options, ["series", "xRange", "yRange", "logY"]);
   requireAxisTitles(options, "linePlot");
+  if (!Array.isArray(options.series))
+    throw new TypeError(
+      `linePlot: series must be an array of { y, … }, got ${describeValue(options.series)}`,
+    );
   if (options.series.length === 0) throw new Error("linePlot: no series");
+  options.series.forEach(checkSeries);
   const data: Data[] = options.series.map((s, k) => {
     const name = s.name ?? `series ${k + 1}`;
     const x = s.x ?? Array.from({ length: s.y.length }, (_, i) => i);
@@ -72,6 +89,33 @@ export function linePlot(options: LinePlotOptions): Figure {
   if (options.logY) layout.yaxis = { ...layout.yaxis, type: "log", exponentformat: "power" };
   layout.showlegend = options.series.length > 1;
   return { data, layout };
+}
+
+function checkSeries(s: Series, k: number): void {
+  const owner = `linePlot: series[${k}]`;
+  if (s === null || typeof s !== "object")
+    throw new TypeError(`${owner} must be { y, … }, got ${describeValue(s)}`);
+  rejectUnknownOptions(owner, s, ["x", "y", "name", "mode", "dash"]);
+  if (s.name !== undefined) checkString(owner, "name", s.name);
+  if (s.mode !== undefined)
+    checkOneOf(owner, "mode", s.mode, ["lines", "markers", "lines+markers"]);
+  if (s.dash !== undefined) checkOneOf(owner, "dash", s.dash, ["solid", "dash", "dot", "dashdot"]);
+}
+
+/** Straight lines to draw: each { name, weights: [w1, w2], bias }. */
+function checkLines(builder: string, lines: readonly LineSpec[] | undefined): void {
+  if (lines === undefined) return;
+  if (!Array.isArray(lines))
+    throw new TypeError(
+      `${builder}: lines must be an array of { name, weights, bias }, got ${describeValue(lines)}`,
+    );
+  lines.forEach((line, k) => {
+    const owner = `${builder}: lines[${k}]`;
+    if (line === null || typeof line !== "object")
+      throw new TypeError(`${owner} must be { name, weights, bias }, got ${describeValue(line)}`);
+    rejectUnknownOptions(owner, line, ["name", "weights", "bias"]);
+    checkString(owner, "name", line.name);
+  });
 }
 
 // ------------------------------------------------------------------------------------------- classes
@@ -127,6 +171,8 @@ export function lineThroughBox(
 }
 
 function pointColumns(points: readonly Point[], what: string): { xs: number[]; ys: number[] } {
+  if (!Array.isArray(points))
+    throw new TypeError(`${what}: points must be an array of [x, y], got ${describeValue(points)}`);
   const xs: number[] = [];
   const ys: number[] = [];
   points.forEach((p, i) => {
@@ -141,6 +187,10 @@ function pointColumns(points: readonly Point[], what: string): { xs: number[]; y
 }
 
 function classCount(labels: ArrayLike<number>, what: string): number {
+  if (!Array.isArray(labels) && !ArrayBuffer.isView(labels))
+    throw new TypeError(
+      `${what}: labels must be an array of class indices, got ${describeValue(labels)}`,
+    );
   let max = -1;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
@@ -159,8 +209,8 @@ function classTraces(
   what: string,
   classes = 0,
 ): Data[] {
-  checkLength(labels, points.length, `${what}: labels`, "points");
   const { xs, ys } = pointColumns(points, what);
+  checkLength(labels, points.length, `${what}: labels`, "points");
   const count = Math.max(classes, classCount(labels, what));
   const traces: Data[] = [];
   for (let k = 0; k < count; k++) {
@@ -210,6 +260,17 @@ function paddedRange(values: readonly number[], pad = 0.1): [number, number] {
 
 /** Points coloured (and shaped) by class, optionally with straight lines such as decision lines. */
 export function scatterByClass(options: ScatterByClassOptions): Figure {
+  checkFigureOptions("scatterByClass", options, [
+    "points",
+    "labels",
+    "classNames",
+    "lines",
+    "xRange",
+    "yRange",
+  ]);
+  if (options.classNames !== undefined)
+    checkStrings("scatterByClass", "classNames", options.classNames);
+  checkLines("scatterByClass", options.lines);
   requireAxisTitles(options, "scatterByClass");
   const traces = classTraces(options.points, options.labels, options.classNames, "scatterByClass");
   const { xs, ys } = pointColumns(options.points, "scatterByClass");
@@ -260,6 +321,7 @@ function evaluateGrid(options: DecisionBoundaryOptions): {
   z: number[][];
 } {
   const { xRange, yRange, resolution = 101, output = "class" } = options;
+  checkGridFits("decisionBoundary", resolution);
   checkRange(xRange, "decisionBoundary: xRange");
   checkRange(yRange, "decisionBoundary: yRange");
   const gx = gridAxis(xRange, resolution, "decisionBoundary");
@@ -269,6 +331,11 @@ function evaluateGrid(options: DecisionBoundaryOptions): {
   if ((options.predict === undefined) === (options.predictPoints === undefined)) {
     throw new Error("decisionBoundary: give exactly one of predict and predictPoints");
   }
+  checkFunction(
+    "decisionBoundary",
+    options.predict ? "predict" : "predictPoints",
+    options.predict ?? options.predictPoints,
+  );
   let values: ArrayLike<number>;
   if (options.predictPoints) {
     const points = Matrix.fromFunction(resolution * resolution, 2, (k, j) =>
@@ -306,6 +373,21 @@ function evaluateGrid(options: DecisionBoundaryOptions): {
  * with the data points (and any lines) on top.
  */
 export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
+  checkFigureOptions("decisionBoundary", options, [
+    "predict",
+    "predictPoints",
+    "output",
+    "xRange",
+    "yRange",
+    "resolution",
+    "points",
+    "labels",
+    "classNames",
+    "lines",
+  ]);
+  if (options.classNames !== undefined)
+    checkStrings("decisionBoundary", "classNames", options.classNames);
+  checkLines("decisionBoundary", options.lines);
   requireAxisTitles(options, "decisionBoundary");
   const { gx, gy, z } = evaluateGrid(options);
   const data: Data[] = [];
@@ -402,6 +484,21 @@ export interface BarChartOptions extends FigureOptions {
 
 /** Bars for categories: softmax probabilities per class, class counts. */
 export function barChart(options: BarChartOptions): Figure {
+  checkFigureOptions("barChart", options, [
+    "categories",
+    "values",
+    "highlight",
+    "yRange",
+    "labelDigits",
+  ]);
+  checkStrings("barChart", "categories", options.categories);
+  if (options.highlight !== undefined)
+    checkNonNegativeInteger("barChart", "highlight", options.highlight);
+  if (options.labelDigits !== undefined) {
+    checkNonNegativeInteger("barChart", "labelDigits", options.labelDigits);
+    if (options.labelDigits > 20)
+      throw new RangeError(`barChart: labelDigits must be at most 20, got ${options.labelDigits}`);
+  }
   requireAxisTitles(options, "barChart");
   checkLength(options.values, options.categories.length, "barChart: values", "categories");
   assertFinite(options.values, "barChart: values");

@@ -2,7 +2,14 @@
  * The figure format (plain JSON that Plotly.react understands, typed with plotly's own types), the series'
  * look, and the input checks every figure builder shares.
  */
-import { assertFinite } from "../checks";
+import {
+  assertFinite,
+  checkFitsInMemory,
+  checkPositive,
+  checkString,
+  describeValue,
+  rejectUnknownOptions,
+} from "../checks";
 import type { Config, Data, Layout } from "plotly.js";
 
 /** A complete plotly figure: what `show()` renders and `saveFigureHtml()` writes. */
@@ -81,8 +88,47 @@ export interface FigureOptions {
   width?: number;
 }
 
+/** The keys every builder takes (see FigureOptions). */
+export const FIGURE_OPTION_KEYS = ["title", "xTitle", "yTitle", "height", "width"] as const;
+
+/**
+ * A builder's options: an object with only the keys it knows (`extra` besides the common ones), the
+ * titles strings, and the height and width positive numbers, so that nothing but text and numbers
+ * reaches the page.
+ */
+export function checkFigureOptions(
+  builder: string,
+  options: object,
+  extra: readonly string[],
+  common: readonly string[] = FIGURE_OPTION_KEYS,
+): void {
+  rejectUnknownOptions(builder, options, [...extra, ...common]);
+  const o = options as Record<string, unknown>;
+  for (const key of ["title", "xTitle", "yTitle"])
+    if (o[key] !== undefined) checkString(builder, key, o[key]);
+  for (const key of ["height", "width"])
+    if (o[key] !== undefined) checkPositive(builder, key, o[key] as number);
+}
+
+/** An array of strings (legend names, category labels). */
+export function checkStrings(builder: string, name: string, values: unknown): void {
+  if (!Array.isArray(values))
+    throw new TypeError(
+      `${builder}: ${name} must be an array of strings, got ${describeValue(values)}`,
+    );
+  values.forEach((v, i) => checkString(builder, `${name}[${i}]`, v));
+}
+
+/** A grid of resolution × resolution values that fits in memory (each point costs a few numbers). */
+export function checkGridFits(builder: string, resolution: number): void {
+  if (Number.isInteger(resolution))
+    checkFitsInMemory(builder, `a ${resolution}×${resolution} grid`, resolution * resolution, 64);
+}
+
 export function checkRange(range: Range, what: string): void {
   assertFinite(range, what);
+  if (range.length !== 2)
+    throw new RangeError(`${what} must be [low, high], got ${range.length} values`);
   if (!(range[0] < range[1]))
     throw new Error(`${what} must be [low, high] with low < high, got [${range[0]}, ${range[1]}]`);
 }
@@ -95,6 +141,7 @@ export function requireAxisTitles(options: FigureOptions, builder: string): void
 
 /** `resolution` evenly spaced values from range[0] to range[1], both included (a plotting grid axis). */
 export function gridAxis(range: Range, resolution: number, what: string): number[] {
+  checkGridFits(what, resolution);
   if (!Number.isInteger(resolution) || resolution < 2)
     throw new Error(`${what}: resolution must be an integer ≥ 2, got ${resolution}`);
   return Array.from(

@@ -2,10 +2,21 @@
  * Figures of values on a grid: labelled heatmaps (confusion matrices), grids of small images (digits,
  * hidden units' weights), and a loss surface with gradient-descent paths over its contours.
  */
-import { assertFinite } from "../checks";
+import {
+  assertFinite,
+  checkFunction,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkPositive,
+  checkPositiveInteger,
+  checkString,
+  describeValue,
+} from "../checks";
 import type { Data } from "plotly.js";
 import {
   baseLayout,
+  checkFigureOptions,
+  checkStrings,
   checkLength,
   checkRange,
   gridAxis,
@@ -19,6 +30,8 @@ import {
 } from "./figure";
 
 function checkRows(z: ReadonlyArray<ArrayLike<number>>, what: string): number {
+  if (!Array.isArray(z))
+    throw new TypeError(`${what} must be an array of rows, got ${describeValue(z)}`);
   if (z.length === 0) throw new Error(`${what}: no rows`);
   const cols = z[0].length;
   z.forEach((row, i) => {
@@ -45,6 +58,18 @@ export interface HeatmapOptions extends FigureOptions {
 
 /** A heatmap with labelled rows and columns and the values written in the cells. */
 export function heatmap(options: HeatmapOptions): Figure {
+  checkFigureOptions("heatmap", options, [
+    "z",
+    "xLabels",
+    "yLabels",
+    "annotate",
+    "digits",
+    "colorscale",
+  ]);
+  if (options.xLabels !== undefined) checkStrings("heatmap", "xLabels", options.xLabels);
+  if (options.yLabels !== undefined) checkStrings("heatmap", "yLabels", options.yLabels);
+  if (options.colorscale !== undefined) checkString("heatmap", "colorscale", options.colorscale);
+  if (options.digits !== undefined) checkNonNegativeInteger("heatmap", "digits", options.digits);
   requireAxisTitles(options, "heatmap");
   const cols = checkRows(options.z, "heatmap: z");
   const xLabels = options.xLabels ?? Array.from({ length: cols }, (_, j) => String(j));
@@ -85,7 +110,21 @@ export function confusionMatrixFigure(
   counts: ReadonlyArray<ArrayLike<number>>,
   options: { classNames?: readonly string[]; title?: string; height?: number; width?: number } = {},
 ): Figure {
+  checkFigureOptions(
+    "confusionMatrixFigure",
+    options,
+    ["classNames"],
+    ["title", "height", "width"],
+  );
+  checkRows(counts, "confusionMatrixFigure: counts");
   const n = counts.length;
+  if (options.classNames !== undefined) {
+    checkStrings("confusionMatrixFigure", "classNames", options.classNames);
+    if (options.classNames.length !== n)
+      throw new Error(
+        `confusionMatrixFigure: classNames has ${options.classNames.length} names for ${n} classes`,
+      );
+  }
   counts.forEach((row, i) => {
     if (row.length !== n)
       throw new Error(
@@ -130,8 +169,22 @@ export interface ImageGridOptions {
  * All images go into one heatmap with blank gaps between them, which stays fast for a hundred images.
  */
 export function imageGrid(options: ImageGridOptions): Figure {
+  checkFigureOptions(
+    "imageGrid",
+    options,
+    ["images", "width", "height", "labels", "columns", "range", "style", "scale"],
+    ["title"],
+  );
   const { images, width, height, labels, style = "ink", scale = 3 } = options;
+  if (!Array.isArray(images))
+    throw new TypeError(
+      `imageGrid: images must be an array of pixel arrays, got ${describeValue(images)}`,
+    );
   if (images.length === 0) throw new Error("imageGrid: no images");
+  if (labels !== undefined) checkStrings("imageGrid", "labels", labels);
+  checkOneOf("imageGrid", "style", style, ["ink", "diverging"]);
+  checkPositive("imageGrid", "scale", scale);
+  if (options.columns !== undefined) checkPositiveInteger("imageGrid", "columns", options.columns);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new Error(
       `imageGrid: width and height must be positive integers, got ${width}×${height}`,
@@ -238,6 +291,18 @@ export interface LossSurfaceOptions extends FigureOptions {
 
 /** Contours of a loss over two parameters, with the paths that gradient descent took across them. */
 export function lossSurface(options: LossSurfaceOptions): Figure {
+  checkFigureOptions("lossSurface", options, [
+    "loss",
+    "xRange",
+    "yRange",
+    "resolution",
+    "paths",
+    "logScale",
+  ]);
+  checkFunction("lossSurface", "loss", options.loss);
+  (options.paths ?? []).forEach((path, k) =>
+    checkString("lossSurface", `paths[${k}].name`, path?.name),
+  );
   requireAxisTitles(options, "lossSurface");
   const { xRange, yRange, resolution = 81, logScale = false } = options;
   checkRange(xRange, "lossSurface: xRange");

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "crypto";
 import { readFileSync, writeFileSync } from "fs";
+import { checkPositive, checkString, describeValue, rejectUnknownOptions } from "../checks";
 import { displaySink } from "../display";
 import { DEFAULT_CONFIG, type Figure } from "./figure";
 
@@ -82,15 +83,17 @@ export function figureHtml(
   figure: Figure,
   options: { id?: string; liveKey?: string } = {},
 ): string {
+  checkFigureHtmlArguments(figure, options);
   const id = options.id ?? uniqueId();
   const height = figure.layout.height ?? 400;
   const spec = scriptSafeJson(withConfig(figure));
+  const key = options.liveKey === undefined ? "" : scriptSafeJson(options.liveKey);
   const purgePrevious = options.liveKey
     ? [
         `    var live = window.__gtdLiveFigures || (window.__gtdLiveFigures = {});`,
-        `    var previous = live[${JSON.stringify(options.liveKey)}];`,
+        `    var previous = live[${key}];`,
         `    if (previous && previous !== el) { try { window.Plotly.purge(previous); } catch (e) {} }`,
-        `    live[${JSON.stringify(options.liveKey)}] = el;`,
+        `    live[${key}] = el;`,
       ]
     : [];
   return [
@@ -100,7 +103,7 @@ export function figureHtml(
     `  var spec = ${spec};`,
     `  var started = Date.now();`,
     `  function draw() {`,
-    `    var el = document.getElementById(${JSON.stringify(id)});`,
+    `    var el = document.getElementById(${scriptSafeJson(id)});`,
     `    if (!el || !window.Plotly) { if (Date.now() - started < 120000) setTimeout(draw, 50); return; }`,
     `    var placeholder = el.querySelector(".gtd-placeholder");`,
     `    if (placeholder) placeholder.remove();`,
@@ -112,8 +115,45 @@ export function figureHtml(
   ].join("\n");
 }
 
+/**
+ * What reaches the page besides the escaped JSON: an id made of letters, digits, "-" and "_" (it goes
+ * into an attribute), a numeric height (it goes into a style), and a figure with data and layout.
+ */
+function checkFigureHtmlArguments(
+  figure: Figure,
+  options: { id?: string; liveKey?: string },
+): void {
+  checkFigure("figureHtml", figure);
+  rejectUnknownOptions("figureHtml", options, ["id", "liveKey"]);
+  if (options.id !== undefined) {
+    checkString("figureHtml", "id", options.id);
+    if (!/^[A-Za-z][\w-]*$/.test(options.id))
+      throw new Error(
+        `figureHtml: id must start with a letter and hold only letters, digits, "-" and "_", got ${JSON.stringify(options.id)}`,
+      );
+  }
+  if (options.liveKey !== undefined) checkString("figureHtml", "liveKey", options.liveKey);
+  if (figure.layout.height !== undefined)
+    checkPositive("figureHtml", "layout.height", figure.layout.height);
+}
+
+/** A figure: `{ data: [...], layout: {...} }`, as the builders return. */
+function checkFigure(owner: string, figure: Figure): void {
+  if (
+    figure === null ||
+    typeof figure !== "object" ||
+    !Array.isArray(figure.data) ||
+    figure.layout === null ||
+    typeof figure.layout !== "object"
+  )
+    throw new TypeError(
+      `${owner}: figure must be { data: [...], layout: {...} } (e.g. from linePlot), got ${describeValue(figure)}`,
+    );
+}
+
 /** Shows a figure in the notebook (inlining plotly.js first if `setupPlots()` has not run in this kernel). */
 export function show(figure: Figure): void {
+  checkFigure("show", figure);
   const sink = displaySink();
   if (!plotlyInlined) setupPlots();
   sink.html(figureHtml(figure));
@@ -121,6 +161,8 @@ export function show(figure: Figure): void {
 
 /** A standalone HTML page with plotly.js inlined: opens offline, for slides and sharing. */
 export function standaloneFigureHtml(figure: Figure, title = "Figure"): string {
+  checkFigure("standaloneFigureHtml", figure);
+  checkString("standaloneFigureHtml", "title", title);
   const escapedTitle = title.replace(/[<&]/g, (c) => (c === "<" ? "&lt;" : "&amp;"));
   return [
     "<!DOCTYPE html>",
@@ -134,5 +176,6 @@ export function standaloneFigureHtml(figure: Figure, title = "Figure"): string {
 
 /** Writes the figure as a standalone HTML file. */
 export function saveFigureHtml(figure: Figure, file: string, title?: string): void {
+  checkString("saveFigureHtml", "file", file);
   writeFileSync(file, standaloneFigureHtml(figure, title));
 }

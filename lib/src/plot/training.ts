@@ -4,8 +4,16 @@
  */
 import type { Data, Layout } from "plotly.js";
 import { escapeHtml, newUpdatableSink, type HtmlSink } from "../display";
-import { assertFinite, checkPositiveInteger } from "../checks";
-import { baseLayout, PALETTE, type Figure } from "./figure";
+import {
+  assertFinite,
+  checkBoolean,
+  checkFunction,
+  checkNonNegative,
+  checkPositiveInteger,
+  describeValue,
+  rejectUnknownOptions,
+} from "../checks";
+import { baseLayout, checkFigureOptions, PALETTE, type Figure } from "./figure";
 import { figureHtml, plotsReady, setupPlots } from "./show";
 
 /** Curves by data split, e.g. `{ train: [...], test: [...] }`; the same split keeps its colour in every panel. */
@@ -32,6 +40,19 @@ function splitColours(panels: CurvesBySplit[]): Map<string, string> {
 
 /** Loss (left) and accuracy (right) over epochs, one line per split; either panel may be left out. */
 export function trainingCurves(options: TrainingCurvesOptions): Figure {
+  checkFigureOptions(
+    "trainingCurves",
+    options,
+    ["loss", "accuracy", "accuracyPercent"],
+    ["title", "height", "xTitle"],
+  );
+  for (const key of ["loss", "accuracy"] as const) {
+    const curves = options[key];
+    if (curves !== undefined && (curves === null || typeof curves !== "object"))
+      throw new TypeError(
+        `trainingCurves: ${key} must be curves by split, such as { train: [...] }, got ${describeValue(curves)}`,
+      );
+  }
   const panels: Array<{ key: "loss" | "accuracy"; curves: CurvesBySplit }> = [];
   if (options.loss && Object.keys(options.loss).length)
     panels.push({ key: "loss", curves: options.loss });
@@ -98,6 +119,18 @@ export interface LiveFigureOptions {
 
 let liveCounter = 0;
 
+const LIVE_FIGURE_OPTIONS = ["minIntervalMs", "sink", "now"];
+
+function checkLiveFigureOptions(owner: string, options: LiveFigureOptions): void {
+  if (options.minIntervalMs !== undefined)
+    checkNonNegative(owner, "minIntervalMs", options.minIntervalMs);
+  if (options.sink !== undefined && typeof options.sink?.html !== "function")
+    throw new TypeError(
+      `${owner}: sink must be { html(markup) { … } }, got ${describeValue(options.sink)}`,
+    );
+  if (options.now !== undefined) checkFunction(owner, "now", options.now);
+}
+
 /**
  * One output that is overwritten in place, at most every `minIntervalMs`. Training loops run
  * synchronously, so a skipped update is not deferred: the next one that is due draws the newest state,
@@ -113,6 +146,8 @@ export class LiveFigure {
   draws = 0;
 
   constructor(options: LiveFigureOptions = {}) {
+    rejectUnknownOptions("LiveFigure", options, LIVE_FIGURE_OPTIONS);
+    checkLiveFigureOptions("LiveFigure", options);
     this.minIntervalMs = options.minIntervalMs ?? 200;
     this.now = options.now ?? (() => Date.now());
     if (!options.sink && !plotsReady()) setupPlots();
@@ -176,10 +211,18 @@ export class TrainingMonitor {
   private withinEpoch = 0;
 
   constructor(private readonly options: TrainingMonitorOptions) {
+    checkFigureOptions(
+      "TrainingMonitor",
+      options,
+      ["epochs", "log", ...LIVE_FIGURE_OPTIONS],
+      ["title", "height"],
+    );
     checkPositiveInteger("TrainingMonitor", "epochs", options.epochs);
+    if (options.log !== undefined) checkBoolean("TrainingMonitor", "log", options.log);
     this.now = options.now ?? (() => Date.now());
     this.started = this.now();
-    this.live = new LiveFigure(options);
+    const { minIntervalMs, sink, now } = options;
+    this.live = new LiveFigure({ minIntervalMs, sink, now });
   }
 
   /** Fraction of the current epoch done (0–1), for the ETA during long epochs; redraws if due. */
