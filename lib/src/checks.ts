@@ -202,6 +202,11 @@ export function checkNonNegativeInteger(owner: string, name: string, value: numb
     );
 }
 
+/** "(row, column)" of entry `p` of a matrix's data, for messages. */
+export function entryPosition(M: Matrix, p: number): string {
+  return `(${Math.floor(p / M.cols)}, ${p % M.cols})`;
+}
+
 /**
  * Every entry finite; otherwise names the first that is not, as `"fit: training inputs contains NaN at
  * (2, 1)"` for a matrix or `"… at index 5"` for a plain array.
@@ -215,10 +220,7 @@ export function assertFinite(values: Matrix | ArrayLike<number>, what: string): 
   for (let p = 0; p < data.length; p++) {
     const v = data[p];
     if (!Number.isFinite(v)) {
-      const where =
-        values instanceof Matrix
-          ? `(${Math.floor(p / values.cols)}, ${p % values.cols})`
-          : `index ${p}`;
+      const where = values instanceof Matrix ? entryPosition(values, p) : `index ${p}`;
       const Kind = typeof v === "number" ? RangeError : TypeError;
       throw new Kind(`${what} contains ${describeValue(v)} at ${where}`);
     }

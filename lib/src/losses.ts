@@ -9,7 +9,7 @@
  * true derivative. Any other pairing takes the chain rule ∂loss/∂A ⊙ g'(Z).
  */
 import { type LayerActivation, unknownName } from "./activations";
-import { checkMatrix } from "./checks";
+import { checkMatrix, entryPosition } from "./checks";
 import { Matrix } from "./matrix";
 
 export type LossName = "mse" | "binaryCrossEntropy" | "categoricalCrossEntropy";
@@ -31,11 +31,6 @@ export interface Loss {
   };
 }
 
-/** "(row, column)" of entry `p` of M's data, for messages. */
-function position(M: Matrix, p: number): string {
-  return `(${Math.floor(p / M.cols)}, ${p % M.cols})`;
-}
-
 function checkPair(op: string, P: Matrix, Y: Matrix, what = "predictions"): void {
   checkMatrix(op, what, P);
   checkMatrix(op, "targets", Y);
@@ -45,16 +40,16 @@ function checkPair(op: string, P: Matrix, Y: Matrix, what = "predictions"): void
   if (P.rows === 0) throw new Error(`${op}: no examples`);
   for (let p = 0; p < P.data.length; p++) {
     if (!Number.isFinite(P.data[p]))
-      throw new Error(`${op}: ${what.replace(/s$/, "")} ${P.data[p]} at ${position(P, p)}`);
+      throw new Error(`${op}: ${what.replace(/s$/, "")} ${P.data[p]} at ${entryPosition(P, p)}`);
     if (!Number.isFinite(Y.data[p]))
-      throw new Error(`${op}: target ${Y.data[p]} at ${position(Y, p)}`);
+      throw new Error(`${op}: target ${Y.data[p]} at ${entryPosition(Y, p)}`);
   }
 }
 
 function checkTargetsInUnitInterval(op: string, Y: Matrix): void {
   for (let p = 0; p < Y.data.length; p++) {
     if (Y.data[p] < 0 || Y.data[p] > 1)
-      throw new Error(`${op}: target ${Y.data[p]} at ${position(Y, p)} is not in [0, 1]`);
+      throw new Error(`${op}: target ${Y.data[p]} at ${entryPosition(Y, p)} is not in [0, 1]`);
   }
 }
 
@@ -63,7 +58,7 @@ function checkProbabilities(op: string, P: Matrix, Y: Matrix): void {
   for (let p = 0; p < P.data.length; p++) {
     if (P.data[p] < 0 || P.data[p] > 1)
       throw new Error(
-        `${op}: prediction ${P.data[p]} at ${position(P, p)} is not a probability in [0, 1]`,
+        `${op}: prediction ${P.data[p]} at ${entryPosition(P, p)} is not a probability in [0, 1]`,
       );
   }
   checkTargetsInUnitInterval(op, Y);

@@ -24,6 +24,7 @@ import {
   checkPositiveInteger,
   checkRandom,
   describeValue,
+  entryPosition,
   rejectUnknownOptions,
 } from "./checks";
 import {
@@ -417,7 +418,7 @@ function checkTargetValues(
   const y = Y.data;
   for (let p = 0; p < y.length; p++) {
     if (!Number.isFinite(y[p]) || (range && (y[p] < range[0] || y[p] > range[1]))) {
-      const at = `(${Math.floor(p / Y.cols)}, ${p % Y.cols})`;
+      const at = entryPosition(Y, p);
       const why = Number.isFinite(y[p])
         ? `is outside [${range![0]}, ${range![1]}], the range of the ${output} output layer`
         : "is not a finite number";

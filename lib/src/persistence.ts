@@ -18,7 +18,7 @@
  */
 import { randomBytes } from "crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "fs";
-import { checkString, describeValue } from "./checks";
+import { checkString, describeValue, entryPosition } from "./checks";
 import { Matrix } from "./matrix";
 import { Network, type NetworkOptions } from "./network";
 
@@ -170,7 +170,7 @@ function decodeInto(target: Matrix, saved: SavedMatrix | undefined, what: string
     const v = bytes.readDoubleLE(i * 8);
     if (!Number.isFinite(v))
       throw new Error(
-        `${what} has ${v} at (${Math.floor(i / target.cols)}, ${i % target.cols}): a saved network must be finite`,
+        `${what} has ${v} at ${entryPosition(target, i)}: a saved network must be finite`,
       );
     target.data[i] = v;
   }
