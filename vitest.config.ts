@@ -15,7 +15,15 @@ class BookLastSequencer extends BaseSequencer {
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    // Every test on the default backend (WebAssembly); the library's own tests again on the TypeScript kernels
+    // (lib/src/kernels.ts), so both backends pass the whole library suite.
+    projects: [
+      { extends: true, test: { name: "wasm", include: ["test/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "js", include: ["test/lib/**/*.test.ts"], env: { GATES_BACKEND: "js" } },
+      },
+    ],
     reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["./test/global-setup.ts"],
     // Notebook tests start a kernel and train networks: run test files one at a time on this 2-core machine,

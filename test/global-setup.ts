@@ -1,4 +1,4 @@
-// Before any test: compile lib/ to lib/build, which the notebooks import, so that running `npx vitest` on a
+// Before any test: assemble the WebAssembly kernels and compile lib/ to lib/build, which the notebooks import, so that running `npx vitest` on a
 // single file never executes a chapter against a stale or missing build. (The unit tests import lib/src directly.)
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -6,9 +6,19 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export default function buildLibrary(): void {
+  // Each project (the wasm and js backends) runs this setup; build once.
+  const flags = globalThis as { __gatesLibraryBuilt?: boolean };
+  if (flags.__gatesLibraryBuilt) return;
+  flags.__gatesLibraryBuilt = true;
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   try {
+    // The WebAssembly kernels (kernels.wat → lib/build/kernels.wasm), then the TypeScript.
+    execFileSync(process.execPath, ["scripts/build-wasm.js"], {
+      cwd: root,
+      stdio: "pipe",
+      encoding: "utf8",
+    });
     execFileSync(process.execPath, [tsc, "-p", "lib"], {
       cwd: root,
       stdio: "pipe",

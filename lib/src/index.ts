@@ -3,6 +3,7 @@
  * Each module is covered by the tests in test/lib/.
  */
 export * from "./matrix";
+export { setBackend, getBackend, withBackend, wasmUnavailable, type BackendName } from "./wasm";
 export * from "./checks";
 export * from "./random";
 export * from "./perceptron";

@@ -32,6 +32,7 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "./checks";
+import { gemmWasm, getBackend } from "./wasm";
 
 /** Formats a shape as `rows×cols`, the way every message in the library writes it. */
 function shapeOf(rows: number, cols: number): string {
@@ -553,11 +554,28 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
     }
   }
 
-  const A = a.data;
-  const B = b.data;
-  const C = out.data;
   if (m === 0 || n === 0) return out;
+  if (getBackend() === "wasm" && !(transA && transB)) {
+    gemmWasm(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta);
+  } else {
+    gemmJs(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta);
+  }
+  return out;
+}
 
+/** gemm's kernels in TypeScript (kernels.ts): the reference, and the fallback where WebAssembly is not. */
+function gemmJs(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  beta: number,
+): void {
   if (!transB) {
     // Axpy form: C = beta·C first, then C += alpha·op(A)·B. Rows of B with many zeros (a batch of
     // images as B, in a weight gradient dZᵀ·X) go to the sparse kernel, unless op(A) has a NaN or ±∞.
@@ -589,7 +607,6 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
   } else {
     dotBothTransposed(A, B, C, m, k, n, alpha, beta);
   }
-  return out;
 }
 
 /**

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Assembles lib/src/kernels.wat (the WebAssembly SIMD kernels behind gemm) into lib/build/kernels.wasm with the
+// npm package wabt, which itself runs as WebAssembly: nothing is downloaded and nothing compiles at run time.
+// `npm run build` runs it before tsc.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const source = path.join(__dirname, "..", "lib", "src", "kernels.wat");
+const target = path.join(__dirname, "..", "lib", "build", "kernels.wasm");
+
+require("wabt")().then((wabt) => {
+  const text = fs.readFileSync(source, "utf8");
+  const module = wabt.parseWat(path.basename(source), text, { simd: true });
+  module.validate();
+  const { buffer } = module.toBinary({ write_debug_names: true });
+  module.destroy();
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, buffer);
+  console.log(
+    `${path.relative(process.cwd(), target)}: ${buffer.length} bytes from ${path.basename(source)}`,
+  );
+});
