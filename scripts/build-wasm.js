@@ -11,10 +11,13 @@ const target = path.join(__dirname, "..", "lib", "build", "kernels.wasm");
 
 require("wabt")().then((wabt) => {
   const text = fs.readFileSync(source, "utf8");
-  const module = wabt.parseWat(path.basename(source), text, { simd: true });
-  module.validate();
+  const module = wabt.parseWat(path.basename(source), text, { simd: true, threads: true });
+  // wabt's own validate() ignores the threads feature (it rejects the shared memory), so the engine that will run
+  // the module validates it instead.
   const { buffer } = module.toBinary({ write_debug_names: true });
   module.destroy();
+  if (!WebAssembly.validate(buffer))
+    throw new Error(`${source}: Node's WebAssembly rejects the assembled module`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, buffer);
   console.log(

@@ -12,12 +12,12 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "./checks";
-import { allFinite } from "./kernels";
 import { Matrix } from "./matrix";
 import { classesOf } from "./metrics";
 import { Network } from "./network";
 import type { Optimizer, Parameter } from "./optimizers";
 import { Random } from "./random";
+import { allFiniteResident } from "./wasm";
 import { inspect } from "util";
 import { Script } from "vm";
 
@@ -89,8 +89,9 @@ class Batches {
     private readonly size: number,
   ) {
     // A batch larger than the data set is the whole set: never allocate more rows than there are.
-    this.fullX = new Matrix(Math.min(size, X.rows), X.cols);
-    this.fullY = new Matrix(Math.min(size, X.rows), Y.cols);
+    // In WebAssembly memory: each batch is written there once and read by gemm in place.
+    this.fullX = Matrix.resident(Math.min(size, X.rows), X.cols);
+    this.fullY = Matrix.resident(Math.min(size, X.rows), Y.cols);
   }
 
   /** The batch of rows order[start], order[start + 1], …: `size` of them, or fewer at the end. */
@@ -335,7 +336,7 @@ class DivergenceGuard {
     this.parameters.forEach((p, i) => this.saved[i].set(p.value.data));
     this.stepping = true;
     this.optimizer.step(this.parameters);
-    const broken = this.parameters.find((p) => !allFinite(p.value.data));
+    const broken = this.parameters.find((p) => !allFiniteResident(p.value.data));
     this.stepping = false;
     if (!broken) return;
     this.restore();

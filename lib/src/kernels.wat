@@ -11,7 +11,9 @@
 ;;
 ;; Addresses and strides are in bytes; counts (m, k, n) are in entries.
 (module
-  (memory (export "memory") 1)
+  ;; wasm.ts makes the memory: shared, so that growing it never detaches the views JavaScript holds
+  ;; into it (the parameters, gradients and optimiser state that live here between products).
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; 1 if none of the n doubles at x is NaN or ±∞, else 0. x·0 is 0 for a finite x and NaN
   ;; otherwise, so a sum of them tells without a branch per entry.
@@ -495,4 +497,74 @@
       (then (f64.store (local.get $at) (f64.mul (local.get $alpha) (local.get $s))))
       (else (f64.store (local.get $at) (f64.add (f64.mul (local.get $alpha) (local.get $s))
                                                 (f64.mul (local.get $beta) (f64.load (local.get $at))))))))
+
+  ;; ---------------------------------------------------------------- the optimisers' steps, for arrays that live here
+
+  ;; d += scale·o over n doubles (Matrix.addInPlace: SGD's step w ← w − η·g).
+  (func (export "add_scaled") (param $d i32) (param $o i32) (param $scale f64) (param $n i32)
+    (local $end i32) (local $pairs i32) (local $s v128)
+    (local.set $s (f64x2.splat (local.get $scale)))
+    (local.set $pairs (i32.add (local.get $d) (i32.shl (i32.shr_u (local.get $n) (i32.const 1)) (i32.const 4))))
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $d) (local.get $pairs)))
+        (v128.store (local.get $d) (f64x2.add (v128.load (local.get $d)) (f64x2.mul (local.get $s) (v128.load (local.get $o)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next)))
+    (if (i32.lt_u (local.get $d) (local.get $end))
+      (then (f64.store (local.get $d) (f64.add (f64.load (local.get $d)) (f64.mul (local.get $scale) (f64.load (local.get $o))))))))
+
+  ;; One Adam step over n weights, as optimizers.ts writes it, two weights at a time:
+  ;;   m ← β1·m + (1 − β1)·g,  v ← β2·v + ((1 − β2)·g)·g,  w ← w − (η·(m / c1)) / (√(v / c2) + ε)
+  ;; with c1 = 1 − β1^t, c2 = 1 − β2^t. Division and square root are exact IEEE operations in both.
+  (func (export "adam")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $beta1 f64) (param $oneMinusBeta1 f64) (param $beta2 f64) (param $oneMinusBeta2 f64)
+    (param $lr f64) (param $c1 f64) (param $c2 f64) (param $eps f64)
+    (local $q i32) (local $bytes i32) (local $gq v128) (local $mq v128) (local $vq v128)
+    (local $b1 v128) (local $a1 v128) (local $b2 v128) (local $a2 v128) (local $rate v128)
+    (local $k1 v128) (local $k2 v128) (local $e v128)
+    (local.set $b1 (f64x2.splat (local.get $beta1)))
+    (local.set $a1 (f64x2.splat (local.get $oneMinusBeta1)))
+    (local.set $b2 (f64x2.splat (local.get $beta2)))
+    (local.set $a2 (f64x2.splat (local.get $oneMinusBeta2)))
+    (local.set $rate (f64x2.splat (local.get $lr)))
+    (local.set $k1 (f64x2.splat (local.get $c1)))
+    (local.set $k2 (f64x2.splat (local.get $c2)))
+    (local.set $e (f64x2.splat (local.get $eps)))
+    ;; whole pairs; an odd last weight goes through the same formulas in lane 0 of a half-loaded pair
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $q) (local.get $bytes)))
+        (if (i32.le_u (i32.add (local.get $q) (i32.const 16)) (local.get $bytes))
+          (then
+            (local.set $gq (v128.load (i32.add (local.get $g) (local.get $q))))
+            (local.set $mq (v128.load (i32.add (local.get $m) (local.get $q))))
+            (local.set $vq (v128.load (i32.add (local.get $v) (local.get $q)))))
+          (else
+            (local.set $gq (v128.load64_zero (i32.add (local.get $g) (local.get $q))))
+            (local.set $mq (v128.load64_zero (i32.add (local.get $m) (local.get $q))))
+            (local.set $vq (v128.load64_zero (i32.add (local.get $v) (local.get $q))))))
+        (local.set $mq (f64x2.add (f64x2.mul (local.get $b1) (local.get $mq)) (f64x2.mul (local.get $a1) (local.get $gq))))
+        (local.set $vq (f64x2.add (f64x2.mul (local.get $b2) (local.get $vq))
+                                  (f64x2.mul (f64x2.mul (local.get $a2) (local.get $gq)) (local.get $gq))))
+        ;; the step for both lanes; then store what belongs to real weights
+        (local.set $gq (f64x2.div (f64x2.mul (local.get $rate) (f64x2.div (local.get $mq) (local.get $k1)))
+                                  (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vq) (local.get $k2))) (local.get $e))))
+        (if (i32.le_u (i32.add (local.get $q) (i32.const 16)) (local.get $bytes))
+          (then
+            (v128.store (i32.add (local.get $m) (local.get $q)) (local.get $mq))
+            (v128.store (i32.add (local.get $v) (local.get $q)) (local.get $vq))
+            (v128.store (i32.add (local.get $w) (local.get $q))
+              (f64x2.sub (v128.load (i32.add (local.get $w) (local.get $q))) (local.get $gq))))
+          (else
+            (f64.store (i32.add (local.get $m) (local.get $q)) (f64x2.extract_lane 0 (local.get $mq)))
+            (f64.store (i32.add (local.get $v) (local.get $q)) (f64x2.extract_lane 0 (local.get $vq)))
+            (f64.store (i32.add (local.get $w) (local.get $q))
+              (f64.sub (f64.load (i32.add (local.get $w) (local.get $q))) (f64x2.extract_lane 0 (local.get $gq))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $next))))
 )

@@ -32,7 +32,7 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "./checks";
-import { gemmWasm, getBackend } from "./wasm";
+import { addScaledWasm, bothResident, gemmWasm, getBackend, residentFloat64 } from "./wasm";
 
 /** Formats a shape as `rows×cols`, the way every message in the library writes it. */
 function shapeOf(rows: number, cols: number): string {
@@ -248,6 +248,17 @@ export class Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
 
+  /**
+   * A rows×cols matrix of zeros placed in the WebAssembly backend's memory, where gemm and the
+   * optimisers use it without copying (an ordinary one where that memory is unavailable or full):
+   * for the long-lived matrices of training, a layer's parameters and gradients.
+   */
+  static resident(rows: number, cols: number): Matrix {
+    checkDimension("rows", rows);
+    checkDimension("cols", cols);
+    return new Matrix(rows, cols, residentFloat64(rows * cols));
+  }
+
   // ---------------------------------------------------------------- new matrices
 
   /** The transpose: a cols×rows matrix with entry (j, i) = this(i, j). */
@@ -456,6 +467,7 @@ export class Matrix {
     checkNumberType("addInPlace", "scale", scale);
     const d = this.data;
     const o = other.data;
+    if (addScaledWasm(d, o, scale)) return this; // the same sums, two at a time, where both live in WebAssembly memory
     // Four entries per step: this runs on every weight after every batch, and V8 does not unroll loops.
     const n = d.length;
     let p = 0;
@@ -502,7 +514,9 @@ const SPARSE_MIN_ENTRIES = 256;
 
 /** True if the storage of `x` and `y` overlaps (so writing one would change the other). */
 function overlaps(x: Float64Array, y: Float64Array): boolean {
-  if (x.buffer !== y.buffer || x.length === 0 || y.length === 0) return false;
+  if (x.length === 0 || y.length === 0) return false;
+  // Arrays in the WebAssembly memory share its bytes even when their buffer objects differ.
+  if (x.buffer !== y.buffer && !bothResident(x, y)) return false;
   return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 }
 

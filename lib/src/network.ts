@@ -96,9 +96,12 @@ export class Dense {
     checkInit("Dense", init);
     checkRandom("Dense", "random", random);
     checkInRange("Dense", "dropout", dropout, [0, 1]);
-    [this.weights, this.bias] = initialParameters(init, inputs, units, random);
-    this.gradWeights = Matrix.zeros(units, inputs);
-    this.gradBias = Matrix.zeros(1, units);
+    // Parameters and gradients live where gemm and the optimisers reach them without copying.
+    const [weights, bias] = initialParameters(init, inputs, units, random);
+    this.weights = residentCopy(weights);
+    this.bias = residentCopy(bias);
+    this.gradWeights = Matrix.resident(units, inputs);
+    this.gradBias = Matrix.resident(1, units);
     this.activation = activation;
     this.dropout = dropout;
   }
@@ -185,6 +188,13 @@ function checkUpstream(upstream: Upstream, A: Matrix): void {
     throw new Error(
       `Dense.backward: upstream ${key} is ${value.shapeString}, expected ${A.shapeString} (the last forward batch)`,
     );
+}
+
+/** `x`'s entries in a matrix of WebAssembly memory (Matrix.resident). */
+function residentCopy(x: Matrix): Matrix {
+  const copy = Matrix.resident(x.rows, x.cols);
+  copy.data.set(x.data);
+  return copy;
 }
 
 /** The starting weights (units×inputs) and bias (1×units) for an initialisation scheme. */

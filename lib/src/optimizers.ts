@@ -4,6 +4,7 @@
  */
 import { Matrix } from "./matrix";
 import { checkInRange, checkPositive, describeValue, rejectUnknownOptions } from "./checks";
+import { adamStepWasm, residentFloat64 } from "./wasm";
 
 /** A trainable matrix and the gradient of the loss with respect to it (same shape). */
 export interface Parameter {
@@ -47,7 +48,7 @@ export class SGD implements Optimizer {
         continue;
       }
       let v = this.velocity.get(value);
-      if (!v) this.velocity.set(value, (v = Matrix.zeros(value.rows, value.cols)));
+      if (!v) this.velocity.set(value, (v = Matrix.resident(value.rows, value.cols)));
       v.scaleInPlace(this.momentum).addInPlace(grad, -this.learningRate);
       value.addInPlace(v);
     }
@@ -100,13 +101,16 @@ export class Adam implements Optimizer {
         this.moments.set(
           value,
           (state = {
-            m: new Float64Array(value.data.length),
-            v: new Float64Array(value.data.length),
+            m: residentFloat64(value.data.length),
+            v: residentFloat64(value.data.length),
           }),
         );
       const { m, v } = state;
       const w = value.data;
       const g = grad.data;
+      // The same step in WebAssembly, two weights at a time, where all four arrays live there.
+      if (adamStepWasm(w, g, m, v, beta1, beta2, learningRate, correction1, correction2, epsilon))
+        continue;
       for (let i = 0; i < w.length; i++) {
         m[i] = beta1 * m[i] + (1 - beta1) * g[i];
         v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];

@@ -2,10 +2,12 @@
  * The WebAssembly backend of `gemm`: kernels.wat assembled into lib/build/kernels.wasm at build time
  * (scripts/build-wasm.js), loaded once, synchronously, when the library is first imported.
  *
- * The module has one memory. For each product, wasm.ts copies the operands into it, calls one
- * kernel and copies C back out; the memory grows when a product needs more and is reused after.
- * Copying costs about as much as reading each operand once, small beside the product for the
- * shapes of training (chapter 8 measures it).
+ * Where matrices live. The module has one memory, shared, so that growing it never detaches the
+ * views JavaScript holds into it. Its first RESIDENT_BYTES hold long-lived arrays that the library
+ * allocates there (`residentFloat64`): each layer's weights, biases and their gradients, the
+ * optimisers' state and fit's batch buffers. gemm reads and writes those in place, and SGD's and
+ * Adam's steps run on them in the module. Any other operand is copied into the scratch space above
+ * them for each product, and its result copied out; the scratch grows when a product needs more.
  *
  * Which backend runs: `setBackend("js" | "wasm")`. The default is "wasm" where this engine
  * validates the module (SIMD is in Node 16.4 and later, no flag), unless the environment variable
@@ -14,12 +16,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describeValue } from "./checks";
+import { allFinite } from "./kernels";
 
 /** The names `setBackend` accepts. */
 export type BackendName = "js" | "wasm";
 
 interface KernelExports {
-  memory: WebAssembly.Memory;
   all_finite(x: number, n: number): number;
   pack_rows(
     b: number,
@@ -56,6 +58,22 @@ interface KernelExports {
     beta: number,
   ): void;
   pack_dot(a: number, m: number, k: number, idx: number, val: number, start: number): number;
+  add_scaled(d: number, o: number, scale: number, n: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    lr: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void;
   dot_sparse(
     b: number,
     c: number,
@@ -73,6 +91,21 @@ interface KernelExports {
 /** Where the module's bytes are: lib/build/, next to the compiled library (and beside lib/src/). */
 export const WASM_FILE = path.resolve(__dirname, "..", "build", "kernels.wasm");
 
+/**
+ * Bytes at the bottom of the memory for resident arrays: 256 MiB, reserved but only used (and only
+ * counted in the process's memory) as arrays are placed there. They are never freed: a JavaScript
+ * view into them can outlive any owner the library could track, and reusing its bytes would
+ * silently change what it sees. When the region is full, new arrays are ordinary ones (and gemm
+ * copies them), so nothing breaks; only speed is lost.
+ */
+export const RESIDENT_BYTES = 256 * 1024 * 1024;
+
+const PAGE = 65536;
+const memory: WebAssembly.Memory | null =
+  typeof WebAssembly === "object"
+    ? new WebAssembly.Memory({ initial: RESIDENT_BYTES / PAGE + 16, maximum: 65536, shared: true })
+    : null;
+
 /** Loads the module, or says in one sentence why it cannot be used here. */
 function loadKernels(): KernelExports | string {
   if (typeof WebAssembly !== "object") return "this engine has no WebAssembly";
@@ -83,7 +116,9 @@ function loadKernels(): KernelExports | string {
     return `${WASM_FILE} is missing (npm run build assembles it)`;
   }
   if (!WebAssembly.validate(bytes)) return "this engine does not support WebAssembly SIMD";
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { memory: memory! },
+  });
   return instance.exports as unknown as KernelExports;
 }
 
@@ -142,30 +177,69 @@ export function withBackend<T>(name: BackendName, body: () => T): T {
 
 // ------------------------------------------------------------------ the module's memory
 
+/** Every SharedArrayBuffer the memory has handed out (a new one after each growth, all over the same bytes). */
+const ourBuffers = new WeakSet<object>();
+/** A view of the whole memory, refreshed after growth. */
 let f64 = new Float64Array(0);
+let residentTop = 64; // address 0 stays unused
 
-/** A bump allocator over the module's memory, reset for every product. */
+function refreshViews(): void {
+  const buffer = memory!.buffer;
+  if (f64.buffer !== buffer) {
+    f64 = new Float64Array(buffer);
+    ourBuffers.add(buffer);
+  }
+}
+
+/**
+ * `length` zeros in the module's memory, where gemm and the optimisers use them without copying; an
+ * ordinary Float64Array where WebAssembly is unavailable or the resident region is full.
+ */
+export function residentFloat64(length: number): Float64Array {
+  const bytes = Math.ceil((length * 8) / 16) * 16;
+  if (kernels === null || residentTop + bytes > RESIDENT_BYTES) return new Float64Array(length);
+  refreshViews();
+  const view = new Float64Array(memory!.buffer, residentTop, length);
+  residentTop += bytes;
+  return view;
+}
+
+/** The byte address of `x` in the module's memory, or -1 if it lives elsewhere. */
+function addressOf(x: Float64Array): number {
+  return ourBuffers.has(x.buffer) ? x.byteOffset : -1;
+}
+
+/** True if both arrays live in the module's memory (their buffers can differ and still share bytes). */
+export function bothResident(x: Float64Array, y: Float64Array): boolean {
+  return addressOf(x) >= 0 && addressOf(y) >= 0;
+}
+
+/** A bump allocator over the scratch space above the resident region, reset for every product. */
 class Layout {
-  bytes = 0;
+  bytes = RESIDENT_BYTES;
   /** Reserves `size` bytes, 16-byte aligned, and returns their address. */
   take(size: number): number {
     const at = this.bytes;
     this.bytes += Math.ceil(size / 16) * 16;
     return at;
   }
+  /** `x` where it is, if it lives in the memory and needs no padding; else space to copy it to. */
+  place(x: Float64Array, size: number, copyFits: boolean): number {
+    const at = addressOf(x);
+    return at >= 0 && copyFits ? at : this.take(size);
+  }
 }
 
-/** Grows the memory to hold `bytes`, and refreshes the views (growing detaches the old ones). */
-function reserve(memory: WebAssembly.Memory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
-  if (f64.buffer !== memory.buffer) {
-    f64 = new Float64Array(memory.buffer);
-  }
+/** Grows the memory to hold `bytes`, and refreshes the views. */
+function reserve(bytes: number): void {
+  const have = memory!.buffer.byteLength;
+  if (bytes > have) memory!.grow(Math.ceil((bytes - have) / PAGE));
+  refreshViews();
 }
 
 /** Copies a rows×cols matrix into the memory at byte `at`, rows `stride` bytes apart (padding zeroed). */
 function copyIn(x: Float64Array, rows: number, cols: number, at: number, stride: number): void {
+  if (addressOf(x) === at) return; // already there
   if (stride === cols * 8) {
     f64.set(x, at / 8);
     return;
@@ -179,6 +253,7 @@ function copyIn(x: Float64Array, rows: number, cols: number, at: number, stride:
 
 /** Copies rows×cols entries, rows `stride` bytes apart at byte `at`, out of the memory into `x`. */
 function copyOut(x: Float64Array, rows: number, cols: number, at: number, stride: number): void {
+  if (addressOf(x) === at) return; // written in place
   if (stride === cols * 8) {
     x.set(f64.subarray(at / 8, at / 8 + rows * cols));
     return;
@@ -217,17 +292,19 @@ export function gemmWasm(
     // Axpy form: B and C with rows padded to whole vectors of two doubles.
     const nv = Math.ceil(n / 2);
     const ld = nv * 16;
-    const a = layout.take(A.length * 8);
-    const b = layout.take(k * ld);
-    const c = layout.take(m * ld);
+    const unpadded = ld === n * 8;
+    const a = layout.place(A, A.length * 8, true);
+    const b = layout.place(B, k * ld, unpadded);
+    const c = layout.place(C, m * ld, unpadded);
     const spare = layout.take(ld);
     const idx = layout.take(k * nv * 4);
     const start = layout.take((k + 1) * 4);
     const val = layout.take(k * ld);
-    reserve(w.memory, layout.bytes);
-    f64.set(A, a / 8);
+    reserve(layout.bytes);
+    copyIn(A, 1, A.length, a, A.length * 8);
     copyIn(B, k, n, b, ld);
-    if (beta === 0) f64.fill(0, c / 8, (c + m * ld) / 8);
+    if (beta === 0)
+      f64.fill(0, c / 8, (c + m * ld) / 8); // (the padding, if any, too)
     else {
       copyIn(C, m, n, c, ld);
       if (beta !== 1) for (let q = c / 8; q < (c + m * ld) / 8; q++) f64[q] *= beta;
@@ -241,16 +318,16 @@ export function gemmWasm(
     copyOut(C, m, n, c, ld);
   } else {
     // Dot form: C = alpha·A·Bᵀ + beta·C.
-    const a = layout.take(m * k * 8);
-    const b = layout.take(n * k * 8);
-    const c = layout.take(m * n * 8);
+    const a = layout.place(A, m * k * 8, true);
+    const b = layout.place(B, n * k * 8, true);
+    const c = layout.place(C, m * n * 8, true);
     const idx = layout.take(m * k * 4);
     const val = layout.take(m * k * 8);
     const start = layout.take((m + 1) * 4);
-    reserve(w.memory, layout.bytes);
-    f64.set(A, a / 8);
-    f64.set(B, b / 8);
-    if (beta !== 0) f64.set(C, c / 8);
+    reserve(layout.bytes);
+    copyIn(A, m, k, a, k * 8);
+    copyIn(B, n, k, b, k * 8);
+    if (beta !== 0) copyIn(C, m, n, c, n * 8);
     const nonZero = w.pack_dot(a, m, k, idx, val, start);
     if (nonZero < WASM_SPARSE_DOT_LIMIT * m * k && w.all_finite(b, B.length) === 1) {
       w.dot_sparse(b, c, m, k, n, alpha, beta, idx, val, start);
@@ -259,4 +336,49 @@ export function gemmWasm(
     }
     copyOut(C, m, n, c, n * 8);
   }
+}
+
+/** True if no entry of `x` is NaN or ±∞: in the module where `x` lives there, else kernels.ts's loop. */
+export function allFiniteResident(x: Float64Array): boolean {
+  const at = addressOf(x);
+  return at >= 0 && kernels !== null ? kernels.all_finite(at, x.length) === 1 : allFinite(x);
+}
+
+/** d += scale·o in the module, when both live there and the backend is "wasm"; false if not done. */
+export function addScaledWasm(d: Float64Array, o: Float64Array, scale: number): boolean {
+  if (backend !== "wasm" || !bothResident(d, o)) return false;
+  kernels!.add_scaled(addressOf(d), addressOf(o), scale, d.length);
+  return true;
+}
+
+/** Adam's step (optimizers.ts) in the module, when all four arrays live there; false if not done. */
+export function adamStepWasm(
+  w: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  beta1: number,
+  beta2: number,
+  learningRate: number,
+  correction1: number,
+  correction2: number,
+  epsilon: number,
+): boolean {
+  if (backend !== "wasm" || !bothResident(w, g) || !bothResident(m, v)) return false;
+  kernels!.adam(
+    addressOf(w),
+    addressOf(g),
+    addressOf(m),
+    addressOf(v),
+    w.length,
+    beta1,
+    1 - beta1,
+    beta2,
+    1 - beta2,
+    learningRate,
+    correction1,
+    correction2,
+    epsilon,
+  );
+  return true;
 }

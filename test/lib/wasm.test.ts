@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Matrix, gemm } from "../../lib/src/matrix";
+import { Adam } from "../../lib/src/optimizers";
 import { Random } from "../../lib/src/random";
 import {
+  bothResident,
   getBackend,
   setBackend,
   WASM_FILE,
@@ -39,7 +41,7 @@ describe("the WebAssembly backend", () => {
   it("ships exactly kernels.wat, assembled (npm run build is not stale)", async () => {
     const wabt = await (await import("wabt")).default();
     const source = readFileSync(new URL("../../lib/src/kernels.wat", import.meta.url), "utf8");
-    const module = wabt.parseWat("kernels.wat", source, { simd: true });
+    const module = wabt.parseWat("kernels.wat", source, { simd: true, threads: true });
     const { buffer } = module.toBinary({ write_debug_names: true });
     module.destroy();
     expect(Buffer.from(buffer).equals(readFileSync(WASM_FILE))).toBe(true);
@@ -147,5 +149,88 @@ describe("the WebAssembly backend", () => {
       expect(wasm.some(Number.isNaN)).toBe(true);
       expect(wasm.map(String)).toEqual(bits(product("js", a, b, c0, options)).map(String));
     }
+  });
+
+  describe("resident matrices (parameters, gradients, optimiser state, batches)", () => {
+    /** A resident copy of m. */
+    const resident = (m: Matrix) => {
+      const r = Matrix.resident(m.rows, m.cols);
+      r.data.set(m.data);
+      return r;
+    };
+
+    it("live in the module's memory, and gemm reads and writes them in place with the same bits", () => {
+      for (const [m, k, n] of [
+        [10, 784, 30],
+        [7, 33, 5],
+        [64, 50, 256],
+        [3, 8, 1],
+      ]) {
+        const X = withZeros(m, k, 0.8);
+        const W = rng.normalMatrix(n, k);
+        const dZ = rng.normalMatrix(m, n);
+        expect(bothResident(resident(X).data, resident(W).data)).toBe(true);
+        for (const backend of ["js", "wasm"] as const) {
+          const out = Matrix.resident(m, n);
+          withBackend(backend, () => gemm(resident(X), resident(W), { transB: true, out }));
+          expect(bits(out)).toEqual(
+            bits(
+              product("js", X, W, Matrix.zeros(m, n), {
+                transA: false,
+                transB: true,
+                alpha: 1,
+                beta: 0,
+              }),
+            ),
+          );
+          const grad = Matrix.resident(n, k);
+          withBackend(backend, () => gemm(resident(dZ), resident(X), { transA: true, out: grad }));
+          expect(bits(grad)).toEqual(
+            bits(
+              product("js", dZ, X, Matrix.zeros(n, k), {
+                transA: true,
+                transB: false,
+                alpha: 1,
+                beta: 0,
+              }),
+            ),
+          );
+        }
+      }
+    });
+
+    it("keep their contents when the memory grows, and gemm refuses an out overlapping its input", () => {
+      const W = resident(rng.normalMatrix(30, 784));
+      const before = Array.from(W.data);
+      const big = withZeros(4000, 784, 0.5); // 25 MB of scratch: the memory grows
+      withBackend("wasm", () => gemm(big, W, { transB: true }));
+      expect(Array.from(W.data)).toEqual(before);
+      const inside = new Matrix(2, 2, W.data.subarray(0, 4));
+      const square = new Matrix(2, 2, W.data.subarray(2, 6));
+      expect(() => gemm(square, Matrix.identity(2), { out: inside })).toThrow(
+        /out must not share storage/,
+      );
+    });
+
+    it("take SGD's step (addInPlace) and Adam's step in the module with the TypeScript loop's bits", () => {
+      for (const length of [1, 2, 7, 784 * 3 + 1]) {
+        const w0 = rng.normalMatrix(1, length);
+        const grads = [1, 2, 3].map(() => rng.normalMatrix(1, length));
+        const run = (backend: BackendName) =>
+          withBackend(backend, () => {
+            const w = resident(w0);
+            const g = Matrix.resident(1, length);
+            const sgd = resident(w0);
+            const adam = new Adam({ learningRate: 0.01 });
+            for (const step of grads) {
+              g.data.set(step.data);
+              adam.step([{ name: "w", value: w, grad: g }]);
+              sgd.addInPlace(g, -0.3);
+            }
+            return [bits(w), bits(sgd)];
+          });
+        expect(run("wasm")).toEqual(run("js"));
+      }
+    });
   });
 });
