@@ -259,7 +259,7 @@ function filesUnder(absolute) {
 }
 
 /** Cell tags that only the slide decks read (see scripts/book/slides.js). */
-const SLIDE_ONLY_TAGS = new Set(["remove-input"]);
+const SLIDE_ONLY_TAGS = new Set(["remove-input", "slide-outline"]);
 
 /**
  * The notebook as its run sees it: without the cells' slide metadata (`slideshow` and the slide-only
