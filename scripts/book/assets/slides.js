@@ -7,7 +7,7 @@
   var WIDTH = 1280;
   var HEIGHT = 720;
   /** A figure is never drawn smaller than this, even if the slide then overflows (a test catches it). */
-  var MIN_FIGURE_HEIGHT = 220;
+  var MIN_FIGURE_HEIGHT = 180;
 
   /** Puts back the arrays that the build stored once per figure (see compactSpec in figures.js). */
   function expand(value, arrays) {
@@ -43,9 +43,27 @@
     return height;
   }
 
+  /**
+   * Formulas and tables wider than the slide are set in a smaller font until they fit: a slide has
+   * no scrollbars.
+   */
+  function fitWide(section) {
+    var room = section.clientWidth;
+    Array.prototype.forEach.call(
+      section.querySelectorAll(".katex-display > .katex, .output.html table"),
+      function (el) {
+        if (el.dataset.fitted || el.scrollWidth <= room) return;
+        el.dataset.fitted = "true";
+        el.style.fontSize = Math.floor((100 * room) / el.scrollWidth) + "%";
+      },
+    );
+  }
+
   /** Draws the figures of one slide that are not drawn yet, sharing the height the slide has left. */
   function drawSlide(section) {
-    if (!section || !window.Plotly) return;
+    if (!section) return;
+    fitWide(section);
+    if (!window.Plotly) return;
     var pending = Array.prototype.filter.call(
       section.querySelectorAll(".gtd-figure"),
       function (el) {
@@ -53,7 +71,18 @@
       },
     );
     if (!pending.length) return;
-    var room = (HEIGHT - contentHeight(section)) / pending.length;
+    // Several figures share the slide in a grid of up to three columns.
+    var columns = Math.min(pending.length, 3);
+    var rows = Math.ceil(pending.length / columns);
+    if (columns > 1) {
+      pending.forEach(function (el) {
+        var box = el.closest(".output") || el;
+        box.style.display = "inline-block";
+        box.style.verticalAlign = "top";
+        box.style.width = Math.floor(100 / columns) - 1 + "%";
+      });
+    }
+    var room = (HEIGHT - contentHeight(section)) / rows;
     pending.forEach(function (el) {
       var script = section.querySelector('script.gtd-figure-spec[data-figure="' + el.id + '"]');
       if (!script) return;
