@@ -226,6 +226,14 @@ describe("the slide decks, served from the built site", () => {
         expect(problems, name).toEqual([]);
         expect(slides.reduce((sum, s) => sum + s.figures, 0)).toBe(chapter.deck.figures);
         await page.screenshot({ path: screenshotPath(`slides-${name}-last`) });
+        const links = await page.$$eval(".deck-links a", (els) =>
+          els.map((a) => a.getAttribute("href") ?? ""),
+        );
+        expect(links).toEqual([`../${chapter.page}`, "../index.html"]);
+        for (const href of links) {
+          const response = await page.request.get(new URL(href, page.url()).href);
+          expect(response.status(), href).toBe(200);
+        }
         expect(guarded.errors).toEqual([]);
         expect(guarded.blocked).toEqual([]);
         expect(guarded.failed).toEqual([]);
