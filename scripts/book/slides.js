@@ -8,8 +8,8 @@
 //   notes      goes to the current slide's speaker notes (reveal's speaker view, key S)
 //   skip       is left out
 // and two tags refine it: `remove-input` shows a code cell's outputs without its code, and
-// `slide-outline` shows a markdown cell's headings and display formulas only, its whole text going to
-// the speaker notes. The metadata is read from the committed notebook (a run does not depend on it;
+// `slide-outline` shows a markdown cell's headings (each with the paragraph after it, when short)
+// and display formulas, its whole text going to the speaker notes. The metadata is read from the committed notebook (a run does not depend on it;
 // see notebookForExecution in scripts/notebooks.js), the outputs from the executed one.
 "use strict";
 const crypto = require("crypto");
@@ -53,13 +53,27 @@ function deckMarkdown() {
   return markdown;
 }
 
-/** What an outline slide shows of a markdown text: its headings and display formulas. */
+/** A paragraph right after a heading is kept on an outline slide when it is at most this long. */
+const OUTLINE_LEAD = 280;
+
+/**
+ * What an outline slide shows of a markdown text: its headings, each with the paragraph that follows
+ * it when that is short (the section's lead), and its display formulas.
+ */
 function outlineHtml(md, source, env) {
   const tokens = md.parse(source, env);
   const kept = [];
   for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i].type === "heading_open") kept.push(tokens[i], tokens[i + 1], tokens[i + 2]);
-    else if (tokens[i].type.startsWith("math_block")) kept.push(tokens[i]);
+    if (tokens[i].type === "heading_open") {
+      kept.push(tokens[i], tokens[i + 1], tokens[i + 2]);
+      const [open, inline, close] = tokens.slice(i + 3, i + 6);
+      if (
+        open?.type === "paragraph_open" &&
+        open.level === 0 &&
+        inline.content.length <= OUTLINE_LEAD
+      )
+        kept.push(open, inline, close);
+    } else if (tokens[i].type.startsWith("math_block")) kept.push(tokens[i]);
   }
   return md.renderer.render(kept, md.options, env);
 }
@@ -122,6 +136,7 @@ function deckSlides(executed, committed, { plotlyBundleTag, heading, goals }) {
     }
     if (type === "skip") return;
     let rendered;
+    const figuresBefore = context.figures;
     try {
       rendered = renderCell(ran, tagsOf(cell), markdown, context);
     } catch (error) {
@@ -132,6 +147,7 @@ function deckSlides(executed, committed, { plotlyBundleTag, heading, goals }) {
     if (type === "subslide") stacks.at(-1).push({ parts: [], notes: [] });
     const slide = current();
     if (type === "notes") {
+      context.figures = figuresBefore; // the notes show no figures: they are not the deck's
       slide.notes.push(rendered.slide, rendered.notes);
       return;
     }

@@ -104,9 +104,11 @@ describe("a deck, laid out by its cells' slide metadata", () => {
     markdown("What to say about it.", "notes"),
     markdown("### A step inside", "subslide"),
     code("const long = 1;\nshow(figure);", "slide", ["remove-input"], [figure()]),
-    markdown("## 2. Many words\n\nA long text.\n\n$$a = b$$\n\nMore text.", "slide", [
-      "slide-outline",
-    ]),
+    markdown(
+      `## 2. Many words\n\nThe lead.\n\n$$a = b$$\n\nMore text.\n\n### 2.1 More\n\n${"long ".repeat(60)}`,
+      "slide",
+      ["slide-outline"],
+    ),
   ]);
 
   it("has a title slide, then one per slide and subslide, skipped cells left out", () => {
@@ -137,12 +139,16 @@ describe("a deck, laid out by its cells' slide metadata", () => {
     expect(deck.figures).toBe(1);
   });
 
-  it("shows an outline cell's headings and display formulas, its whole text in the notes", () => {
+  it("shows an outline cell's headings, short leads and display formulas, its text in the notes", () => {
     const outline = deck.stacks[3][0];
-    expect(outline.parts.join("")).toContain("Many words");
-    expect(outline.parts.join("")).toContain("katex-display");
-    expect(outline.parts.join("")).not.toContain("A long text");
-    expect(outline.notes.join("")).toContain("A long text");
+    const shown = outline.parts.join("");
+    expect(shown).toContain("Many words");
+    expect(shown).toContain("<p>The lead.</p>");
+    expect(shown).toContain("katex-display");
+    expect(shown).toContain("2.1 More");
+    expect(shown).not.toContain("More text");
+    expect(shown).not.toContain("long long");
+    expect(outline.notes.join("")).toContain("More text");
   });
 
   it("names the cells without slide metadata, and refuses a slide type Jupyter does not have", () => {
