@@ -290,19 +290,31 @@ describe("the slide decks, served from the built site", () => {
     }
   }, 60_000);
 
-  it("prints to PDF through reveal's print mode, one page per slide", async () => {
+  it("prints to PDF through reveal's print mode, one page per slide, each within its page", async () => {
     const chapter = chapterOf(chapterNames[0]);
     const guarded = await open(`${chapter.deck.page}?print-pdf`);
     try {
       const { page } = guarded;
+      // reveal has laid the slides out as pages, and every figure is drawn on its page.
       await page.waitForFunction(
         () =>
+          document.documentElement.dataset.pdfReady === "true" &&
           Array.from(document.querySelectorAll(".reveal .slides .gtd-figure")).every((el) =>
             el.querySelector("svg.main-svg"),
           ),
         null,
         { timeout: 20_000 },
       );
+      const pagesLaidOut = await page.$$eval(".pdf-page", (els) =>
+        els.map((el) => ({
+          page: el.clientHeight,
+          content: el.querySelector("section")?.scrollHeight ?? 0,
+        })),
+      );
+      expect(pagesLaidOut).toHaveLength(chapter.deck.slides);
+      // Each slide fits its page (reveal keeps a slide to one page, so what does not fit is cut off).
+      const cut = pagesLaidOut.flatMap((p, i) => (p.content > p.page ? [`slide ${i + 1}`] : []));
+      expect(cut).toEqual([]);
       const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
       const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page\b/g) ?? []).length;
       console.log(`${chapter.deck.page}: ${pages} PDF pages, ${(pdf.length / 1e3).toFixed(0)} KB`);

@@ -118,6 +118,12 @@
       console.error("slides: plotly.js did not load, so the figures cannot be drawn");
     }
     var deck = window.Reveal;
+    // In print mode (?print-pdf) reveal lays the slides out as pages, then says so: the figures are
+    // drawn on their pages then.
+    deck.on("pdf-ready", function () {
+      drawAll();
+      document.documentElement.dataset.pdfReady = "true";
+    });
     deck
       .initialize({
         width: WIDTH,
@@ -128,14 +134,16 @@
         slideNumber: "c/t",
         showSlideNumber: "all",
         transition: "none",
-        // One PDF page per slide: a fragment's later states are not pages of their own.
+        // One PDF page per slide: a fragment's later states are not pages of their own, and a slide
+        // never spills onto a second page (reveal measures the pages before the figures are drawn,
+        // when their boxes still have the notebook's heights; the slides test checks they fit).
         pdfSeparateFragments: false,
+        pdfMaxPagesPerSlide: 1,
         plugins: window.RevealNotes ? [window.RevealNotes] : [],
       })
       .then(function () {
         // reveal 6 names it isPrintView (its type declarations still say isPrintingPDF).
-        if (deck.isPrintView()) drawAll();
-        else drawSlide(deck.getCurrentSlide());
+        if (!deck.isPrintView()) drawSlide(deck.getCurrentSlide());
         deck.on("slidechanged", function (event) {
           drawSlide(event.currentSlide);
         });
