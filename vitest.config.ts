@@ -1,11 +1,11 @@
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
 
-/** The book's test reuses the chapter tests' runs of the notebooks, so it must come after them. */
-const BOOK_TEST = /[\\/]test[\\/]book[\\/]book\.test\.ts$/;
+/** The book's and the slides' tests reuse the chapter tests' runs of the notebooks, so they must come after them. */
+const BOOK_TEST = /[\\/]test[\\/]book[\\/](book|slides)\.test\.ts$/;
 const isBookTest = (spec: TestSpecification) => BOOK_TEST.test(spec.moduleId);
 
-/** Vitest's own order (failed and slow files first), except that the book's browser test runs last. */
+/** Vitest's own order (failed and slow files first), except that the book's browser tests run last. */
 class BookLastSequencer extends BaseSequencer {
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);

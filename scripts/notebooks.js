@@ -258,7 +258,31 @@ function filesUnder(absolute) {
     .flatMap((name) => filesUnder(path.join(absolute, name)));
 }
 
-/** A SHA-256 over the notebook and every execution input (paths and contents), as hex. */
+/** Cell tags that only the slide decks read (see scripts/book/slides.js). */
+const SLIDE_ONLY_TAGS = new Set(["remove-input", "slide-outline"]);
+
+/**
+ * The notebook as its run sees it: without the cells' slide metadata (`slideshow` and the slide-only
+ * tags), which changes how a deck shows a cell and nothing a cell computes, so that tagging slides
+ * does not execute a chapter again. The decks read that metadata from the notebook itself.
+ */
+function notebookForExecution(file) {
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+  for (const cell of notebook.cells ?? []) {
+    if (!cell.metadata) continue;
+    delete cell.metadata.slideshow;
+    if (Array.isArray(cell.metadata.tags)) {
+      cell.metadata.tags = cell.metadata.tags.filter((tag) => !SLIDE_ONLY_TAGS.has(tag));
+      if (!cell.metadata.tags.length) delete cell.metadata.tags;
+    }
+  }
+  return Buffer.from(JSON.stringify(notebook));
+}
+
+/**
+ * A SHA-256 over the notebook (without its slide metadata) and every execution input (paths and
+ * contents), as hex.
+ */
 function executionInputsHash(name) {
   const source = notebookPath(name);
   const hash = crypto.createHash("sha256");
@@ -268,8 +292,9 @@ function executionInputsHash(name) {
   ];
   for (const file of files) {
     const relative = path.relative(env.ROOT, file).split(path.sep).join("/");
-    hash.update(`${relative}\0${fs.statSync(file).size}\0`);
-    hash.update(fs.readFileSync(file));
+    const content = file === source ? notebookForExecution(file) : fs.readFileSync(file);
+    hash.update(`${relative}\0${content.length}\0`);
+    hash.update(content);
   }
   return hash.digest("hex");
 }
@@ -344,6 +369,7 @@ module.exports = {
   scanSolutionCode,
   extractSolutions,
   executionInputsHash,
+  SLIDE_ONLY_TAGS,
   freshExecution,
   ensureExecuted,
   exportHtml,

@@ -2,7 +2,9 @@
 // `npm run book`: builds the offline HTML edition in site/ from the executed chapters.
 //   node scripts/book/build.js [chapter…] [--reuse-only] [--out DIR]
 // Each chapter is executed only when it has no fresh run in build/executed/ (a hash of the
-// notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.js).
+// notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.js). Besides the
+// pages it writes each chapter's slide deck (slides/, see slides.js), its exercise sheet
+// (downloads/, see exercises.js) and the instructor's kit (instructors.html).
 // --reuse-only fails instead of executing: CI uses it after `npm test` to prove that the tests'
 // runs were reused. Naming chapters builds a book of just those (for a quick preview).
 "use strict";
@@ -13,7 +15,14 @@ const { zipSync } = require("fflate");
 const nb = require("../notebooks");
 const { ROOT } = require("../jupyter-env");
 const { renderChapter } = require("./render");
-const { chapterPage, indexPage, referencePage } = require("./layout");
+const { chapterPage, indexPage, referencePage, instructorsPage } = require("./layout");
+const {
+  deckSlides,
+  deckPage,
+  deckContentSecurityPolicy,
+  speakerViewScriptHash,
+} = require("./slides");
+const { exercisesOf, exerciseSheet } = require("./exercises");
 const { searchIndexScript } = require("./search");
 
 const SITE = path.join(ROOT, "site");
@@ -89,6 +98,12 @@ function writeAssets(out, chapters, references) {
     fs.copyFileSync(path.join(katex, "fonts", font), path.join(assets, "katex", "fonts", font));
   }
   fs.writeFileSync(path.join(assets, "search-index.js"), searchIndexScript(chapters, references));
+  // reveal.js for the decks: the script, its stylesheet (the decks' theme is slides.css), the
+  // speaker notes plugin, and its licence.
+  const reveal = packageDir("reveal.js");
+  for (const file of ["dist/reveal.js", "dist/reveal.css", "dist/plugin/notes.js", "LICENSE"]) {
+    copy(path.join(reveal, file), path.join(assets, "reveal", file.replace(/^dist\//, "")));
+  }
 }
 
 /** The chapter's notebook as committed (no outputs), and zipped with the outputs of the run. */
@@ -103,6 +118,14 @@ function writeDownloads(out, chapter) {
     [`${chapter.name}.ipynb`]: [executed, { mtime: new Date("2000-01-01T00:00:00Z") }],
   };
   fs.writeFileSync(path.join(out, chapter.downloads.withOutputs), zipSync(files, { level: 9 }));
+  const sheet = exerciseSheet(readJson(nb.notebookPath(chapter.name)), {
+    chapterLabel: `chapter ${chapter.number}, ${chapter.title}`,
+    bookPage: chapter.page,
+  });
+  fs.writeFileSync(
+    path.join(out, chapter.downloads.exercises),
+    JSON.stringify(sheet, null, 1) + "\n",
+  );
 }
 
 function sizeOf(target) {
@@ -146,6 +169,13 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   const missing = chosen.filter((name) => !BOOK.summaries[name] && !isReference(name));
   if (missing.length)
     throw new Error(`scripts/book/book.json has no summary for ${missing.join(", ")}`);
+  const unprepared = chosen.filter((name) => !isReference(name) && !BOOK.prerequisites?.[name]);
+  if (unprepared.length) {
+    throw new Error(
+      `scripts/book/book.json has no prerequisites for ${unprepared.join(", ")} ` +
+        `(chapters, maths, typescript: see the README)`,
+    );
+  }
   const bundleTag = plotlyBundleTag();
   const chapters = [];
   // Pages that are not chapters (the notation page): no number, no learning goals, listed apart.
@@ -178,11 +208,33 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
     const when = run.reused
       ? `up to date (run of ${run.record.finished.slice(0, 16)})`
       : "executed";
-    log(`${step}: ${when}, ${run.record.seconds} s; ${rendered.figures} figures`);
+    const number = Number(heading[1]);
+    let deck;
+    let exercises;
+    try {
+      deck = deckSlides(notebook, readJson(nb.notebookPath(name)), {
+        plotlyBundleTag: bundleTag,
+        heading: rendered.title,
+        goals: rendered.goals,
+      });
+      exercises = exercisesOf(notebook);
+    } catch (error) {
+      throw new Error(`${step}: cannot make its slides or exercise list: ${error.message}`);
+    }
+    log(
+      `${step}: ${when}, ${run.record.seconds} s; ${rendered.figures} figures, ` +
+        `${deck.slides} slides, ${exercises.length} exercises`,
+    );
+    if (deck.untagged.length) {
+      log(
+        `${step}: warning: cells ${deck.untagged.join(", ")} have no slide type ` +
+          `(metadata.slideshow.slide_type; see the README), so they continue the slide before them`,
+      );
+    }
     chapters.push({
       ...rendered,
       name,
-      number: Number(heading[1]),
+      number,
       title: heading[2],
       page: `${name}.html`,
       runSeconds: run.record.seconds,
@@ -190,7 +242,15 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
       downloads: {
         clean: `downloads/${name}.ipynb`,
         withOutputs: `downloads/${name}-with-outputs.zip`,
+        exercises: `downloads/${name}-exercises.ipynb`,
       },
+      deck: {
+        page: `slides/${name}.html`,
+        slides: deck.slides,
+        figures: deck.figures,
+        content: deck,
+      },
+      exercises,
     });
   }
   const build = {
@@ -213,9 +273,22 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   }
   for (const reference of references)
     page(reference.page, referencePage({ book: BOOK, chapters, references, reference, build }));
+  page("instructors.html", instructorsPage({ book: BOOK, chapters, references, build }));
+  fs.mkdirSync(path.join(out, "slides"), { recursive: true });
+  const notesPlugin = path.join(packageDir("reveal.js"), "dist", "plugin", "notes.js");
+  const policy = deckContentSecurityPolicy(
+    speakerViewScriptHash(fs.readFileSync(notesPlugin, "utf8")),
+  );
+  const decks = chapters.map((chapter) => {
+    const html = deckPage({ book: BOOK, chapter, deck: chapter.deck.content, policy });
+    fs.writeFileSync(path.join(out, chapter.deck.page), html);
+    return { file: chapter.deck.page, slides: chapter.deck.slides, bytes: Buffer.byteLength(html) };
+  });
   const bytes = sizeOf(out);
   const seconds = (Date.now() - began) / 1000;
   for (const p of pages) log(`  ${p.file.padEnd(42)} ${megabytes(p.bytes)}`);
+  for (const d of decks)
+    log(`  ${d.file.padEnd(42)} ${megabytes(d.bytes)}, ${String(d.slides).padStart(3)} slides`);
   log(`  ${"assets/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "assets")))}`);
   log(`  ${"downloads/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "downloads")))}`);
   log(
@@ -225,7 +298,7 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
         ? ` (executed ${executed.length} chapter${executed.length > 1 ? "s" : ""})`
         : ""),
   );
-  return { out, chapters, references, pages, bytes, seconds, executed };
+  return { out, chapters, references, pages, decks, bytes, seconds, executed };
 }
 
 async function main() {

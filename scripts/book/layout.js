@@ -34,6 +34,7 @@ function head({ title, description, figures }) {
 <link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/book.css">
+<link rel="stylesheet" href="assets/highlight.css">
 <script src="assets/theme.js"></script>
 ${figures ? '<script src="assets/plotly.min.js" defer></script>\n' : ""}\
 <script src="assets/minisearch.min.js" defer></script>
@@ -79,6 +80,8 @@ ${references.map((r) => link(r, escapeHtml(r.title))).join("\n")}
   <ul class="downloads">
     <li><a href="${current.downloads.clean}" download>Notebook (.ipynb)</a></li>
     <li><a href="${current.downloads.withOutputs}" download>With outputs (.zip)</a></li>
+    <li><a href="${current.downloads.exercises}" download>Exercise sheet (.ipynb)</a></li>
+    <li><a href="${current.deck.page}">Slides</a></li>
   </ul>
   <p class="hint">The notebooks need the project's library and kernel: see the README of the
   source repository. A notebook with outputs shows its figures once trusted
@@ -88,7 +91,11 @@ ${references.map((r) => link(r, escapeHtml(r.title))).join("\n")}
   <h2><a href="index.html"${current ? "" : ' aria-current="page"'}>Contents</a></h2>
   <ol class="chapters">
 ${items}
-  </ol>${referenceList}${downloads}
+  </ol>${referenceList}
+  <h2>Teaching</h2>
+  <ul class="chapters references">
+    <li><a href="instructors.html"${current?.instructors ? ' aria-current="page"' : ""}>Instructor's kit</a></li>
+  </ul>${downloads}
 </nav>`;
 }
 
@@ -140,7 +147,8 @@ ${topbar(book)}
 ${sidebar(book, chapters, chapter, references)}
 <main id="content">
 <p class="chapter-meta">Chapter ${chapter.number} of ${chapters.length} ·
-  about ${chapter.readingMinutes} min to read · runs in ${formatSeconds(chapter.runSeconds)}</p>
+  about ${chapter.readingMinutes} min to read · runs in ${formatSeconds(chapter.runSeconds)} ·
+  <a href="${chapter.deck.page}">slides</a></p>
 <article class="chapter">
 ${chapter.html}
 </article>
@@ -165,7 +173,8 @@ function indexPage({ book, chapters, references = [], build }) {
     <h3><a href="${c.page}">${chapterLabel(c)}</a></h3>
     <p class="summary">${escapeHtml(book.summaries[c.name])}</p>
     <p class="chapter-meta">about ${c.readingMinutes} min to read ·
-      runs in ${formatSeconds(c.runSeconds)} · ${c.figures} interactive figure${c.figures === 1 ? "" : "s"}</p>
+      runs in ${formatSeconds(c.runSeconds)} · ${c.figures} interactive figure${c.figures === 1 ? "" : "s"} ·
+      <a href="${c.deck.page}">${c.deck.slides} slides</a></p>
     <p class="goals-lead">By the end of it you will be able to</p>
     <ul class="goals">
 ${goals}
@@ -192,6 +201,10 @@ ${sidebar(book, chapters, null, references)}
 <ol class="chapter-list">
 ${cards}
 </ol>${referenceCards(book, references)}
+<h2 id="teaching">Teaching with the book</h2>
+<p>The <a href="instructors.html">instructor's kit</a> lists, for each chapter, what it needs and
+  teaches, its run and reading time, and its exercises by difficulty, with a slide deck and an
+  exercise sheet without the solutions to hand out.</p>
 </article>
 ${footer(build)}
 </main>
@@ -249,4 +262,108 @@ ${toc(reference.sections)}
 `;
 }
 
-module.exports = { chapterPage, indexPage, referencePage, formatSeconds, CONTENT_SECURITY_POLICY };
+function list(items) {
+  return `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</ul>`;
+}
+
+/** One chapter in the instructor's kit: what it needs, what it teaches, what it takes, its exercises. */
+function kitChapter(book, chapters, chapter) {
+  const needs = book.prerequisites[chapter.name];
+  const earlier = needs.chapters.map((name) => chapters.find((c) => c.name === name));
+  const chapterLinks = earlier.length
+    ? earlier.map((c) => `<a href="${c.page}">${chapterLabel(c)}</a>`).join(", ")
+    : "none: it starts from scratch";
+  const rows = chapter.exercises
+    .map(
+      (e) =>
+        `      <tr><td>${e.number}</td><td class="difficulty difficulty-${e.difficulty}">` +
+        `${e.difficulty}</td><td>${e.html}</td></tr>`,
+    )
+    .join("\n");
+  return `<section class="kit-chapter" id="kit-${chapter.name}">
+<h2><a href="${chapter.page}">${chapterLabel(chapter)}</a></h2>
+<p class="chapter-meta">about ${chapter.readingMinutes} min to read · runs in
+  ${formatSeconds(chapter.runSeconds)} (measured for this edition) · ${chapter.deck.slides} slides ·
+  ${chapter.exercises.length} exercises</p>
+<p class="kit-links"><a href="${chapter.deck.page}">Slides</a> ·
+  <a href="${chapter.downloads.exercises}" download>Exercise sheet (.ipynb, no solutions)</a> ·
+  <a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a></p>
+<h3 id="kit-${chapter.name}-needs">What it needs</h3>
+<dl class="prerequisites">
+  <dt>Chapters</dt><dd>${chapterLinks}</dd>
+  <dt>Maths</dt><dd>${list(needs.maths)}</dd>
+  <dt>TypeScript</dt><dd>${list(needs.typescript)}</dd>
+</dl>
+<h3 id="kit-${chapter.name}-goals">Learning goals</h3>
+<ul class="goals">
+${chapter.goals.map((g) => `  <li>${g}</li>`).join("\n")}
+</ul>
+<h3 id="kit-${chapter.name}-exercises">Exercises</h3>
+<table class="exercises">
+  <thead><tr><th>#</th><th>difficulty</th><th>exercise</th></tr></thead>
+  <tbody>
+${rows}
+  </tbody>
+</table>
+</section>`;
+}
+
+/**
+ * The instructor's kit (instructors.html): per chapter its prerequisites (book.json), learning goals
+ * (the chapter's own list), run time (this build's), reading time, exercises by difficulty, and links
+ * to its deck and exercise sheet.
+ */
+function instructorsPage({ book, chapters, references = [], build }) {
+  const notation = references.find((r) => r.name === "00-notation");
+  const totalRun = chapters.reduce((sum, c) => sum + c.runSeconds, 0);
+  return `${head({
+    title: `Instructor's kit · ${book.title}`,
+    description: `Teaching ${book.title}: prerequisites, goals, times, slides and exercise sheets.`,
+    figures: false,
+  })}
+<body class="chapter-page instructors-page">
+<a class="skip-link" href="#content">Skip to the text</a>
+${topbar(book)}
+<div class="layout">
+${sidebar(book, chapters, { instructors: true }, references)}
+<main id="content">
+<article class="chapter instructors">
+<h1 id="instructors">Instructor's kit</h1>
+<p>Everything here is built from the same notebooks as the book, so it cannot drift from it: the
+  learning goals are each chapter's own list, the run times were measured when this edition was built
+  (${formatSeconds(totalRun)} for all ${chapters.length} chapters), and the slides and exercise sheets
+  are made from the notebooks themselves.</p>
+<ul>
+  <li><strong>Slides.</strong> One deck per chapter, with its interactive figures. Keys: arrows or
+    space to advance, <kbd>S</kbd> the speaker view with the notes and a timer, <kbd>O</kbd> the
+    overview of all slides, <kbd>F</kbd> full screen. To print a deck or save it as PDF, open it with
+    <code>?print-pdf</code> after <code>.html</code> and print it from the browser (one page per
+    slide).</li>
+  <li><strong>Live demo.</strong> Chapter 7 trains for about three minutes. For a lecture, start
+    Jupyter with <code>GTD_LIVE_DEMO=1 npm start</code> (or set <code>LIVE_DEMO</code> to
+    <code>true</code> in its first code cell): its training runs take 3, 1 and 3 epochs instead of 30,
+    5 and 12, and each says what the full run reaches.</li>
+  <li><strong>Exercise sheets.</strong> Each chapter's notebook without the worked solutions, to hand
+    out as homework; the solutions stay in the book. Difficulty: <em>easy</em> applies the chapter
+    directly, <em>medium</em> changes an experiment or needs a short derivation, <em>hard</em> needs a
+    proof or a derivation by hand.</li>
+  ${notation ? `<li><strong>Notation.</strong> The <a href="${notation.page}">notation page</a> maps every symbol of the book to Nielsen's and d2l's.</li>` : ""}
+</ul>
+${chapters.map((c) => kitChapter(book, chapters, c)).join("\n")}
+</article>
+${footer(build)}
+</main>
+</div>
+</body>
+</html>
+`;
+}
+
+module.exports = {
+  chapterPage,
+  indexPage,
+  referencePage,
+  instructorsPage,
+  formatSeconds,
+  CONTENT_SECURITY_POLICY,
+};

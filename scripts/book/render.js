@@ -248,4 +248,14 @@ function renderChapter(notebook, { plotlyBundleTag }) {
   };
 }
 
-module.exports = { renderChapter, createMarkdown, chapterEnv, slugify, escapeHtml, learningGoals };
+module.exports = {
+  renderChapter,
+  renderOutput,
+  createMarkdown,
+  chapterEnv,
+  highlight,
+  slugify,
+  escapeHtml,
+  learningGoals,
+  WORDS_PER_MINUTE,
+};

@@ -1,7 +1,17 @@
 // The notebooks in git are sources: no outputs, no execution counts, the tslab kernel, numerical code imported from lib/.
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOTEBOOKS, listNotebooks, readNotebook } from "./harness";
+
+const require = createRequire(import.meta.url);
+const { untaggedCells, slideType } = require("../../scripts/book/slides.js") as {
+  untaggedCells(notebook: object): number[];
+  slideType(cell: object): string | null;
+};
+const { exercisesOf } = require("../../scripts/book/exercises.js") as {
+  exercisesOf(notebook: object): { number: number; difficulty: string }[];
+};
 
 const chapters = listNotebooks();
 /** The notation page: prose only, linked from every chapter. */
@@ -27,6 +37,24 @@ describe("committed notebooks", () => {
         )
         .map(({ index }) => index + 1);
       expect(dirty, `cells with outputs: ${dirty.join(", ")}`).toEqual([]);
+    });
+
+    it("gives every cell a slide type, for its deck (see Slides in the README; not the notation page)", () => {
+      if (name === NOTATION) return;
+      const untagged = untaggedCells(notebook);
+      expect(
+        untagged,
+        `cells without metadata.slideshow.slide_type: ${untagged.join(", ")}`,
+      ).toEqual([]);
+      const starts = notebook.cells.filter((c) => slideType(c) === "slide").length;
+      expect(starts, "slides that start a section").toBeGreaterThanOrEqual(5);
+    });
+
+    it("labels every exercise with its difficulty (not the notation page)", () => {
+      if (name === NOTATION) return;
+      const found = exercisesOf(notebook);
+      expect(found.length).toBeGreaterThanOrEqual(3);
+      expect(found.map((e) => e.number)).toEqual(found.map((_, i) => i + 1));
     });
 
     it("declares the tslab kernel", () => {

@@ -1,0 +1,338 @@
+// The decks' and the instructor's kit's building blocks on small inputs: how slide metadata lays out a
+// deck, the tagging rules, the speaker view's CSP hash, exercises and their removal from the sheets.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { figureHtml, linePlot, plotlyScriptTag } from "../../lib/src";
+
+const require = createRequire(import.meta.url);
+interface Slide {
+  parts: string[];
+  notes: string[];
+}
+const slides = require("../../scripts/book/slides.js") as {
+  deckSlides(
+    executed: object,
+    committed: object,
+    options: { plotlyBundleTag: string; heading: string; goals: string[] },
+  ): { stacks: Slide[][]; slides: number; figures: number; untagged: number[] };
+  untaggedCells(notebook: object): number[];
+  speakerViewScriptHash(source: string): string;
+};
+const exercises = require("../../scripts/book/exercises.js") as {
+  exercisesOf(notebook: object): { number: number; difficulty: string; html: string }[];
+  removeSolutions(markdown: string): string;
+  exerciseSheet(notebook: object, options: { chapterLabel: string; bookPage: string }): Notebook;
+};
+const { proposedSlide } = require("../../scripts/book/tag-slides.js") as {
+  proposedSlide(
+    cell: object,
+    ran: object,
+    where: { first: boolean; inSetup: boolean },
+  ): { type: string; tags: string[] };
+};
+const notebooks = require("../../scripts/notebooks.js") as {
+  executionInputsHash(name: string): string;
+};
+
+interface Notebook {
+  cells: { cell_type: string; source: string | string[]; metadata: object }[];
+}
+
+const bundleTag = plotlyScriptTag();
+const slideshow = (type: string | null, tags: string[] = []) => ({
+  ...(type === null ? {} : { slideshow: { slide_type: type } }),
+  ...(tags.length ? { tags } : {}),
+});
+const markdown = (source: string, type: string | null, tags: string[] = []) => ({
+  cell_type: "markdown",
+  metadata: slideshow(type, tags),
+  source,
+});
+const code = (
+  source: string,
+  type: string | null,
+  tags: string[] = [],
+  outputs: object[] = [],
+) => ({
+  cell_type: "code",
+  metadata: slideshow(type, tags),
+  source,
+  outputs,
+  execution_count: null,
+});
+const printed = (text: string) => ({ output_type: "stream", name: "stdout", text });
+const html = (text: string) => ({
+  output_type: "display_data",
+  data: { "text/html": text },
+  metadata: {},
+});
+const figure = () =>
+  html(
+    figureHtml(
+      linePlot({
+        title: "A line",
+        series: [{ name: "s", x: [0, 1, 2], y: [1, 0, 1] }],
+        xTitle: "x",
+        yTitle: "y",
+      }),
+    ),
+  );
+
+function deckOf(cells: object[]) {
+  const notebook = { cells };
+  // The executed copy has the same cells; its metadata does not matter, the committed one's does.
+  const executed = { cells: cells.map((c) => ({ ...c, metadata: {} })) };
+  return slides.deckSlides(executed, notebook, {
+    plotlyBundleTag: bundleTag,
+    heading: "Chapter 9 · Testing",
+    goals: ["check things"],
+  });
+}
+
+describe("a deck, laid out by its cells' slide metadata", () => {
+  const deck = deckOf([
+    markdown("# Chapter 9 · Testing\n\nThe introduction.", "notes"),
+    markdown("## Setup", "skip"),
+    code('import { x } from "../lib";', "skip", [], [printed("set up")]),
+    markdown("## 1. First idea\n\nIn short.", "slide"),
+    code("console.log(1)", "-", [], [printed("one")]),
+    markdown("Appears later.", "fragment"),
+    markdown("What to say about it.", "notes"),
+    markdown("### A step inside", "subslide"),
+    code("const long = 1;\nshow(figure);", "slide", ["remove-input"], [figure()]),
+    markdown(
+      `## 2. Many words\n\nThe lead.\n\n$$a = b$$\n\nMore text.\n\n### 2.1 More\n\n${"long ".repeat(60)}`,
+      "slide",
+      ["slide-outline"],
+    ),
+  ]);
+
+  it("has a title slide, then one per slide and subslide, skipped cells left out", () => {
+    expect(deck.stacks.map((stack) => stack.length)).toEqual([1, 2, 1, 1]);
+    expect(deck.slides).toBe(5);
+    const [title] = deck.stacks[0];
+    expect(title.parts.join("")).toContain("<h1>Chapter 9 · Testing</h1>");
+    expect(title.parts.join("")).toContain("<li>check things</li>");
+    expect(title.notes.join("")).toContain("The introduction.");
+    expect(JSON.stringify(deck.stacks)).not.toContain("set up");
+    expect(deck.untagged).toEqual([]);
+  });
+
+  it("adds '-' cells to the slide, fragments as fragments, notes to the speaker notes", () => {
+    const first = deck.stacks[1][0];
+    expect(first.parts).toHaveLength(3);
+    expect(first.parts[1]).toContain('<pre class="output stream">one');
+    expect(first.parts[2]).toMatch(/^<div class="fragment"><p>Appears later.<\/p>/);
+    expect(first.notes.join("")).toContain("What to say about it.");
+  });
+
+  it("shows a remove-input cell's outputs only, and counts its figure", () => {
+    const step = deck.stacks[1][1];
+    expect(step.parts.join("")).toContain("A step inside");
+    const shown = deck.stacks[2][0].parts.join("");
+    expect(shown).toContain('class="gtd-figure"');
+    expect(shown).not.toContain("const long");
+    expect(deck.figures).toBe(1);
+  });
+
+  it("shows an outline cell's headings, short leads and display formulas, its text in the notes", () => {
+    const outline = deck.stacks[3][0];
+    const shown = outline.parts.join("");
+    expect(shown).toContain("Many words");
+    expect(shown).toContain("<p>The lead.</p>");
+    expect(shown).toContain("katex-display");
+    expect(shown).toContain("2.1 More");
+    expect(shown).not.toContain("More text");
+    expect(shown).not.toContain("long long");
+    expect(outline.notes.join("")).toContain("More text");
+  });
+
+  it("names the cells without slide metadata, and refuses a slide type Jupyter does not have", () => {
+    const untagged = { cells: [markdown("# T", "notes"), markdown("## A", null)] };
+    expect(slides.untaggedCells(untagged)).toEqual([2]);
+    expect(deckOf(untagged.cells).untagged).toEqual([2]);
+    expect(() => deckOf([markdown("## A", "side")])).toThrow(/slide_type "side"/);
+  });
+
+  it("refuses an executed notebook that is not a run of the committed one", () => {
+    const committed = { cells: [markdown("# T", "notes"), code("1", "slide")] };
+    const executed = { cells: [markdown("# T", null), code("2", null)] };
+    expect(() =>
+      slides.deckSlides(executed, committed, {
+        plotlyBundleTag: bundleTag,
+        heading: "T",
+        goals: [],
+      }),
+    ).toThrow(/cell 2 of the notebook differs from its run/);
+  });
+
+  it("a slide-only change (slide type, remove-input, slide-outline) keeps a chapter's run fresh", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gtd-slide-hash-"));
+    try {
+      const file = join(dir, "97-test.ipynb");
+      const write = (cell: object) => writeFileSync(file, JSON.stringify({ cells: [cell] }));
+      write(code("1 + 1", null, ["check-sum"]));
+      const first = notebooks.executionInputsHash(file);
+      write(code("1 + 1", "slide", ["check-sum", "remove-input", "slide-outline"]));
+      expect(notebooks.executionInputsHash(file)).toBe(first);
+      write(code("1 + 1", "slide", ["check-other"]));
+      expect(notebooks.executionInputsHash(file)).not.toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the tagging rules (npm run slides:tag)", () => {
+  const where = { first: false, inSetup: false };
+  const propose = (cell: object, ran: object = cell, at = where) => proposedSlide(cell, ran, at);
+
+  it("the introduction to the notes, the setup skipped, a slide per section", () => {
+    expect(propose(markdown("# Chapter 9", null), undefined, { ...where, first: true }).type).toBe(
+      "notes",
+    );
+    expect(propose(markdown("## Setup\n\nImports.", null)).type).toBe("skip");
+    expect(
+      propose(code("import {} from '../lib';", null), undefined, { ...where, inSetup: true }),
+    ).toEqual({ type: "skip", tags: [] });
+    expect(propose(markdown("## 2. Idea\n\nShort.", null))).toEqual({ type: "slide", tags: [] });
+    expect(propose(markdown("### A step", null)).type).toBe("subslide");
+    expect(propose(markdown(`## 3. Long\n\n${"word ".repeat(100)}`, null)).tags).toEqual([
+      "slide-outline",
+    ]);
+    expect(propose(markdown("## Exercises\n\n**1.** *(easy)* Do it.", null)).tags).toEqual([
+      "slide-outline",
+    ]);
+  });
+
+  it("short prose as a fragment, long prose to the notes", () => {
+    expect(propose(markdown("It learned **AND** in 11 epochs.", null)).type).toBe("fragment");
+    expect(propose(markdown("word ".repeat(100), null)).type).toBe("notes");
+  });
+
+  it("code by what it shows: skipped without output, its output only when long", () => {
+    const short = code("console.log(1)", null);
+    expect(propose(short, { ...short, outputs: [] }).type).toBe("skip");
+    expect(propose(short, { ...short, outputs: [printed("1")] })).toEqual({
+      type: "slide",
+      tags: [],
+    });
+    const long = code("const a = 1;\n".repeat(13), null);
+    expect(propose(long, { ...long, outputs: [printed("1")] }).tags).toEqual(["remove-input"]);
+    const drawing = code("const a = 1;\n".repeat(7) + "show(f);", null);
+    expect(propose(drawing, { ...drawing, outputs: [figure()] }).tags).toEqual(["remove-input"]);
+    const listing = code('showSource("network.ts", "Dense");', null);
+    expect(propose(listing, { ...listing, outputs: [html("<div>…</div>")] }).type).toBe("skip");
+  });
+});
+
+describe("the speaker view's Content-Security-Policy hash", () => {
+  it("is the SHA-256 of the one inline script the notes plugin writes", () => {
+    const script = "\n  (function () { window.x = `a`; })();\n";
+    const plugin = `function open() { w.document.write(\`<html><body><div></div><script>${script.replace(/`/g, "\\`")}<\\/script></body></html>\`); }`;
+    const expected = createHash("sha256").update(script).digest("base64");
+    expect(slides.speakerViewScriptHash(plugin)).toBe(`'sha256-${expected}'`);
+  });
+
+  it("of reveal.js 6.0.2's plugin, the hash Chromium asks for", () => {
+    const notes = join(
+      __dirname,
+      "..",
+      "..",
+      "node_modules",
+      "reveal.js",
+      "dist",
+      "plugin",
+      "notes.js",
+    );
+    const plugin = readFileSync(notes, "utf8");
+    expect(slides.speakerViewScriptHash(plugin)).toBe(
+      "'sha256-GzCveToXhSIzS3M5eQeRm3McVRB7cYneYKwTkzA3wDk='",
+    );
+  });
+});
+
+describe("exercises and exercise sheets", () => {
+  const chapter = {
+    cells: [
+      markdown("# Chapter 9 · Testing", "notes"),
+      code("const a = 1;", "slide"),
+      markdown(
+        [
+          "## Exercises",
+          "",
+          "**1.** *(easy)* Add `a` to itself.",
+          "",
+          "<details><summary>Solution</summary>",
+          "",
+          "```ts",
+          "console.log(a + a); // the secret answer",
+          "```",
+          "",
+          "It prints 2, which nobody else says.",
+          "</details>",
+          "",
+          "**2.** *(hard)* Prove that `<details>` in code does not count.",
+          "",
+          "```ts",
+          "// <details> inside a code block stays",
+          "```",
+          "",
+          "<details><summary>Solution</summary>",
+          "<details><summary>A nested hint</summary>still hidden</details>",
+          "Proof by nesting.",
+          "</details>",
+          "",
+          "The end.",
+        ].join("\n"),
+        "slide",
+      ),
+    ],
+  };
+
+  it("lists each exercise with its number and difficulty", () => {
+    const found = exercises.exercisesOf(chapter);
+    expect(found.map((e) => [e.number, e.difficulty])).toEqual([
+      [1, "easy"],
+      [2, "hard"],
+    ]);
+    expect(found[0].html).toBe("Add <code>a</code> to itself.");
+  });
+
+  it("refuses an exercise without a difficulty label, or with an unknown one", () => {
+    for (const label of ["", "*(tricky)* "]) {
+      expect(() =>
+        exercises.exercisesOf({ cells: [markdown(`**3.** ${label}Do it.`, "slide")] }),
+      ).toThrow(/exercise 3 needs a difficulty label/);
+    }
+  });
+
+  it("the sheet keeps the chapter and the exercises and drops every solution", () => {
+    const sheet = exercises.exerciseSheet(chapter, {
+      chapterLabel: "chapter 9, Testing",
+      bookPage: "09-testing.html",
+    });
+    const text = sheet.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+    expect(text[0]).toContain("Exercise sheet for chapter 9, Testing");
+    expect(text[2]).toBe("const a = 1;");
+    const exercisesCell = text[3];
+    expect(exercisesCell).toContain("**1.** *(easy)* Add `a` to itself.");
+    expect(exercisesCell).toContain("// <details> inside a code block stays");
+    expect(exercisesCell).toContain("The end.");
+    for (const secret of [
+      "secret answer",
+      "nobody else",
+      "still hidden",
+      "Proof by nesting",
+      "<summary>",
+    ])
+      expect(exercisesCell).not.toContain(secret);
+    expect(exercisesCell).not.toMatch(/\n\n\n/);
+    // The chapter itself is unchanged.
+    expect(JSON.stringify(chapter)).toContain("secret answer");
+  });
+});
