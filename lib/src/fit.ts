@@ -288,7 +288,7 @@ function computeGradientsOrStop(
   at: TrainingStep,
 ) {
   try {
-    return model.computeGradients(X, Y, { training: true, trainingSize });
+    return model.backpropagate(X, Y, true, trainingSize); // checked before the first batch
   } catch (error) {
     const output = model.layers[model.layers.length - 1];
     if (output.cached().Z.isFinite()) throw error;

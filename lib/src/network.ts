@@ -127,9 +127,9 @@ export class Dense {
     this.saved = { X: copy ? X.clone() : X, Z, A };
     if (!training || this.dropout === 0) return copy ? A.clone() : A;
     const keep = 1 - this.dropout;
-    const mask = Matrix.fromFunction(A.rows, A.cols, () =>
-      training.random.uniform() < keep ? 1 / keep : 0,
-    );
+    // One uniform draw per output, in row-major order: kept (scaled by 1/q) where it falls below q.
+    const mask = training.random.uniformMatrix(A.rows, A.cols);
+    mask.mapInPlace((u) => (u < keep ? 1 / keep : 0));
     this.saved.mask = mask;
     return A.mul(mask);
   }
@@ -354,6 +354,14 @@ export class Network {
     const { training = true, trainingSize = X.rows } = options;
     checkBoolean("Network.computeGradients", "training", training);
     checkPositiveInteger("Network.computeGradients", "trainingSize", trainingSize);
+    return this.backpropagate(X, Y, training, trainingSize);
+  }
+
+  /**
+   * computeGradients without its checks of the arguments: for `fit`, which checks the whole data set
+   * once before the first batch, so that a batch costs only its forward and backward pass.
+   */
+  backpropagate(X: Matrix, Y: Matrix, training: boolean, trainingSize: number): BatchResult {
     const output = this.forward(X, training);
     const loss = this.outputLossValue(Y) + this.l2Penalty(trainingSize);
     const { Z, A } = this.layers[this.layers.length - 1].cached();
