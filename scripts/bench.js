@@ -340,6 +340,9 @@ function main() {
     for (const [k, s] of Object.entries(t)) figures[`${k}_s_per_epoch`] = Number(s.toFixed(3));
     for (const [k, a] of Object.entries(accuracy))
       figures[`${k}_test_accuracy`] = Number(a.toFixed(4));
+    for (const [k, g] of Object.entries(gflopPerEpoch))
+      figures[`${k}_gflop_per_epoch`] = Number(g.toFixed(3));
+    figures.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     for (const name of Object.keys(PEER_RUNS))
       if (t[name] !== undefined)
         figures[`nielsen_time_ratio_${name}_to_ours`] = Number((t[name] / ours).toFixed(3));

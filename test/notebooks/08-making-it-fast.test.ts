@@ -83,7 +83,7 @@ describe("chapter 8: making it fast", () => {
   });
 
   it("states the exercises' figures as their solutions print them", () => {
-    const [first, second, third] = chapter.solutions();
+    const [first, second, third, fourth] = chapter.solutions();
     expect(first.stdout).toMatch(
       /^41\.27 GFLOP per epoch\njs: \d+\.\d\d effective GFLOP\/s\nwasm: \d+\.\d\d effective GFLOP\/s\n$/,
     );
@@ -91,6 +91,9 @@ describe("chapter 8: making it fast", () => {
       "218 of 256 entries differ; the largest difference is 8.0e-15, on entries up to 13.89 in size\n",
     );
     expect(third.stdout.trim().split("\n")).toHaveLength(6);
+    expect(fourth.stdout).toMatch(
+      /^products' share \d+%: at most \d+\.\d× faster; the WebAssembly backend reached \d+\.\d\d×\n$/,
+    );
     chapter.expectProseStates([
       "An epoch is **41.27 GFLOP** by this count",
       "**218** of the 256 entries differ, by at most **8.0e-15**, on entries of size up to **13.89**",
