@@ -270,6 +270,9 @@ function copyOut(x: Float64Array, rows: number, cols: number, at: number, stride
  */
 export const WASM_SPARSE_DOT_LIMIT = 0.35;
 
+/** Entries of A per block of the dot form: 8 MB of A, and so of scratch, at most (at least one row). */
+const DOT_BLOCK_ENTRIES = 1 << 20;
+
 /**
  * C = alpha·op(A)·op(B) + beta·C with the WebAssembly kernels, for every form but Aᵀ·Bᵀ (which
  * gemm leaves to kernels.ts). Shapes and arguments are gemm's, already checked.
@@ -317,24 +320,34 @@ export function gemmWasm(
     w.axpy(a, rs, cs, m, k, c, ld, alpha, idx, start, val, spare);
     copyOut(C, m, n, c, ld);
   } else {
-    // Dot form: C = alpha·A·Bᵀ + beta·C.
-    const a = layout.place(A, m * k * 8, true);
+    // Dot form: C = alpha·A·Bᵀ + beta·C, a block of rows of A at a time. Rows of C do not depend on
+    // each other, so a large A (a whole validation set) needs scratch space for one block only.
+    const block = Math.max(1, Math.min(m, Math.floor(DOT_BLOCK_ENTRIES / Math.max(k, 1))));
+    const aHome = addressOf(A);
+    const cHome = addressOf(C);
     const b = layout.place(B, n * k * 8, true);
-    const c = layout.place(C, m * n * 8, true);
-    const idx = layout.take(m * k * 4);
-    const val = layout.take(m * k * 8);
-    const start = layout.take((m + 1) * 4);
+    const aBlock = aHome >= 0 ? aHome : layout.take(block * k * 8);
+    const cBlock = cHome >= 0 ? cHome : layout.take(block * n * 8);
+    const idx = layout.take(block * k * 4);
+    const val = layout.take(block * k * 8);
+    const start = layout.take((block + 1) * 4);
     reserve(layout.bytes);
-    copyIn(A, m, k, a, k * 8);
     copyIn(B, n, k, b, k * 8);
-    if (beta !== 0) copyIn(C, m, n, c, n * 8);
-    const nonZero = w.pack_dot(a, m, k, idx, val, start);
-    if (nonZero < WASM_SPARSE_DOT_LIMIT * m * k && w.all_finite(b, B.length) === 1) {
-      w.dot_sparse(b, c, m, k, n, alpha, beta, idx, val, start);
-    } else {
-      w.dot_dense(a, b, c, m, k, n, alpha, beta);
+    let bFinite: boolean | undefined; // asked only if a block is sparse enough to skip zeros
+    for (let r0 = 0; r0 < m; r0 += block) {
+      const rows = Math.min(block, m - r0);
+      const a = aHome >= 0 ? aHome + r0 * k * 8 : aBlock;
+      const c = cHome >= 0 ? cHome + r0 * n * 8 : cBlock;
+      if (aHome < 0) f64.set(A.subarray(r0 * k, (r0 + rows) * k), a / 8);
+      if (beta !== 0 && cHome < 0) f64.set(C.subarray(r0 * n, (r0 + rows) * n), c / 8);
+      const sparse = w.pack_dot(a, rows, k, idx, val, start) < WASM_SPARSE_DOT_LIMIT * rows * k;
+      if (sparse && (bFinite ??= w.all_finite(b, B.length) === 1)) {
+        w.dot_sparse(b, c, rows, k, n, alpha, beta, idx, val, start);
+      } else {
+        w.dot_dense(a, b, c, rows, k, n, alpha, beta);
+      }
+      if (cHome < 0) C.set(f64.subarray(c / 8, c / 8 + rows * n), r0 * n);
     }
-    copyOut(C, m, n, c, n * 8);
   }
 }
 

@@ -115,7 +115,7 @@ describe("the WebAssembly backend", () => {
     }
   });
 
-  it("grows its memory for a large product and stays right for the small ones after", () => {
+  it("splits a product larger than one block (a validation set) into blocks of rows, and stays right for small ones after", () => {
     const big = withZeros(3000, 784, 0.8); // 18.8 MB: more than the memory held before
     const W = rng.normalMatrix(30, 784);
     const options = { transA: false, transB: true, alpha: 1, beta: 0 };
