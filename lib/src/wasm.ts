@@ -101,21 +101,35 @@ export const WASM_FILE = path.resolve(__dirname, "..", "build", "kernels.wasm");
 export const RESIDENT_BYTES = 256 * 1024 * 1024;
 
 const PAGE = 65536;
-const memory: WebAssembly.Memory | null =
-  typeof WebAssembly === "object"
-    ? new WebAssembly.Memory({ initial: RESIDENT_BYTES / PAGE + 16, maximum: 65536, shared: true })
-    : null;
+
+/** The module's memory, shared and growable up to 4 GiB, or why this engine cannot make one. */
+function makeMemory(): WebAssembly.Memory | string {
+  if (typeof WebAssembly !== "object") return "this engine has no WebAssembly";
+  try {
+    return new WebAssembly.Memory({
+      initial: RESIDENT_BYTES / PAGE + 16,
+      maximum: 65536,
+      shared: true,
+    });
+  } catch (error) {
+    return `this engine cannot make a shared WebAssembly memory (${(error as Error).message})`;
+  }
+}
+
+const madeMemory = makeMemory();
+const memory: WebAssembly.Memory | null = typeof madeMemory === "string" ? null : madeMemory;
 
 /** Loads the module, or says in one sentence why it cannot be used here. */
 function loadKernels(): KernelExports | string {
-  if (typeof WebAssembly !== "object") return "this engine has no WebAssembly";
+  if (typeof madeMemory === "string") return madeMemory;
   let bytes: BufferSource;
   try {
     bytes = new Uint8Array(fs.readFileSync(WASM_FILE));
   } catch {
     return `${WASM_FILE} is missing (npm run build assembles it)`;
   }
-  if (!WebAssembly.validate(bytes)) return "this engine does not support WebAssembly SIMD";
+  if (!WebAssembly.validate(bytes))
+    return "this engine does not support WebAssembly SIMD with a shared memory";
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory: memory! },
   });
