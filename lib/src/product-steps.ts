@@ -47,8 +47,8 @@ export function productLoopOrder(
 
 /**
  * Step 3, register tiling: four rows of C at once, so that each number loaded from B serves four
- * multiply-adds, and the four factors from A stay in registers along the row (m mod 4 rows are left
- * to step 2's loop).
+ * multiply-adds, and the four factors from A stay in registers along the row (the m mod 4 rows left
+ * over go to step 2).
  */
 export function productTiled(
   A: Float64Array,
@@ -76,10 +76,6 @@ export function productTiled(
       }
     }
   }
-  for (; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const a = A[i * k + p];
-      for (let j = 0; j < n; j++) C[i * n + j] += a * B[p * n + j];
-    }
-  }
+  // The last m mod 4 rows: step 2 on them.
+  productLoopOrder(A.subarray(i * k), B, C.subarray(i * n), m - i, k, n);
 }
