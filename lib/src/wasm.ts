@@ -352,15 +352,17 @@ export function gemmWasm(
       const rows = Math.min(block, m - r0);
       const a = aHome >= 0 ? aHome + r0 * k * 8 : aBlock;
       const c = cHome >= 0 ? cHome + r0 * n * 8 : cBlock;
-      if (aHome < 0) f64.set(A.subarray(r0 * k, (r0 + rows) * k), a / 8);
-      if (beta !== 0 && cHome < 0) f64.set(C.subarray(r0 * n, (r0 + rows) * n), c / 8);
+      const rowsOfA = A.subarray(r0 * k, (r0 + rows) * k);
+      const rowsOfC = C.subarray(r0 * n, (r0 + rows) * n);
+      copyIn(rowsOfA, rows, k, a, k * 8); // (nothing to copy where A lives in the memory)
+      if (beta !== 0) copyIn(rowsOfC, rows, n, c, n * 8);
       const sparse = w.pack_dot(a, rows, k, idx, val, start) < WASM_SPARSE_DOT_LIMIT * rows * k;
       if (sparse && (bFinite ??= w.all_finite(b, B.length) === 1)) {
         w.dot_sparse(b, c, rows, k, n, alpha, beta, idx, val, start);
       } else {
         w.dot_dense(a, b, c, rows, k, n, alpha, beta);
       }
-      if (cHome < 0) C.set(f64.subarray(c / 8, c / 8 + rows * n), r0 * n);
+      copyOut(rowsOfC, rows, n, c, n * 8);
     }
   }
 }
