@@ -38,6 +38,7 @@ function head({ title, description, figures }) {
 <script src="assets/theme.js"></script>
 ${figures ? '<script src="assets/plotly.min.js" defer></script>\n' : ""}\
 <script src="assets/minisearch.min.js" defer></script>
+<script src="assets/figure-spec.js" defer></script>
 <script src="assets/book.js" defer></script>
 </head>`;
 }

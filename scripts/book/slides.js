@@ -247,6 +247,7 @@ function deckPage({ book, chapter, deck, policy }) {
 ${deck.figures ? '<script src="../assets/plotly.min.js" defer></script>\n' : ""}\
 <script src="../assets/reveal/reveal.js" defer></script>
 <script src="../assets/reveal/plugin/notes.js" defer></script>
+<script src="../assets/figure-spec.js" defer></script>
 <script src="../assets/slides.js" defer></script>
 </head>
 <body>

@@ -1,6 +1,7 @@
 // The book's one page script: draws the figures from their JSON specs, switches the theme, follows
 // the reader's scroll in the table of contents, adds copy buttons to code cells, and runs the
-// search. Loaded with `defer` after plotly.min.js (on pages with figures) and minisearch.min.js.
+// search. Loaded with `defer` after plotly.min.js (on pages with figures), minisearch.min.js and
+// figure-spec.js.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -35,25 +36,6 @@
 
   // ---------------------------------------------------------------- figures
   var figures = [];
-
-  /** Puts back the arrays that the build stored once per figure (see compactSpec in figures.js). */
-  function expand(value, arrays) {
-    if (Array.isArray(value))
-      return value.map(function (v) {
-        return expand(v, arrays);
-      });
-    if (value && typeof value === "object") {
-      if (typeof value.gtdArray === "number" && Object.keys(value).length === 1) {
-        return expand(arrays[value.gtdArray], arrays);
-      }
-      var copy = {};
-      Object.keys(value).forEach(function (k) {
-        copy[k] = expand(value[k], arrays);
-      });
-      return copy;
-    }
-    return value;
-  }
 
   var DARK = {
     paper: "#1d2025",
@@ -111,8 +93,7 @@
     Array.prototype.forEach.call(specs, function (script) {
       var el = document.getElementById(script.getAttribute("data-figure"));
       if (!el) return;
-      var payload = JSON.parse(script.textContent);
-      var figure = { el: el, spec: expand(payload.figure, payload.arrays || []) };
+      var figure = { el: el, spec: window.gtdFigureSpec(script) };
       figures.push(figure);
       draw(figure);
     });

@@ -1,6 +1,7 @@
 // A deck's one script (site/slides/*.html): starts reveal.js with the speaker notes plugin, and draws
 // each slide's figures from their JSON specs when the slide is shown, sized to the room the slide
-// leaves them. Loaded with `defer` after plotly.min.js (on decks with figures) and reveal.js.
+// leaves them. Loaded with `defer` after plotly.min.js (on decks with figures), reveal.js and
+// figure-spec.js.
 (function () {
   "use strict";
   /** The slide's size in CSS pixels before reveal scales it to the window: 16:9. */
@@ -8,25 +9,6 @@
   var HEIGHT = 720;
   /** A figure is never drawn smaller than this, even if the slide then overflows (a test catches it). */
   var MIN_FIGURE_HEIGHT = 180;
-
-  /** Puts back the arrays that the build stored once per figure (see compactSpec in figures.js). */
-  function expand(value, arrays) {
-    if (Array.isArray(value))
-      return value.map(function (v) {
-        return expand(v, arrays);
-      });
-    if (value && typeof value === "object") {
-      if (typeof value.gtdArray === "number" && Object.keys(value).length === 1) {
-        return expand(arrays[value.gtdArray], arrays);
-      }
-      var copy = {};
-      Object.keys(value).forEach(function (k) {
-        copy[k] = expand(value[k], arrays);
-      });
-      return copy;
-    }
-    return value;
-  }
 
   /** The slide's content height without its figures, in unscaled pixels. */
   function contentHeight(section) {
@@ -86,8 +68,7 @@
     pending.forEach(function (el) {
       var script = section.querySelector('script.gtd-figure-spec[data-figure="' + el.id + '"]');
       if (!script) return;
-      var payload = JSON.parse(script.textContent);
-      var spec = expand(payload.figure, payload.arrays || []);
+      var spec = window.gtdFigureSpec(script);
       var layout = JSON.parse(JSON.stringify(spec.layout || {}));
       var wanted = layout.height || 400;
       layout.height = Math.round(Math.max(MIN_FIGURE_HEIGHT, Math.min(wanted, room - 8)));
