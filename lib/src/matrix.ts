@@ -32,7 +32,7 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "./checks";
-import { addScaledWasm, bothResident, gemmWasm, getBackend, residentFloat64 } from "./wasm";
+import { addScaledWasm, gemmWasm, getBackend, overlaps, residentFloat64 } from "./wasm";
 
 /** Formats a shape as `rows×cols`, the way every message in the library writes it. */
 function shapeOf(rows: number, cols: number): string {
@@ -511,14 +511,6 @@ export interface GemmOptions {
 
 /** Below this many entries in the operand that could be sparse, looking for zeros costs more than it saves. */
 const SPARSE_MIN_ENTRIES = 256;
-
-/** True if the storage of `x` and `y` overlaps (so writing one would change the other). */
-function overlaps(x: Float64Array, y: Float64Array): boolean {
-  if (x.length === 0 || y.length === 0) return false;
-  // Arrays in the WebAssembly memory share its bytes even when their buffer objects differ.
-  if (x.buffer !== y.buffer && !bothResident(x, y)) return false;
-  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
-}
 
 /** gemm with the operation's name for error messages, so `matmul` reports as `matmul`. */
 const GEMM_OPTIONS = ["transA", "transB", "alpha", "beta", "out"];

@@ -228,6 +228,14 @@ export function bothResident(x: Float64Array, y: Float64Array): boolean {
   return addressOf(x) >= 0 && addressOf(y) >= 0;
 }
 
+/** True if the storage of `x` and `y` overlaps (so writing one would change the other). */
+export function overlaps(x: Float64Array, y: Float64Array): boolean {
+  if (x.length === 0 || y.length === 0) return false;
+  // Arrays in the WebAssembly memory share its bytes even when their buffer objects differ.
+  if (x.buffer !== y.buffer && !bothResident(x, y)) return false;
+  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+}
+
 /** A bump allocator over the scratch space above the resident region, reset for every product. */
 class Layout {
   bytes = RESIDENT_BYTES;
@@ -376,6 +384,9 @@ export function allFiniteResident(x: Float64Array): boolean {
 /** d += scale·o in the module, when both live there and the backend is "wasm"; false if not done. */
 export function addScaledWasm(d: Float64Array, o: Float64Array, scale: number): boolean {
   if (backend !== "wasm" || !bothResident(d, o)) return false;
+  // Two at a time reads o[p + 1] before storing d[p]: the same as one at a time unless the two
+  // arrays partly overlap, which is left to the TypeScript loop.
+  if (d.byteOffset !== o.byteOffset && overlaps(d, o)) return false;
   kernels!.add_scaled(addressOf(d), addressOf(o), scale, d.length);
   return true;
 }

@@ -212,6 +212,22 @@ describe("the WebAssembly backend", () => {
       );
     });
 
+    it("leave addInPlace on partly overlapping views to the TypeScript loop, with its result", () => {
+      const run = (backend: BackendName) =>
+        withBackend(backend, () => {
+          const storage = Matrix.resident(1, 9);
+          storage.data.set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+          // d[p] += 2·d[p − 1]: one at a time, each step sees the entry just written.
+          new Matrix(1, 8, storage.data.subarray(1)).addInPlace(
+            new Matrix(1, 8, storage.data.subarray(0, 8)),
+            2,
+          );
+          return Array.from(storage.data);
+        });
+      expect(run("wasm")).toEqual(run("js"));
+      expect(run("js")[2]).toBe(3 + 2 * (2 + 2 * 1));
+    });
+
     it("take SGD's step (addInPlace) and Adam's step in the module with the TypeScript loop's bits", () => {
       for (const length of [1, 2, 7, 784 * 3 + 1]) {
         const w0 = rng.normalMatrix(1, length);
