@@ -405,6 +405,7 @@ export function adamStepWasm(
   epsilon: number,
 ): boolean {
   if (backend !== "wasm" || !bothResident(w, g) || !bothResident(m, v)) return false;
+  if (w.byteOffset !== g.byteOffset && overlaps(w, g)) return false; // as in addScaledWasm
   kernels!.adam(
     addressOf(w),
     addressOf(g),
