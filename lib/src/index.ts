@@ -3,7 +3,14 @@
  * Each module is covered by the tests in test/lib/.
  */
 export * from "./matrix";
-export { setBackend, getBackend, withBackend, wasmUnavailable, type BackendName } from "./wasm";
+export {
+  setBackend,
+  getBackend,
+  withBackend,
+  wasmUnavailable,
+  runPeakLoop,
+  type BackendName,
+} from "./wasm";
 export * from "./checks";
 export * from "./random";
 export * from "./perceptron";

@@ -561,12 +561,48 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
   }
 
   if (m === 0 || n === 0) return out;
+  const started = productClock.running ? performance.now() : 0;
   if (getBackend() === "wasm" && !(transA && transB)) {
     gemmWasm(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta);
   } else {
     gemmJs(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta);
   }
+  if (productClock.running) {
+    productClock.milliseconds += performance.now() - started;
+    productClock.calls++;
+  }
   return out;
+}
+
+/** The time gemm spends in its kernels while {@link timeInProducts} runs a function. */
+const productClock = { running: false, milliseconds: 0, calls: 0 };
+
+/**
+ * Runs `fn` once and says how long it took and how much of that went into matrix products: gemm's
+ * kernels, with the copies in and out of WebAssembly's memory they make (not its argument checks).
+ * For chapter 8's Amdahl's law, measured inside a real training step rather than by replaying its
+ * products. Not reentrant: a `fn` that calls timeInProducts itself is refused.
+ */
+export function timeInProducts(fn: () => unknown): {
+  seconds: number;
+  productSeconds: number;
+  products: number;
+} {
+  checkFunction("timeInProducts", "fn", fn);
+  if (productClock.running) throw new Error("timeInProducts: already timing (calls cannot nest)");
+  Object.assign(productClock, { running: true, milliseconds: 0, calls: 0 });
+  const started = performance.now();
+  try {
+    fn();
+  } finally {
+    productClock.running = false;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    seconds,
+    productSeconds: productClock.milliseconds / 1000,
+    products: productClock.calls,
+  };
 }
 
 /** gemm's kernels in TypeScript (kernels.ts): the reference, and the fallback where WebAssembly is not. */

@@ -74,6 +74,7 @@ interface KernelExports {
     c2: number,
     eps: number,
   ): void;
+  peak(iterations: number, x: number): number;
   dot_sparse(
     b: number,
     c: number,
@@ -422,4 +423,16 @@ export function adamStepWasm(
     epsilon,
   );
   return true;
+}
+
+/**
+ * Runs the module's `peak` loop (register-only f64x2 multiplications and additions, kernels.wat) for
+ * `iterations` rounds and returns the floating-point operations it did, or null with the backend
+ * unavailable. For chapter 8's measured ceiling of WebAssembly SIMD without FMA (timing.ts).
+ */
+export function runPeakLoop(iterations: number): number | null {
+  if (kernels === null) return null;
+  const sum = kernels.peak(iterations, 1);
+  if (!Number.isFinite(sum)) throw new Error("runPeakLoop: the peak loop lost its values");
+  return 24 * iterations; // six f64x2.mul and six f64x2.add per round, two lanes each
 }
