@@ -507,20 +507,26 @@ export interface GemmOptions {
   beta?: number;
   /** Matrix to write the result into (and return); must not share storage with A or B. */
   out?: Matrix;
+  /**
+   * Default true: skip the products with a zero factor when the operand that can hold many zeros
+   * (A in the dot form X·Wᵀ, B in the axpy form dZᵀ·X) has enough of them, which gives the same bits.
+   * false: always the dense kernels (chapter 8 compares the two).
+   */
+  skipZeros?: boolean;
 }
 
 /** Below this many entries in the operand that could be sparse, looking for zeros costs more than it saves. */
 const SPARSE_MIN_ENTRIES = 256;
 
 /** gemm with the operation's name for error messages, so `matmul` reports as `matmul`. */
-const GEMM_OPTIONS = ["transA", "transB", "alpha", "beta", "out"];
+const GEMM_OPTIONS = ["transA", "transB", "alpha", "beta", "out", "skipZeros"];
 
 /** gemm's arguments: two matrices and its options, each of the right type. */
 function checkGemmArguments(op: string, a: Matrix, b: Matrix, options: GemmOptions): void {
   checkMatrix(op, "A", a);
   checkMatrix(op, "B", b);
   rejectUnknownOptions(op, options, GEMM_OPTIONS);
-  for (const flag of ["transA", "transB"] as const)
+  for (const flag of ["transA", "transB", "skipZeros"] as const)
     if (options[flag] !== undefined && typeof options[flag] !== "boolean")
       throw new TypeError(
         `${op}: ${flag} must be true or false, got ${describeValue(options[flag])}`,
@@ -536,6 +542,7 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
   const transB = options.transB ?? false;
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;
+  const skipZeros = options.skipZeros ?? true;
 
   // op(A) is m×k and op(B) is k×n.
   const m = transA ? a.cols : a.rows;
@@ -563,9 +570,9 @@ function gemmNamed(op: string, a: Matrix, b: Matrix, options: GemmOptions): Matr
   if (m === 0 || n === 0) return out;
   const started = productClock.running ? performance.now() : 0;
   if (getBackend() === "wasm" && !(transA && transB)) {
-    gemmWasm(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta);
+    gemmWasm(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta, skipZeros);
   } else {
-    gemmJs(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta);
+    gemmJs(a.data, b.data, out.data, m, k, n, transA, transB, alpha, beta, skipZeros);
   }
   if (productClock.running) {
     productClock.milliseconds += performance.now() - started;
@@ -617,6 +624,7 @@ function gemmJs(
   transB: boolean,
   alpha: number,
   beta: number,
+  skipZeros: boolean,
 ): void {
   if (!transB) {
     // Axpy form: C = beta·C first, then C += alpha·op(A)·B. Rows of B with many zeros (a batch of
@@ -625,6 +633,7 @@ function gemmJs(
     else if (beta !== 1) for (let q = 0; q < C.length; q++) C[q] *= beta;
     const opA: AxpyOperandA = { A, rowStep: transA ? 1 : k, colStep: transA ? m : 1 };
     if (
+      skipZeros &&
       k * n >= SPARSE_MIN_ENTRIES &&
       Number.isFinite(alpha) &&
       allFinite(A) &&
@@ -638,6 +647,7 @@ function gemmJs(
     // Dot form: rows of A with many zeros (a batch of images as A, in the forward pass X·Wᵀ) go to
     // the sparse kernel, unless B has a NaN or ±∞.
     if (
+      skipZeros &&
       m * k >= SPARSE_MIN_ENTRIES &&
       packSparseDotRows(A, m, k) < SPARSE_DOT_LIMIT &&
       allFinite(B)

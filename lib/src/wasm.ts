@@ -311,6 +311,7 @@ export function gemmWasm(
   transB: boolean,
   alpha: number,
   beta: number,
+  skipZeros = true,
 ): void {
   const w = kernels!;
   const layout = new Layout();
@@ -336,7 +337,7 @@ export function gemmWasm(
       if (beta !== 1) for (let q = c / 8; q < (c + m * ld) / 8; q++) f64[q] *= beta;
     }
     // Zero products can be skipped unless op(A) holds a NaN or ±∞ (0·∞ is NaN).
-    const skip = Number.isFinite(alpha) && w.all_finite(a, A.length) === 1 ? 1 : 0;
+    const skip = skipZeros && Number.isFinite(alpha) && w.all_finite(a, A.length) === 1 ? 1 : 0;
     w.pack_rows(b, k, nv, ld, skip, idx, start, val);
     const rs = (transA ? 1 : k) * 8;
     const cs = (transA ? m : 1) * 8;
@@ -365,7 +366,8 @@ export function gemmWasm(
       const rowsOfC = C.subarray(r0 * n, (r0 + rows) * n);
       copyIn(rowsOfA, rows, k, a, k * 8); // (nothing to copy where A lives in the memory)
       if (beta !== 0) copyIn(rowsOfC, rows, n, c, n * 8);
-      const sparse = w.pack_dot(a, rows, k, idx, val, start) < WASM_SPARSE_DOT_LIMIT * rows * k;
+      const sparse =
+        skipZeros && w.pack_dot(a, rows, k, idx, val, start) < WASM_SPARSE_DOT_LIMIT * rows * k;
       if (sparse && (bFinite ??= w.all_finite(b, B.length) === 1)) {
         w.dot_sparse(b, c, rows, k, n, alpha, beta, idx, val, start);
       } else {

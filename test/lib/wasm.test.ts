@@ -112,7 +112,16 @@ describe("the WebAssembly backend", () => {
       expect(bits(product("wasm", a, b, c0, options)), name).toEqual(
         bits(product("js", a, b, c0, options)),
       );
+      // the dense kernels (skipZeros: false) give the same bits as the zero-skipping ones
+      for (const backend of ["js", "wasm"] as const)
+        expect(
+          bits(product(backend, a, b, c0, { ...options, skipZeros: false } as Options)),
+          `${name}, ${backend}, dense`,
+        ).toEqual(bits(product("js", a, b, c0, options)));
     }
+    expect(() => gemm(Matrix.zeros(2, 2), Matrix.zeros(2, 2), { skipZeros: 0 as never })).toThrow(
+      /gemm: skipZeros must be true or false, got 0/,
+    );
   });
 
   it("splits a product larger than one block (a validation set) into blocks of rows, and stays right for small ones after", () => {
