@@ -63,6 +63,31 @@ describe("linePlot", () => {
     expect(fig.layout.showlegend).toBe(false);
   });
 
+  it("draws a series' range of repeated measurements as error bars, and checks it", () => {
+    const fig = linePlot({
+      series: [{ x: [1, 2], y: [2, 5], low: [1, 5], high: [4, 6], name: "timed" }],
+      xTitle: "n",
+      yTitle: "GFLOP/s",
+    });
+    expect(trace(fig, 0).error_y).toMatchObject({
+      type: "data",
+      symmetric: false,
+      array: [2, 1],
+      arrayminus: [1, 0],
+    });
+    const series = (extra: object) => ({
+      series: [{ y: [2, 5], name: "t", ...extra }],
+      xTitle: "n",
+      yTitle: "r",
+    });
+    expect(() => linePlot(series({ low: [1, 4] }))).toThrow(/series "t" has low without the other/);
+    expect(() => linePlot(series({ low: [1, 6], high: [3, 7] }))).toThrow(
+      /series "t" at point 1 has y = 5 outside its range \[6, 7\]/,
+    );
+    expect(() => linePlot(series({ low: [1], high: [3] }))).toThrow(/low of "t" has 1 value/);
+    expect(trace(linePlot(series({})), 0).error_y).toBeUndefined();
+  });
+
   it("rejects mismatched lengths, NaN, bad ranges and missing axis titles", () => {
     expect(() =>
       linePlot({ series: [{ x: [1, 2], y: [1, 2, 3], name: "s" }], xTitle: "a", yTitle: "b" }),

@@ -11,7 +11,7 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "../checks";
-import type { Data } from "plotly.js";
+import type { Data, ErrorBar } from "plotly.js";
 import { Matrix } from "../matrix";
 import {
   baseLayout,
@@ -40,6 +40,12 @@ export interface Series {
   /** "lines" (default), "markers" or "lines+markers". */
   mode?: "lines" | "markers" | "lines+markers";
   dash?: "solid" | "dash" | "dot" | "dashdot";
+  /**
+   * The range of repeated measurements around each y (y between them), drawn as error bars from
+   * `low` to `high`: chapter 8 plots the median of several timings with their fastest and slowest.
+   */
+  low?: ArrayLike<number>;
+  high?: ArrayLike<number>;
 }
 
 export interface LinePlotOptions extends FigureOptions {
@@ -74,6 +80,7 @@ export function linePlot(options: LinePlotOptions): Figure {
       y: toArray(s.y),
       line: { color: PALETTE[k % PALETTE.length], width: 2.5, dash: s.dash ?? "solid" },
       marker: { color: PALETTE[k % PALETTE.length], size: 7, symbol: MARKERS[k % MARKERS.length] },
+      ...errorBars(s, name, PALETTE[k % PALETTE.length]),
     };
   });
   const layout = baseLayout(options);
@@ -95,11 +102,46 @@ function checkSeries(s: Series, k: number): void {
   const owner = `linePlot: series[${k}]`;
   if (s === null || typeof s !== "object")
     throw new TypeError(`${owner} must be { y, … }, got ${describeValue(s)}`);
-  rejectUnknownOptions(owner, s, ["x", "y", "name", "mode", "dash"]);
+  rejectUnknownOptions(owner, s, ["x", "y", "name", "mode", "dash", "low", "high"]);
   if (s.name !== undefined) checkString(owner, "name", s.name);
   if (s.mode !== undefined)
     checkOneOf(owner, "mode", s.mode, ["lines", "markers", "lines+markers"]);
   if (s.dash !== undefined) checkOneOf(owner, "dash", s.dash, ["solid", "dash", "dot", "dashdot"]);
+}
+
+/** A series' low–high range as plotly's asymmetric error bars, after checking that low ≤ y ≤ high. */
+function errorBars(s: Series, name: string, color: string): { error_y?: ErrorBar } {
+  if (s.low === undefined && s.high === undefined) return {};
+  if (s.low === undefined || s.high === undefined)
+    throw new Error(
+      `linePlot: series "${name}" has ${s.low === undefined ? "high" : "low"} without the other`,
+    );
+  for (const [bound, values] of [
+    ["low", s.low],
+    ["high", s.high],
+  ] as const) {
+    checkLength(values, s.y.length, `linePlot: ${bound} of "${name}"`, "its y");
+    assertFinite(values, `linePlot: ${bound} of "${name}"`);
+  }
+  const y = toArray(s.y);
+  const low = toArray(s.low);
+  const high = toArray(s.high);
+  const wrong = y.findIndex((v, i) => !(low[i] <= v && v <= high[i]));
+  if (wrong >= 0)
+    throw new RangeError(
+      `linePlot: series "${name}" at point ${wrong} has y = ${y[wrong]} outside its range [${low[wrong]}, ${high[wrong]}]`,
+    );
+  return {
+    error_y: {
+      type: "data",
+      symmetric: false,
+      array: y.map((v, i) => high[i] - v),
+      arrayminus: y.map((v, i) => v - low[i]),
+      color,
+      thickness: 1.5,
+      width: 4,
+    },
+  };
 }
 
 /** Straight lines to draw: each { name, weights: [w1, w2], bias }. */
