@@ -198,15 +198,20 @@ export function cacheLevels(folder = "/sys/devices/system/cpu/cpu0/cache"): {
 export function processorInfo(cpuinfo = "/proc/cpuinfo"): {
   model: string;
   cores: number;
+  /** The clock the system reports for the first core, in MHz (nominal: turbo modes can exceed it); null if none. */
+  megahertz: number | null;
   vectorExtensions: string[] | null;
 } {
   const cpus = os.cpus();
   const model = cpus.length > 0 ? cpus[0].model.trim() : "unknown";
+  let megahertz = cpus.length > 0 && cpus[0].speed > 0 ? cpus[0].speed : null;
   let flags: Set<string> | null = null;
   try {
     const text = fs.readFileSync(cpuinfo, "utf8");
     const line = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(text);
     if (line) flags = new Set(line[1].split(/\s+/));
+    const clock = /^cpu MHz\s*:\s*([\d.]+)$/m.exec(text); // Linux on x86; often all a virtual machine gives
+    if (clock) megahertz = Math.round(Number(clock[1]));
   } catch {
     flags = null;
   }
@@ -220,7 +225,7 @@ export function processorInfo(cpuinfo = "/proc/cpuinfo"): {
   ];
   const vectorExtensions =
     flags === null ? null : known.filter(([flag]) => flags!.has(flag)).map(([, name]) => name);
-  return { model, cores: cpus.length, vectorExtensions };
+  return { model, cores: cpus.length, megahertz, vectorExtensions };
 }
 
 /**

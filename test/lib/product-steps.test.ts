@@ -184,8 +184,12 @@ describe("timing", () => {
 
   it("processorInfo names the processor and its vector extensions from the flags", () => {
     const file = join(mkdtempSync(join(tmpdir(), "cpuinfo-")), "cpuinfo");
-    writeFileSync(file, "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n");
+    writeFileSync(
+      file,
+      "processor\t: 0\ncpu MHz\t\t: 2596.130\nflags\t\t: fpu sse2 avx avx2 fma\n",
+    );
     const info = processorInfo(file);
+    expect(info.megahertz).toBe(2596);
     expect(info.vectorExtensions).toEqual([
       "SSE2 (128-bit)",
       "AVX (256-bit)",
