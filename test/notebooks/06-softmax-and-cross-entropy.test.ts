@@ -145,7 +145,7 @@ describe("chapter 6: softmax and cross-entropy", () => {
       4,
     );
     expect(numberAfter(stdout, "class 0: ℓ = -log 0.2689 =")).toBeCloseTo(Math.log(1 + Math.E), 4);
-    expect(numberAfter(stdout, "guessing 1/3 for each of 3 classes: L =")).toBeCloseTo(
+    expect(numberAfter(stdout, "guessing 1/3 for each of 3 classes: ℓ =")).toBeCloseTo(
       Math.log(3),
       4,
     );
