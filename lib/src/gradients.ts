@@ -53,8 +53,12 @@ export function numericalGradient(
 }
 
 /**
- * |a − b| / max(|a|, |b|, tiny): how far two derivatives agree, insensitive to their scale. Below about
- * 1e−7 the two agree as well as float64 central differences allow; above 1e−3 one of them is wrong.
+ * |a − b| / max(|a|, |b|, 1e−12): how far two derivatives agree, insensitive to their scale. Below about 1e−7 is
+ * the usual pass mark for a gradient check with central differences, a convention rather than a limit of float64:
+ * with h = 1e−5 a central difference of a smooth function is often good to about 1e−10 relative (its error is of
+ * order h²), and worse where the derivative is tiny next to f itself, since the rounding noise, about 1e−16·|f|/h,
+ * does not shrink with the derivative. An error near 1 is no rounding: a wrong formula, or a kink (a ReLU at 0)
+ * between x − h and x + h.
  */
 export function relativeError(a: number, b: number): number {
   checkNumberType("relativeError", "a", a);

@@ -119,7 +119,7 @@ describe("chapter 3: activation functions", () => {
     const stdout = chapter.stdout("check-depth");
     const line = (n: number) => {
       const m = new RegExp(
-        `^n = ${n}: sigmoid best (\\S+), sigmoid median (\\S+), tanh median (\\S+), relu active (\\S+)$`,
+        `^L = ${n}: sigmoid best (\\S+), sigmoid median (\\S+), tanh median (\\S+), relu active (\\S+)$`,
         "m",
       ).exec(stdout);
       expect(m, stdout).not.toBeNull();
@@ -128,7 +128,7 @@ describe("chapter 3: activation functions", () => {
     };
     const rows = [5, 10, 30].map((n) => ({ n, ...line(n) }));
     for (const { n, best, sigmoidMedian, tanhMedian, relu } of rows) {
-      expect(best).toBe(fmt(0.25 ** n)); // the best case is exactly 0.25ⁿ
+      expect(best).toBe(fmt(0.25 ** n)); // the best case is exactly 0.25ᴸ
       // Every sigmoid slope is at most 0.25, so no chain can beat the best case; tanh's slopes reach 1.
       expect(Number(sigmoidMedian)).toBeLessThanOrEqual(Number(best));
       expect(Number(tanhMedian)).toBeGreaterThan(Number(sigmoidMedian));
@@ -146,6 +146,12 @@ describe("chapter 3: activation functions", () => {
     );
     expect(prose).toContain(`after 30 layers the best case is **${rows[2].best}**`);
     expect(prose).toContain(`(median **${ten.tanhMedian}**`);
+    // Depth is L, the number of layers, as on the notation page (n is the batch size there).
+    expect(prose).toContain(
+      "Through $L$ sigmoid layers the activations alone contribute the product",
+    );
+    expect(prose).toContain("\\cdots\\sigma'(z_L) \\;\\le\\; 0.25^L");
+    expect(prose).not.toMatch(/0\.25\^n|\$n\$ sigmoid layers/);
   });
 
   it("the linear neuron finds the least-squares line of its data, near the true slope 2 and intercept 1", () => {
@@ -260,7 +266,7 @@ describe("chapter 3: activation functions", () => {
     );
     expect(identity).toBeLessThan(1e-15);
     expect(prose).toContain(`The largest difference is **${fmt(identity)}**`);
-    // 3: the first depth at which 0.25ⁿ < 1e−6.
+    // 3: the first depth at which 0.25ᴸ < 1e−6.
     const depth = Array.from({ length: 20 }, (_, i) => i + 1).find((n) => 0.25 ** n < 1e-6);
     expect(depth).toBe(10);
     expect(prose).toContain(`$0.25^9 =$ **${fmt(0.25 ** 9)}**`);

@@ -137,6 +137,16 @@ describe("chapter 4: gradient descent", () => {
     ]);
   });
 
+  it("the errata of issue 18: the clip is for probabilities only, and ℓ is the loss of one example, as on page 00", () => {
+    const prose = chapter.prose();
+    chapter.expectProseStates([
+      "say why the second,\n  computed from probabilities, needs them clipped away from 0 and 1 (computed from the weighted sum $z$, as chapter 6\n  does, it needs no clip)",
+      "the squared error $\\ell = (y - o)^2$ ($\\ell$ for the loss of one example)",
+      "\\theta \\leftarrow \\theta - \\eta\\,\\partial \\ell/\\partial\\theta",
+    ]);
+    expect(prose).not.toMatch(/\\partial L|\$L = |\\to L\$/);
+  });
+
   it("momentum at the too-small rate gets the loss the prose states, far below plain descent's", () => {
     const stdout = chapter.stdout("check-momentum");
     expect(stdout).toContain(

@@ -196,10 +196,21 @@ describe("chapter 5: backpropagation", () => {
   it("after the review: the XOR trap is a plateau, three ways of stepping, early stopping, and what Xavier assumes", () => {
     const prose = chapter.prose();
     expect(prose).not.toContain("local minimum**");
+    expect(prose).not.toContain("nothing here\nshows one");
+    expect(prose).not.toContain("a sixteenth");
+    expect(Math.round(210 / 16)).toBe(13);
     chapter.expectProseStates([
       "stuck on a **plateau**",
       "there are no strict local minima",
       "Sprinkhuizen-Kuyper and Boers, 1998; Hamey, 1998",
+      // The errata of issue 18: the saturated regions are non-strict local minima, at infinite weights; the proofs
+      // are for the squared error and this run uses the cross-entropy; a mini-batch step costs 16/210 of a full one;
+      // N(0, 1) is Nielsen's chapter 1's choice, not his chapter 3's.
+      "regions of **non-strict** local minima",
+      "saturated on\ntwo or more of the four patterns, which a network approaches only as its weights grow without bound\n(Sprinkhuizen-Kuyper and Boers, 1999). That is this run's state",
+      "Those results are for the\nsquared error, and this run minimises the binary cross-entropy",
+      "Each step costs $16/210 \\approx 1/13$ of a full-batch step",
+      "Nielsen's choice in his\nchapter 1; his chapter 3, the default of his `network2.py`, draws weights from $N(0, 1/d_{l-1})$",
       "**full-batch gradient descent**",
       "**online** (per-example) **gradient descent**",
       "**mini-batch gradient descent**",

@@ -136,16 +136,16 @@ describe("chapter 6: softmax and cross-entropy", () => {
 
   it("the cross-entropy of softmax([1, 2]) for each class, and log 3 for a uniform guess", () => {
     const stdout = chapter.stdout("check-ce");
-    expect(stdout).toContain("class 1: L = -log 0.7311 = 0.3133");
-    expect(stdout).toContain("class 0: L = -log 0.2689 = 1.3133");
+    expect(stdout).toContain("class 1: ℓ = -log 0.7311 = 0.3133");
+    expect(stdout).toContain("class 0: ℓ = -log 0.2689 = 1.3133");
     expect(stdout).toContain("mean over the two = 0.8133");
-    expect(stdout).toContain("guessing 1/3 for each of 3 classes: L = 1.0986 = log 3");
-    expect(numberAfter(stdout, "class 1: L = -log 0.7311 =")).toBeCloseTo(
+    expect(stdout).toContain("guessing 1/3 for each of 3 classes: ℓ = 1.0986 = log 3");
+    expect(numberAfter(stdout, "class 1: ℓ = -log 0.7311 =")).toBeCloseTo(
       Math.log(1 + Math.exp(-1)),
       4,
     );
-    expect(numberAfter(stdout, "class 0: L = -log 0.2689 =")).toBeCloseTo(Math.log(1 + Math.E), 4);
-    expect(numberAfter(stdout, "guessing 1/3 for each of 3 classes: L =")).toBeCloseTo(
+    expect(numberAfter(stdout, "class 0: ℓ = -log 0.2689 =")).toBeCloseTo(Math.log(1 + Math.E), 4);
+    expect(numberAfter(stdout, "guessing 1/3 for each of 3 classes: ℓ =")).toBeCloseTo(
       Math.log(3),
       4,
     );
@@ -159,7 +159,7 @@ describe("chapter 6: softmax and cross-entropy", () => {
 
   it("the gradient p − y through the softmax agrees with central differences, and so does the library's network", () => {
     const stdout = chapter.stdout("check-ce-gradient");
-    expect(stdout).toContain("p = softmax([1, 2, 0.5]) = [0.2312, 0.6285, 0.1402], L = 1.4644");
+    expect(stdout).toContain("p = softmax([1, 2, 0.5]) = [0.2312, 0.6285, 0.1402], ℓ = 1.4644");
     const analytic = listAfter(stdout, "p - y");
     const numeric = listAfter(stdout, "central differences");
     expect(analytic).toEqual([-0.768776, 0.628532, 0.140244]);
@@ -181,14 +181,14 @@ describe("chapter 6: softmax and cross-entropy", () => {
   it("the sigmoid table: squared error keeps σ′(z), cross-entropy cancels it", () => {
     const rows = parseHtmlTable(chapter.html("check-sigmoid-table")[0]);
     expect(rows.map((r) => r.z)).toEqual(["2", "0", "-2", "-5", "-10"]);
-    expect(rows.map((r) => r["∂L/∂z, squared error"])).toEqual([
+    expect(rows.map((r) => r["∂ℓ/∂z, squared error"])).toEqual([
       "-0.0250",
       "-0.250",
       "-0.185",
       "-0.0132",
       "-0.0000908",
     ]);
-    expect(rows.map((r) => r["∂L/∂z, cross-entropy"])).toEqual([
+    expect(rows.map((r) => r["∂ℓ/∂z, cross-entropy"])).toEqual([
       "-0.119",
       "-0.500",
       "-0.881",
@@ -206,11 +206,11 @@ describe("chapter 6: softmax and cross-entropy", () => {
       // The formulas of the prose, computed here: 2(p − 1)σ′(z) and p − 1.
       const z = Number(row.z);
       const p = sigmoid(z);
-      expect(Number(row["∂L/∂z, squared error"]), row.z).toBeCloseTo(
+      expect(Number(row["∂ℓ/∂z, squared error"]), row.z).toBeCloseTo(
         2 * (p - 1) * activations.sigmoid.derivative(z),
         3,
       );
-      expect(Number(row["∂L/∂z, cross-entropy"]), row.z).toBeCloseTo(p - 1, 2);
+      expect(Number(row["∂ℓ/∂z, cross-entropy"]), row.z).toBeCloseTo(p - 1, 2);
     }
     const prose = chapter.prose();
     expect(prose).toContain(
@@ -222,14 +222,14 @@ describe("chapter 6: softmax and cross-entropy", () => {
   it("a confidently wrong softmax: the cross-entropy pushes the true class 38 times harder", () => {
     const stdout = chapter.stdout("check-softmax-mse");
     expect(stdout).toContain("p = softmax([0, 5, 0]) = [0.0066, 0.9867, 0.0066], true class 0");
-    expect(stdout).toContain("squared error: dL/dz = [-0.0261, 0.0388, -0.0128]");
-    expect(stdout).toContain("cross-entropy: dL/dz = [-0.9934, 0.9867, 0.0066]");
+    expect(stdout).toContain("squared error: dℓ/dz = [-0.0261, 0.0388, -0.0128]");
+    expect(stdout).toContain("cross-entropy: dℓ/dz = [-0.9934, 0.9867, 0.0066]");
     expect(stdout).toContain(
       "push on the true class's score: 38.1 times larger with cross-entropy",
     );
     // p − y, independently.
     const p = softmax([0, 5, 0]);
-    expect(listAfter(stdout, "cross-entropy: dL/dz =")[0]).toBeCloseTo(p[0] - 1, 4);
+    expect(listAfter(stdout, "cross-entropy: dℓ/dz =")[0]).toBeCloseTo(p[0] - 1, 4);
     const prose = chapter.prose();
     expect(prose).toContain("$p_0 = 0.0066$");
     expect(prose).toContain(
@@ -244,8 +244,18 @@ describe("chapter 6: softmax and cross-entropy", () => {
       "\\prod_{i=1}^{n} p_{c_i}(x_i)",
       "it computes the loss from the scores",
       "The pairing belongs to the loss (`fromScores`)",
+      // The errata of issue 18: the model gives the labels a conditional likelihood, not the inputs a probability;
+      // N(0, 1) is Nielsen's chapter 1's choice, not his chapter 3's; ℓ is the per-example loss, as on page 00.
+      "**conditional likelihood** of its labels given its inputs, $\\prod_i p(c_i \\mid x_i)$",
+      "The model says nothing about how probable the inputs themselves are",
+      "the choice of Nielsen's chapter 1; his chapter 3, the\ndefault of his `network2.py`, draws weights from $N(0, 1/d_{l-1})$",
+      "$$\\ell = -\\sum_{j=1}^{k} y_j \\log p_j = -\\log p_c .$$",
     ]);
-    expect(chapter.prose()).not.toContain("see `fused` below");
+    const prose = chapter.prose();
+    expect(prose).not.toContain("see `fused` below");
+    expect(prose).not.toContain("The probability the model gives to the whole training set");
+    expect(prose).not.toContain("Nielsen's choice)");
+    expect(prose).not.toMatch(/\$\$L = |\\partial L\}\{\\partial z/);
   });
 
   it("same data, same start: the squared error stalls where the cross-entropy learns, with the numbers the prose states", () => {

@@ -1,11 +1,12 @@
 // Chapter 7's live-demo mode (GTD_LIVE_DEMO=1 in the kernel's environment): its three training runs
-// take 3, 1 and 3 epochs instead of 30, 5 and 12, and each says what the full run reaches.
+// take 3, 1 and 3 epochs instead of 30, 5 and 12, and each says what the full run reaches; the seed
+// study trains each seed for 1 epoch instead of 5.
 //
 // Running the whole chapter a second time in demo mode would add about a minute and a half to every
 // test run for cells the full run already checks. So this runs the chapter's own cells, unchanged,
 // up to and including each kind of training run (Nielsen's network, the first of the five ideas, the
-// best network) and nothing else, about 40 seconds on the 2-core machine; the full run is
-// 07-mnist.test.ts's.
+// seed study, the best network) and nothing else, about 45 seconds on the 2-core machine; the full
+// run is 07-mnist.test.ts's.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,13 +31,16 @@ function cellTagged(tag: string): number {
 }
 
 beforeAll(async () => {
-  // The chapter's cells up to Nielsen's run, the cell defining tryIdea and its first use, and the
-  // best network's run; the import path adjusted for the notebook's folder (build/live-demo/).
+  // The chapter's cells up to Nielsen's run, the cell defining tryIdea and its first use, the table
+  // (which names the epochs) and the seed study, and the best network's run; the import path
+  // adjusted for the notebook's folder (build/live-demo/).
   const ideas = committed.cells.findIndex((c) => text(c.source).includes("function tryIdea("));
   const keep = [
     ...committed.cells.slice(0, cellTagged("check-nielsen") + 1),
     committed.cells[ideas],
     committed.cells[cellTagged("check-step-1")],
+    committed.cells[cellTagged("check-ideas")],
+    committed.cells[cellTagged("check-seeds")],
     committed.cells[cellTagged("check-best")],
   ].map((cell) =>
     cell.cell_type === "code"
@@ -64,7 +68,8 @@ afterAll(() => console.log(`chapter 7's training in live-demo mode: ${seconds.to
 describe("chapter 7 in live-demo mode", () => {
   it("trains Nielsen's network for 3 of its 30 epochs and states what the 30 reach", () => {
     const stdout = chapter.stdout("check-nielsen");
-    expect(stdout).toMatch(/^epoch 3\/3 · train loss [0-9.]+ · test accuracy [0-9.]+% · /m);
+    expect(stdout).toMatch(/^epoch 3\/3 · train loss [0-9.]+ · validation accuracy [0-9.]+% · /m);
+    expect(stdout).toMatch(/^validation accuracy after each epoch: [0-9.]+%, [0-9.]+%, [0-9.]+%$/m);
     expect(stdout).not.toMatch(/epoch [4-9]\/|epoch 30/);
     expect(stdout).toMatch(
       /^live demo: 3 of 30 epochs in \d+ s, test accuracy [0-9.]+%; the full run reaches 94\.81% after 30 epochs$/m,
@@ -75,6 +80,14 @@ describe("chapter 7 in live-demo mode", () => {
     expect(chapter.stdout("check-step-1").trim()).toMatch(
       /^step 1 \(softmax \+ cross-entropy\): validation accuracy after each epoch [0-9.]+% \(live demo: 1 of 5 epochs; the full run reaches 94\.85%\)$/,
     );
+  });
+
+  it("trains each of the five seeds for 1 of its 5 epochs", () => {
+    const stdout = chapter.stdout("check-seeds");
+    expect(stdout).toMatch(
+      /^Nielsen's recipe from 5 seeds, validation accuracy after 1 epoch: ([0-9.]+%, ){4}[0-9.]+%$/m,
+    );
+    expect(stdout).toMatch(/^the 4 new runs took \d+ s$/m);
   });
 
   it("trains the best network for 3 of its 12 epochs and states what the 12 reach", () => {

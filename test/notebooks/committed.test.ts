@@ -80,6 +80,8 @@ describe("committed notebooks", () => {
     const page = notation.cells.map((c) => text(c.source)).join("\n");
     for (const needed of ["BP1", "BP2", "BP3", "BP4", "d2l", "$d_{l-1}$", "fan-in", "$\\log$"])
       expect(page).toContain(needed);
+    // Our dZ is his δ/n only where our per-example loss is his C_x; for the quadratic cost ℓ = 2C_x (issue 18).
+    expect(page).toContain("$\\ell = 2C_x$ and row $i$ of $dZ_l$ is $2\\delta^l/n$");
     for (const name of chapters.filter((c) => c !== NOTATION)) {
       const prose = readNotebook(join(NOTEBOOKS, name))
         .cells.filter((c) => c.cell_type === "markdown")
