@@ -240,7 +240,7 @@ const wrongTypes: Row[] = [
   ["scatterByClass({ classNames: [0, 1] })", () => lib.scatterByClass({ points: [[0, 0]], labels: [0], classNames: [0, 1] as never, ...axes }), T, "scatterByClass", "classNames[0]", /must be a string/],
   ['scatterByClass({ labels: "01" })', () => lib.scatterByClass({ points: [[0, 0]], labels: "0" as never, ...axes }), T, "scatterByClass", "labels", /must be an array of class indices/],
   ["decisionBoundary({ predict: 1 })", () => lib.decisionBoundary({ predict: 1 as never, ...box, ...axes }), T, "decisionBoundary", "predict", /must be a function/],
-  ['decisionBoundary({ resolution: "50" })', () => lib.decisionBoundary({ predict: () => 0, resolution: "50" as never, ...box, ...axes }), E, "decisionBoundary", "resolution", /must be an integer ≥ 2, got 50/],
+  ['decisionBoundary({ resolution: "50" })', () => lib.decisionBoundary({ predict: () => 0, resolution: "50" as never, ...box, ...axes }), T, "decisionBoundary", "resolution", /must be an integer ≥ 2, got "50" \(a string\)/],
   ['barChart({ categories: "abc" })', () => lib.barChart({ categories: "abc" as never, values: [1, 2, 3], ...axes }), T, "barChart", "categories", /must be an array of strings/],
   ["barChart({ categories: [0, 1] })", () => lib.barChart({ categories: [0, 1] as never, values: [1, 2], ...axes }), T, "barChart", "categories[0]", /must be a string/],
   ['barChart({ highlight: "1" })', () => lib.barChart({ categories: ["a"], values: [1], highlight: "1" as never, ...axes }), T, "barChart", "highlight", /must be a number/],

@@ -54,10 +54,11 @@ describe("linePlot", () => {
       series: [{ y: [1, 10] }],
       xTitle: "a",
       yTitle: "b",
-      yRange: [0, 20],
+      yRange: [0.5, 20],
       logY: true,
     });
-    expect(fig.layout.yaxis?.range).toEqual([0, 20]);
+    // plotly reads a log axis's range in powers of ten: the figure gives it log10 of the values.
+    expect(fig.layout.yaxis?.range).toEqual([Math.log10(0.5), Math.log10(20)]);
     expect(fig.layout.yaxis?.type).toBe("log");
     expect(fig.layout.yaxis?.exponentformat).toBe("power");
     expect(fig.layout.showlegend).toBe(false);

@@ -4,6 +4,7 @@
  */
 import {
   assertFinite,
+  checkBoolean,
   checkFunction,
   checkNonNegativeInteger,
   checkOneOf,
@@ -81,9 +82,17 @@ export function linePlot(options: LinePlotOptions): Figure {
     checkRange(options.xRange, "linePlot: xRange");
     layout.xaxis = { ...layout.xaxis, range: [...options.xRange] };
   }
+  if (options.logY !== undefined) checkBoolean("linePlot", "logY", options.logY);
+  if (options.logY) options.series.forEach(checkPositiveY);
   if (options.yRange) {
     checkRange(options.yRange, "linePlot: yRange");
-    layout.yaxis = { ...layout.yaxis, range: [...options.yRange] };
+    if (options.logY && options.yRange[0] <= 0)
+      throw new RangeError(
+        `linePlot: yRange must be positive on a log axis (logY), got [${options.yRange.join(", ")}]`,
+      );
+    // plotly takes a log axis's range as powers of ten.
+    const range = options.logY ? options.yRange.map(Math.log10) : options.yRange;
+    layout.yaxis = { ...layout.yaxis, range: [...range] };
   }
   // Powers of ten ("10⁻⁶") rather than plotly's default SI prefixes ("1µ"), which read badly for losses.
   if (options.logY) layout.yaxis = { ...layout.yaxis, type: "log", exponentformat: "power" };
@@ -97,9 +106,21 @@ function checkSeries(s: Series, k: number): void {
     throw new TypeError(`${owner} must be { y, … }, got ${describeValue(s)}`);
   rejectUnknownOptions(owner, s, ["x", "y", "name", "mode", "dash"]);
   if (s.name !== undefined) checkString(owner, "name", s.name);
+  assertFinite(s.y, `linePlot: y of "${s.name ?? `series ${k + 1}`}"`);
+  if (s.x !== undefined) assertFinite(s.x, `linePlot: x of "${s.name ?? `series ${k + 1}`}"`);
   if (s.mode !== undefined)
     checkOneOf(owner, "mode", s.mode, ["lines", "markers", "lines+markers"]);
   if (s.dash !== undefined) checkOneOf(owner, "dash", s.dash, ["solid", "dash", "dot", "dashdot"]);
+}
+
+/** On a log axis every y must be positive: plotly would silently leave out 0 and negative values. */
+function checkPositiveY(s: Series, k: number): void {
+  for (let i = 0; i < s.y.length; i++)
+    if (!(s.y[i] > 0))
+      throw new RangeError(
+        `linePlot: y of "${s.name ?? `series ${k + 1}`}" has ${s.y[i]} at index ${i}; a log axis ` +
+          `(logY) shows only positive values`,
+      );
 }
 
 /** Straight lines to draw: each { name, weights: [w1, w2], bias }. */
@@ -152,6 +173,8 @@ export function lineThroughBox(
 ): { x: number[]; y: number[] } | null {
   const [w1, w2] = weights;
   assertFinite([w1, w2, bias], "lineThroughBox: weights and bias");
+  checkRange(xRange, "lineThroughBox: xRange");
+  checkRange(yRange, "lineThroughBox: yRange");
   if (w1 === 0 && w2 === 0) return null;
   const [x0, x1] = xRange;
   const [y0, y1] = yRange;
@@ -492,8 +515,14 @@ export function barChart(options: BarChartOptions): Figure {
     "labelDigits",
   ]);
   checkStrings("barChart", "categories", options.categories);
-  if (options.highlight !== undefined)
+  if (options.highlight !== undefined) {
     checkNonNegativeInteger("barChart", "highlight", options.highlight);
+    if (options.highlight >= options.categories.length)
+      throw new RangeError(
+        `barChart: highlight must be the index of a bar, 0…${options.categories.length - 1}, ` +
+          `got ${options.highlight}`,
+      );
+  }
   if (options.labelDigits !== undefined) {
     checkNonNegativeInteger("barChart", "labelDigits", options.labelDigits);
     if (options.labelDigits > 20)
