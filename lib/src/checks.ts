@@ -12,6 +12,7 @@
  * the loops pay nothing. Element-wise arithmetic (`Matrix.add`, `affine`, `applyActivation`) follows
  * IEEE arithmetic instead, NaN in, NaN out, as `Math` does.
  */
+import { allFinite } from "./kernels";
 import { Matrix } from "./matrix";
 import { Random } from "./random";
 
@@ -225,6 +226,7 @@ export function assertFinite(values: Matrix | ArrayLike<number>, what: string): 
   if (!(values instanceof Matrix) && !arrayLike)
     throw new TypeError(`${what} must be an array of numbers, got ${describeValue(values)}`);
   const data = values instanceof Matrix ? values.data : values;
+  if (data instanceof Float64Array && allFinite(data)) return; // the usual case, in one fast pass
   for (let p = 0; p < data.length; p++) {
     const v = data[p];
     if (!Number.isFinite(v)) {

@@ -307,6 +307,13 @@ function computeGradientsOrStop(
  */
 const GROWTH_WARNING_FACTOR = 1.25;
 
+/**
+ * A network that does no better than guessing although its largest weight has grown more than this
+ * many times since training started has been thrown off by steps that are too large; one that started
+ * that bad and learns slowly (chapter 6's squared error on confident mistakes) has barely moved them.
+ */
+const WEIGHT_GROWTH_FACTOR = 10;
+
 /** `fit` warns when an epoch's loss is more than this many times the loss of guessing: no network that learns gets there. */
 const ABSURD_LOSS_FACTOR = 1000;
 
@@ -347,18 +354,18 @@ function guessingBaseline(model: Network, Y: Matrix, classes: readonly number[])
  * - every batch of the epoch was worse than where training started (1.25×): the loss is growing; or,
  *   from the second epoch on (the first still shows the starting weights),
  * - the network does no better than guessing: its training accuracy is no higher than always answering
- *   the most common class, while its loss is above 1.25× the loss of guessing (see `Guessing`) and not
- *   falling (less than 1% below the epoch before: a saturated network's loss hardly moves); or
+ *   the most common class, and its loss is above 1.25× the loss of guessing (see `Guessing`), while its
+ *   largest weight has grown more than tenfold (a network saturated by steps that are too large); or
  * - its loss is more than 1000× the loss of guessing (a run that started enormous and stayed there).
  * Healthy runs meet none of these: a plateau (XOR's, at the loss of guessing) is below 1.25× it, and a
- * start from a bad initialisation falls. Everything is per epoch: the batches
+ * network that started far worse than guessing and learns slowly has barely moved its weights. Everything is per epoch: the batches
  * pay only for remembering their lowest loss.
  */
 class DivergenceGuard {
   private readonly saved: Float64Array[];
   private firstLoss = NaN;
   private lowestInEpoch = Infinity;
-  private previousEpochLoss = NaN;
+  private readonly startingLargestWeight: number;
   private warned = false;
 
   /** True between the start of an optimiser step and its check: an interrupt there leaves it half done. */
@@ -370,6 +377,15 @@ class DivergenceGuard {
     private readonly guessing: Guessing,
   ) {
     this.saved = parameters.map((p) => new Float64Array(p.value.data.length));
+    this.startingLargestWeight = this.largestWeight();
+  }
+
+  /** The largest |w| of any weight matrix (biases, which may start at 0, left out). */
+  private largestWeight(): number {
+    let largest = 0;
+    for (const p of this.parameters)
+      if (p.name.startsWith("W")) largest = Math.max(largest, p.value.maxAbs());
+    return largest;
   }
 
   step(at: TrainingStep, loss: number): void {
@@ -409,8 +425,7 @@ class DivergenceGuard {
 
   /** Why the epoch shows that training has gone wrong (see the class's comment), or "" if it does not. */
   private whatWentWrong(log: EpochLog, lowest: number): string {
-    const [start, guess, previous] = [this.firstLoss, this.guessing, this.previousEpochLoss];
-    this.previousEpochLoss = log.loss;
+    const [start, guess] = [this.firstLoss, this.guessing];
     const mean = log.loss.toPrecision(4);
     if (lowest > GROWTH_WARNING_FACTOR * start)
       return (
@@ -424,18 +439,19 @@ class DivergenceGuard {
         `the loss of epoch ${log.epoch} (${mean}) is more than ${ABSURD_LOSS_FACTOR}× ${guessed}: ` +
         `training has diverged`
       );
+    const growth = this.largestWeight() / this.startingLargestWeight;
     if (
       guess.accuracy < 1 &&
       log.accuracy <= guess.accuracy &&
       log.loss > GROWTH_WARNING_FACTOR * guess.loss &&
-      log.loss > 0.99 * previous
+      growth > WEIGHT_GROWTH_FACTOR
     )
       return (
         `after epoch ${log.epoch} the network does no better than guessing: training accuracy ` +
         `${(100 * log.accuracy).toFixed(1)}%, no better than always answering the most common class ` +
         `(${(100 * guess.accuracy).toFixed(1)}%), with a loss of ${mean}, above ${GROWTH_WARNING_FACTOR}× ` +
-        `${guessed}, and not falling: training has gone wrong (a learning rate far too high ` +
-        `saturates the units or makes the loss bounce)`
+        `${guessed}, while its largest weight grew ${growth.toPrecision(3)}-fold: training has ` +
+        `gone wrong (steps far too large saturate the units or make the loss bounce)`
       );
     return "";
   }
