@@ -3,7 +3,16 @@
  * called, the argument and what is wrong with it, so that a bad argument stops at the door instead of
  * deep inside a loop, and so that the code a chapter shows can validate in one line and then read like
  * its algorithm.
+ *
+ * Where data are checked for NaN and ±Infinity: once, where they enter the library. Every public entry
+ * point that takes a data set (a network's or a neuron's inputs and targets, `fit`, `gradientCheck`,
+ * `Standardizer`, the metrics, the figure builders) refuses a non-finite entry with the argument, row
+ * and column (`"Network.predict: input contains NaN at (3, 1)"`). Inside, nothing checks again: a layer
+ * inside a network and every batch of `fit` work on data that were checked before the first batch, so
+ * the loops pay nothing. Element-wise arithmetic (`Matrix.add`, `affine`, `applyActivation`) follows
+ * IEEE arithmetic instead, NaN in, NaN out, as `Math` does.
  */
+import { allFinite } from "./kernels";
 import { Matrix } from "./matrix";
 import { Random } from "./random";
 
@@ -217,6 +226,7 @@ export function assertFinite(values: Matrix | ArrayLike<number>, what: string): 
   if (!(values instanceof Matrix) && !arrayLike)
     throw new TypeError(`${what} must be an array of numbers, got ${describeValue(values)}`);
   const data = values instanceof Matrix ? values.data : values;
+  if (data instanceof Float64Array && allFinite(data)) return; // the usual case, in one fast pass
   for (let p = 0; p < data.length; p++) {
     const v = data[p];
     if (!Number.isFinite(v)) {
@@ -225,6 +235,20 @@ export function assertFinite(values: Matrix | ArrayLike<number>, what: string): 
       throw new Kind(`${what} contains ${describeValue(v)} at ${where}`);
     }
   }
+}
+
+/**
+ * A data set entering the library: a Matrix whose entries are all finite, or an error naming the
+ * function, the argument and the row and column of the first entry that is not
+ * (`"Standardizer.transform: inputs contains NaN at (0, 2)"`).
+ */
+export function checkDataMatrix(
+  owner: string,
+  name: string,
+  value: unknown,
+): asserts value is Matrix {
+  checkMatrix(owner, name, value);
+  assertFinite(value, `${owner}: ${name}`);
 }
 
 /** A Matrix (not an array of rows, a number or null). */

@@ -213,6 +213,7 @@ export class Standardizer {
       throw new Error(
         `Standardizer.transform: inputs have ${X.cols} features, fitted on ${this.mean.length}`,
       );
+    assertFinite(X, "Standardizer.transform: inputs");
     return X.map((v, _i, j) => (v - this.mean[j]) / this.std[j]);
   }
 }

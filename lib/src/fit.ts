@@ -137,7 +137,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
   const trueClasses = classesOf(Y); // each example's class, read once rather than in every batch
   const validationClasses = validation ? classesOf(validation.Y) : [];
   const parameters = model.parameters();
-  const guard = new DivergenceGuard(parameters, optimizer);
+  const guard = new DivergenceGuard(parameters, optimizer, guessingBaseline(model, Y, trueClasses));
   const history: History = {
     loss: [],
     accuracy: [],
@@ -172,7 +172,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       }
       const log: EpochLog = { epoch, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
       if (validation) {
-        const { loss, output } = model.evaluate(validation.X, validation.Y, n);
+        const { loss, output } = model.measure(validation.X, validation.Y, n); // checked before epoch 1
         log.validationLoss = loss;
         log.validationAccuracy = correctCount(output, validationClasses) / validation.X.rows;
       }
@@ -303,21 +303,69 @@ function computeGradientsOrStop(
  * `fit` warns when every batch of an epoch has a loss above this multiple of the loss training started
  * from: the first batch is one draw among the epoch's, so a healthy run (even a plateau, even a trained
  * network's noisy batches) always has some batch below it, and a diverged one (whose saturated units can
- * keep the loss finite) has none.
+ * keep the loss finite) has none. The same margin applies to the loss of guessing (below).
  */
 const GROWTH_WARNING_FACTOR = 1.25;
+
+/**
+ * A network that does no better than guessing although its largest weight has grown more than this
+ * many times since training started has been thrown off by steps that are too large; one that started
+ * that bad and learns slowly (chapter 6's squared error on confident mistakes) has barely moved them.
+ */
+const WEIGHT_GROWTH_FACTOR = 10;
+
+/** `fit` warns when an epoch's loss is more than this many times the loss of guessing: no network that learns gets there. */
+const ABSURD_LOSS_FACTOR = 1000;
+
+/**
+ * What a network scores if it ignores its inputs and gives every example the same best answer: the
+ * targets' mean row (the class frequencies, for one-hot targets). Its loss is the targets' variance
+ * under the mean squared error and the entropy of that mean under the cross-entropies; its accuracy is
+ * the share of the most common class.
+ */
+interface Guessing {
+  loss: number;
+  accuracy: number;
+}
+
+function guessingBaseline(model: Network, Y: Matrix, classes: readonly number[]): Guessing {
+  const mean = Y.mean(0).data;
+  const xlogx = (p: number) => (p > 0 ? p * Math.log(p) : 0);
+  let loss = 0;
+  if (model.loss.name === "mse") {
+    for (let p = 0; p < Y.data.length; p++) loss += (Y.data[p] - mean[p % Y.cols]) ** 2;
+    loss /= Y.rows;
+  } else if (model.loss.name === "binaryCrossEntropy") {
+    for (const m of mean) loss -= xlogx(m) + xlogx(1 - m);
+  } else {
+    for (const m of mean) loss -= xlogx(m);
+  }
+  const counts = new Map<number, number>();
+  for (const c of classes) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return { loss, accuracy: Math.max(...counts.values()) / classes.length };
+}
 
 /**
  * Takes the optimiser's steps so that a diverging run stops cleanly: before each step it copies the
  * weights (a memory copy, small beside a batch's matrix products), after it checks that every weight is
  * still finite, and if one is not, puts the copy back and stops with the epoch, batch and learning
- * rate. It also watches the loss: if every batch of an epoch is worse than where training started, it
- * warns once that training is diverging.
+ * rate. It also watches the loss, and warns once, at the end of an epoch, that training has gone wrong
+ * when
+ * - every batch of the epoch was worse than where training started (1.25×): the loss is growing; or,
+ *   from the second epoch on (the first still shows the starting weights),
+ * - the network does no better than guessing: its training accuracy is no higher than always answering
+ *   the most common class, and its loss is above 1.25× the loss of guessing (see `Guessing`), while its
+ *   largest weight has grown more than tenfold (a network saturated by steps that are too large); or
+ * - its loss is more than 1000× the loss of guessing (a run that started enormous and stayed there).
+ * Healthy runs meet none of these: a plateau (XOR's, at the loss of guessing) is below 1.25× it, and a
+ * network that started far worse than guessing and learns slowly has barely moved its weights. Everything is per epoch: the batches
+ * pay only for remembering their lowest loss.
  */
 class DivergenceGuard {
   private readonly saved: Float64Array[];
   private firstLoss = NaN;
   private lowestInEpoch = Infinity;
+  private readonly startingLargestWeight: number;
   private warned = false;
 
   /** True between the start of an optimiser step and its check: an interrupt there leaves it half done. */
@@ -326,8 +374,18 @@ class DivergenceGuard {
   constructor(
     private readonly parameters: readonly Parameter[],
     private readonly optimizer: Optimizer,
+    private readonly guessing: Guessing,
   ) {
     this.saved = parameters.map((p) => new Float64Array(p.value.data.length));
+    this.startingLargestWeight = this.largestWeight();
+  }
+
+  /** The largest |w| of any weight matrix (biases, which may start at 0, left out). */
+  private largestWeight(): number {
+    let largest = 0;
+    for (const p of this.parameters)
+      if (p.name.startsWith("W")) largest = Math.max(largest, p.value.maxAbs());
+    return largest;
   }
 
   step(at: TrainingStep, loss: number): void {
@@ -356,14 +414,46 @@ class DivergenceGuard {
   warnIfGrowing(log: EpochLog): void {
     const lowest = this.lowestInEpoch;
     this.lowestInEpoch = Infinity;
-    if (this.warned || !(lowest > GROWTH_WARNING_FACTOR * this.firstLoss)) return;
+    if (this.warned) return;
+    const why = this.whatWentWrong(log, lowest);
+    if (!why) return;
     this.warned = true;
     console.warn(
-      `fit: warning: every batch of epoch ${log.epoch} had a loss above ${GROWTH_WARNING_FACTOR}× the ` +
-        `loss training started from (${this.firstLoss.toPrecision(4)}; this epoch's mean: ` +
-        `${log.loss.toPrecision(4)}): training is diverging; try a lower learning rate than ` +
-        `${this.optimizer.learningRate}`,
+      `fit: warning: ${why}; try a lower learning rate than ${this.optimizer.learningRate}`,
     );
+  }
+
+  /** Why the epoch shows that training has gone wrong (see the class's comment), or "" if it does not. */
+  private whatWentWrong(log: EpochLog, lowest: number): string {
+    const [start, guess] = [this.firstLoss, this.guessing];
+    const mean = log.loss.toPrecision(4);
+    if (lowest > GROWTH_WARNING_FACTOR * start)
+      return (
+        `every batch of epoch ${log.epoch} had a loss above ${GROWTH_WARNING_FACTOR}× the loss ` +
+        `training started from (${start.toPrecision(4)}; this epoch's mean: ${mean}): training is diverging`
+      );
+    if (log.epoch < 2 || !(guess.loss > 0)) return "";
+    const guessed = `the loss of giving every example the targets' mean (${guess.loss.toPrecision(4)})`;
+    if (log.loss > ABSURD_LOSS_FACTOR * guess.loss)
+      return (
+        `the loss of epoch ${log.epoch} (${mean}) is more than ${ABSURD_LOSS_FACTOR}× ${guessed}: ` +
+        `training has diverged`
+      );
+    const growth = this.largestWeight() / this.startingLargestWeight;
+    if (
+      guess.accuracy < 1 &&
+      log.accuracy <= guess.accuracy &&
+      log.loss > GROWTH_WARNING_FACTOR * guess.loss &&
+      growth > WEIGHT_GROWTH_FACTOR
+    )
+      return (
+        `after epoch ${log.epoch} the network does no better than guessing: training accuracy ` +
+        `${(100 * log.accuracy).toFixed(1)}%, no better than always answering the most common class ` +
+        `(${(100 * guess.accuracy).toFixed(1)}%), with a loss of ${mean}, above ${GROWTH_WARNING_FACTOR}× ` +
+        `${guessed}, while its largest weight grew ${growth.toPrecision(3)}-fold: training has ` +
+        `gone wrong (steps far too large saturate the units or make the loss bounce)`
+      );
+    return "";
   }
 }
 

@@ -43,6 +43,7 @@ export function gradientCheck(
     throw new TypeError(`gradientCheck: model must be a Network, got ${describeValue(model)}`);
   rejectUnknownOptions("gradientCheck", options, ["h", "floor", "trainingSize"]);
   model.checkData("gradientCheck", X, Y);
+  model.checkInputs("gradientCheck", X, "inputs");
   const { h = 1e-3, floor = 1e-10, trainingSize = X.rows } = options;
   checkPositive("gradientCheck", "h", h);
   checkPositive("gradientCheck", "floor", floor);

@@ -64,6 +64,25 @@ function checkProbabilities(op: string, P: Matrix, Y: Matrix): void {
   checkTargetsInUnitInterval(op, Y);
 }
 
+/**
+ * Targets for categorical cross-entropy: each row a probability distribution over the classes, summing to
+ * 1 (to within 1e−6), as a one-hot row does. A row summing to 0.7, a two-hot row or an all-zero row gives a
+ * number that is no cross-entropy (an all-zero row costs nothing whatever the prediction), so it is
+ * refused with the row and its sum; `owner` names the function called.
+ */
+export function checkTargetRowsSumToOne(owner: string, Y: Matrix): void {
+  const y = Y.data;
+  for (let i = 0; i < Y.rows; i++) {
+    let total = 0;
+    for (let j = 0; j < Y.cols; j++) total += y[i * Y.cols + j];
+    if (Math.abs(total - 1) > 1e-6)
+      throw new RangeError(
+        `${owner}: target row ${i} sums to ${total}; categoricalCrossEntropy needs each row to be ` +
+          `probabilities summing to 1 (one-hot: oneHot(labels, classes))`,
+      );
+  }
+}
+
 /** Scores and targets for a loss computed from scores: same shape, finite, targets in [0, 1]. */
 function checkScores(op: string, Z: Matrix, Y: Matrix): void {
   checkPair(op, Z, Y, "scores");
@@ -168,6 +187,7 @@ export const binaryCrossEntropy: Loss = {
  */
 export function softmaxCrossEntropy(Z: Matrix, Y: Matrix): number {
   checkScores("softmaxCrossEntropy", Z, Y);
+  checkTargetRowsSumToOne("softmaxCrossEntropy", Y);
   let sum = 0;
   for (let i = 0; i < Z.rows; i++) {
     const row = Z.data.subarray(i * Z.cols, (i + 1) * Z.cols);
@@ -193,6 +213,7 @@ export const categoricalCrossEntropy: Loss = {
   name: "categoricalCrossEntropy",
   value(P, Y) {
     checkProbabilities("categoricalCrossEntropy", P, Y);
+    checkTargetRowsSumToOne("categoricalCrossEntropy", Y);
     let sum = 0;
     for (let i = 0; i < P.data.length; i++)
       if (Y.data[i] !== 0) sum -= Y.data[i] * Math.log(clip(P.data[i]));
@@ -200,6 +221,7 @@ export const categoricalCrossEntropy: Loss = {
   },
   gradient(P, Y) {
     checkProbabilities("categoricalCrossEntropy.gradient", P, Y);
+    checkTargetRowsSumToOne("categoricalCrossEntropy.gradient", Y);
     const n = P.rows;
     return new Matrix(
       P.rows,
@@ -212,6 +234,7 @@ export const categoricalCrossEntropy: Loss = {
     value: softmaxCrossEntropy,
     gradient(Z, P, Y) {
       checkScores("categoricalCrossEntropy.fromScores", Z, Y);
+      checkTargetRowsSumToOne("categoricalCrossEntropy.fromScores", Y);
       const dZ = new Matrix(P.rows, P.cols);
       for (let i = 0; i < P.rows; i++) {
         let total = 0;

@@ -39,6 +39,12 @@ function shapeOf(rows: number, cols: number): string {
   return `${rows}×${cols}`;
 }
 
+/** The error for an axis that is not 0, 1 or undefined: a TypeError for a string such as "0". */
+function axisError(op: string, axis: unknown): Error {
+  const Kind = typeof axis === "number" ? Error : TypeError;
+  return new Kind(`${op}: axis must be 0, 1 or omitted, got ${describeValue(axis)}`);
+}
+
 /** Throws unless `n` is a non-negative integer (a valid row or column count). */
 function checkDimension(what: string, n: number): void {
   checkNumberType("Matrix", what, n);
@@ -153,7 +159,14 @@ export class Matrix {
     checkFunction("Matrix.fromFunction", "fn", fn);
     const m = new Matrix(rows, cols);
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) m.data[i * cols + j] = fn(i, j);
+      for (let j = 0; j < cols; j++) {
+        const v = fn(i, j);
+        if (typeof v !== "number")
+          throw new TypeError(
+            `Matrix.fromFunction: fn(${i}, ${j}) must return a number, got ${describeValue(v)}`,
+          );
+        m.data[i * cols + j] = v;
+      }
     }
     return m;
   }
@@ -162,6 +175,10 @@ export class Matrix {
 
   /** Throws unless (i, j) is a valid position; `op` names the caller in the message. */
   private checkIndex(op: string, i: number, j: number): void {
+    if (typeof i !== "number" || typeof j !== "number")
+      throw new TypeError(
+        `${op}: index (i, j) must be two numbers, got (${describeValue(i)}, ${describeValue(j)})`,
+      );
     if (
       !Number.isInteger(i) ||
       !Number.isInteger(j) ||
@@ -227,6 +244,7 @@ export class Matrix {
 
   /** A copy of row i. */
   row(i: number): Float64Array {
+    checkNumberType("row", "index", i);
     if (!Number.isInteger(i) || i < 0 || i >= this.rows) {
       throw new Error(`row: index ${i} is outside a ${this.shapeString} matrix`);
     }
@@ -235,6 +253,7 @@ export class Matrix {
 
   /** A copy of column j. */
   column(j: number): Float64Array {
+    checkNumberType("column", "index", j);
     if (!Number.isInteger(j) || j < 0 || j >= this.cols) {
       throw new Error(`column: index ${j} is outside a ${this.shapeString} matrix`);
     }
@@ -362,7 +381,7 @@ export class Matrix {
       }
       return out;
     }
-    throw new Error(`sum: axis must be 0, 1 or omitted, got ${String(axis)}`);
+    throw axisError("sum", axis);
   }
 
   /**
@@ -374,7 +393,7 @@ export class Matrix {
   mean(axis?: 0 | 1): number | Matrix;
   mean(axis?: 0 | 1): number | Matrix {
     if (axis !== undefined && axis !== 0 && axis !== 1) {
-      throw new Error(`mean: axis must be 0, 1 or omitted, got ${String(axis)}`);
+      throw axisError("mean", axis);
     }
     const count = axis === undefined ? this.rows * this.cols : axis === 0 ? this.rows : this.cols;
     if (count === 0) {
@@ -386,7 +405,8 @@ export class Matrix {
 
   /**
    * For each row, the column index of its largest entry (the first one on ties): the
-   * predicted class when each row holds one example's scores. NaN entries are skipped.
+   * predicted class when each row holds one example's scores. A row holding NaN has no
+   * largest entry, so it is refused with its row and column rather than answered with 0.
    */
   argmaxRows(): number[] {
     const { rows, cols, data } = this;
@@ -401,6 +421,7 @@ export class Matrix {
       let found = false;
       for (let j = 0; j < cols; j++) {
         const v = data[base + j];
+        if (v !== v) throw new RangeError(`argmaxRows: the matrix contains NaN at (${i}, ${j})`);
         if (v > bestValue || (!found && v === bestValue)) {
           best = j;
           bestValue = v;

@@ -1,5 +1,5 @@
 /** Measures of a classifier: accuracy, the confusion matrix, and one-hot targets. */
-import { checkMatrix, checkNumbers, checkPositiveInteger } from "./checks";
+import { assertFinite, checkDataMatrix, checkNumbers, checkPositiveInteger } from "./checks";
 import { Matrix } from "./matrix";
 
 function checkLabels(values: ArrayLike<number>, classes: number, what: string): void {
@@ -14,10 +14,11 @@ function checkLabels(values: ArrayLike<number>, classes: number, what: string): 
 
 /**
  * The class each row of network outputs (or one-hot targets) stands for: the arg-max column, or, for a
- * single output unit, 1 when the output is ≥ 0.5.
+ * single output unit, 1 when the output is ≥ 0.5. An output that is NaN or ±Infinity stands for no
+ * class: it is refused with its row and column (class 0 would be a silent wrong answer).
  */
 export function classesOf(P: Matrix): number[] {
-  checkMatrix("classesOf", "P", P);
+  checkDataMatrix("classesOf", "P", P);
   return P.cols === 1 ? Array.from(P.data, (p) => (p >= 0.5 ? 1 : 0)) : P.argmaxRows();
 }
 
@@ -34,6 +35,8 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
   checkNumbers("accuracy", "predicted", predicted);
   checkNumbers("accuracy", "labels", labels);
+  assertFinite(predicted, "accuracy: predicted");
+  assertFinite(labels, "accuracy: labels");
   if (predicted.length !== labels.length)
     throw new Error(`accuracy: ${predicted.length} predictions for ${labels.length} labels`);
   if (labels.length === 0) throw new Error("accuracy: no labels");

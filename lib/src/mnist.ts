@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import {
   checkNonNegativeInteger,
+  checkNumberType,
   checkString,
   describeValue,
   rejectUnknownOptions,
@@ -139,6 +140,8 @@ export function readImageSet(imagesFile: string, labelsFile: string): ImageSet {
 /** The examples start…start+count−1 of a set, sharing its bytes. */
 export function sliceImageSet(set: ImageSet, start: number, count: number): ImageSet {
   checkImageSet("sliceImageSet", set);
+  checkNumberType("sliceImageSet", "start", start);
+  checkNumberType("sliceImageSet", "count", count);
   if (
     !Number.isInteger(start) ||
     !Number.isInteger(count) ||
@@ -267,6 +270,10 @@ export function loadMnist(options: { dir?: string; validationSize?: number } = {
 export function labelCounts(set: ImageSet): number[] {
   checkImageSet("labelCounts", set);
   const counts = new Array<number>(10).fill(0);
-  for (const label of set.labels) counts[label]++;
+  set.labels.forEach((label, i) => {
+    if (label > 9)
+      throw new RangeError(`labelCounts: label ${label} at index ${i} is not a digit 0…9`);
+    counts[label]++;
+  });
   return counts;
 }

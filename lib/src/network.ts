@@ -17,6 +17,7 @@ import {
   unknownName,
 } from "./activations";
 import {
+  assertFinite,
   checkBoolean,
   checkInRange,
   checkMatrix,
@@ -28,6 +29,7 @@ import {
   rejectUnknownOptions,
 } from "./checks";
 import {
+  checkTargetRowsSumToOne,
   type Loss,
   type LossName,
   lossByName,
@@ -118,10 +120,11 @@ export class Dense {
    * dropout masks: each output is then kept with probability q = 1 − p and scaled by 1/q (inverted
    * dropout), so that nothing changes at prediction time, which needs no generator. The layer keeps a
    * copy of X and returns a copy of A, so that nothing the caller holds can change what backward
-   * computes; `Network`, which owns both, passes `copy = false` and saves the memory.
+   * computes; `Network`, which owns both, passes `copy = false` and saves the memory. Called directly,
+   * the layer checks that every entry of X is finite; `Network` checked its data where they came in.
    */
   forward(X: Matrix, training?: { random: Random }, copy = true): Matrix {
-    checkLayerInput(X, this.inputs);
+    checkLayerInput(X, this.inputs, training, copy);
     const Z = gemm(X, this.weights, { transB: true }).addRowVector(this.bias);
     const A = this.g.forward(Z);
     this.saved = { X: copy ? X.clone() : X, Z, A };
@@ -167,13 +170,26 @@ export class Dense {
   }
 }
 
-/** A batch for a layer of `inputs` inputs: a Matrix with that many columns. */
-function checkLayerInput(X: Matrix, inputs: number): void {
+/**
+ * A batch for a layer of `inputs` inputs: a Matrix with that many columns (and, when `entries`, every
+ * entry finite), and `training` absent or `{ random }`.
+ */
+function checkLayerInput(X: Matrix, inputs: number, training: unknown, entries: boolean): void {
   checkMatrix("Dense.forward", "X", X);
   if (X.cols !== inputs)
     throw new Error(
       `Dense.forward: input has ${X.cols} features per example, the layer expects ${inputs}`,
     );
+  const random =
+    training !== null && typeof training === "object"
+      ? (training as { random?: unknown }).random
+      : undefined;
+  if (training !== undefined && !(random instanceof Random))
+    throw new TypeError(
+      `Dense.forward: training must be omitted or { random: Random } (the generator of the ` +
+        `dropout masks), got ${describeValue(training)}`,
+    );
+  if (entries) assertFinite(X, "Dense.forward: X");
 }
 
 /** ∂L/∂A or ∂L/∂Z for the last forward batch: `{ dA }` or `{ dZ }`, shaped like the layer's outputs. */
@@ -303,11 +319,13 @@ export class Network {
 
   /** The forward pass, layer by layer; `training` switches dropout on. */
   forward(X: Matrix, training = false, owner = "Network.forward"): Matrix {
-    checkMatrix(owner, "input", X);
-    if (X.cols !== this.sizes[0])
-      throw new Error(
-        `${owner}: input is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`,
-      );
+    this.checkInputs(owner, X);
+    checkBoolean(owner, "training", training);
+    return this.propagate(X, training);
+  }
+
+  /** The forward pass without the checks of `forward`, for data that were checked where they came in. */
+  private propagate(X: Matrix, training: boolean): Matrix {
     const dropout = training ? { random: this.random } : undefined;
     let A = X;
     // No copies: the batch and every layer's output stay inside this call and the backward pass after it.
@@ -330,8 +348,17 @@ export class Network {
    */
   evaluate(X: Matrix, Y: Matrix, trainingSize = X?.rows): BatchResult {
     this.checkData("Network.evaluate", X, Y);
+    this.checkInputs("Network.evaluate", X, "inputs");
     checkPositiveInteger("Network.evaluate", "trainingSize", trainingSize);
-    const output = this.forward(X);
+    return this.measure(X, Y, trainingSize);
+  }
+
+  /**
+   * evaluate without its checks of the arguments: for `fit`, which checked its validation data once
+   * before the first epoch, so that measuring an epoch costs only the forward pass.
+   */
+  measure(X: Matrix, Y: Matrix, trainingSize: number): BatchResult {
+    const output = this.propagate(X, false);
     return { loss: this.outputLossValue(Y) + this.l2Penalty(trainingSize), output };
   }
 
@@ -351,6 +378,7 @@ export class Network {
   ): BatchResult {
     rejectUnknownOptions("Network.computeGradients", options, ["training", "trainingSize"]);
     this.checkData("Network.computeGradients", X, Y);
+    this.checkInputs("Network.computeGradients", X, "inputs");
     const { training = true, trainingSize = X.rows } = options;
     checkBoolean("Network.computeGradients", "training", training);
     checkPositiveInteger("Network.computeGradients", "trainingSize", trainingSize);
@@ -362,7 +390,7 @@ export class Network {
    * once before the first batch, so that a batch costs only its forward and backward pass.
    */
   backpropagate(X: Matrix, Y: Matrix, training: boolean, trainingSize: number): BatchResult {
-    const output = this.forward(X, training);
+    const output = this.propagate(X, training); // the data were checked where they came in
     const loss = this.outputLossValue(Y) + this.l2Penalty(trainingSize);
     const { Z, A } = this.layers[this.layers.length - 1].cached();
     let upstream: Upstream = this.objective.upstream(Z, A, Y); // the loss owns the output error
@@ -397,6 +425,19 @@ export class Network {
   private outputLossValue(Y: Matrix): number {
     const { Z, A } = this.layers[this.layers.length - 1].cached();
     return this.objective.value(Z, A, Y);
+  }
+
+  /**
+   * A batch this network can take, checked where data come in: a Matrix with one column per input, every
+   * entry finite (NaN and ±Infinity named with their row and column). `name` is the argument's name.
+   */
+  checkInputs(owner: string, X: Matrix, name = "input"): void {
+    checkMatrix(owner, name, X);
+    if (X.cols !== this.sizes[0])
+      throw new Error(
+        `${owner}: ${name} is ${X.shapeString} but the network expects ${this.sizes[0]} features per row`,
+      );
+    assertFinite(X, `${owner}: ${name}`);
   }
 
   /**
@@ -443,16 +484,7 @@ function checkTargetValues(
       throw new RangeError(`${owner}: target ${y[p]} at ${at} ${why}`);
     }
   }
-  if (loss !== "categoricalCrossEntropy") return;
-  for (let i = 0; i < Y.rows; i++) {
-    let total = 0;
-    for (let j = 0; j < Y.cols; j++) total += y[i * Y.cols + j];
-    if (Math.abs(total - 1) > 1e-6)
-      throw new RangeError(
-        `${owner}: target row ${i} sums to ${total}; categoricalCrossEntropy needs each row to be ` +
-          `probabilities summing to 1 (one-hot: oneHot(labels, classes))`,
-      );
-  }
+  if (loss === "categoricalCrossEntropy") checkTargetRowsSumToOne(owner, Y);
 }
 
 function checkNetworkOptions(options: NetworkOptions): void {

@@ -13,11 +13,13 @@ import { affine } from "./layers";
 import { type Loss, type LossName, lossByName } from "./losses";
 import {
   assertFinite,
+  checkDataMatrix,
   checkMatrix,
   checkPositive,
   checkPositiveInteger,
   rejectUnknownOptions,
 } from "./checks";
+import { stopIfNotFinite, warnIfNotLearning } from "./divergence";
 import { gemm, Matrix } from "./matrix";
 
 export interface NeuronTrainingOptions {
@@ -46,14 +48,16 @@ export class Neuron {
 
   /** The outputs a = g(X·wᵀ + b) for every row of X, as an n×1 matrix. */
   forward(X: Matrix): Matrix {
-    checkMatrix("Neuron.forward", "X", X);
+    checkDataMatrix("Neuron.forward", "X", X);
     return applyActivation(affine(X, this.weights, this.bias), this.activation);
   }
 
   /**
    * Full-batch gradient descent on (X, Y), with Y an n×1 matrix of targets. Per epoch: the forward pass,
    * dL/da from the loss, dL/dz = dL/da ⊙ g'(z), then ∇w = (dL/dz)ᵀ·X and ∇b = Σ dL/dz.
-   * Returns the loss before each update and the final one (epochs + 1 values).
+   * Returns the loss before each update and the final one (epochs + 1 values). Stops with the epoch
+   * when the outputs or the loss stop being finite, and warns when the loss ends less than 1% below
+   * where it started (see `warnIfNotLearning`).
    */
   train(X: Matrix, Y: Matrix, options: NeuronTrainingOptions): number[] {
     rejectUnknownOptions("Neuron.train", options, ["loss", "learningRate", "epochs"]);
@@ -80,17 +84,16 @@ export class Neuron {
     for (let epoch = 0; epoch <= epochs; epoch++) {
       const Z = affine(X, this.weights, this.bias);
       const A = applyActivation(Z, this.activation);
+      stopIfNotFinite("Neuron.train", { epoch, learningRate }, { outputs: A.data });
       const value = loss.value(A, Y);
-      if (!Number.isFinite(value))
-        throw new Error(
-          `Neuron.train: the loss became ${value} in epoch ${epoch}; try a lower learning rate`,
-        );
+      stopIfNotFinite("Neuron.train", { epoch, learningRate }, { loss: value });
       history.push(value);
       if (epoch === epochs) break;
       const dZ = loss.gradient(A, Y).mul(activationDerivative(Z, this.activation));
       this.weights.addInPlace(gemm(dZ, X, { transA: true }), -learningRate);
       this.bias.addInPlace(dZ.sum(0), -learningRate);
     }
+    warnIfNotLearning("Neuron.train", history, learningRate);
     return history;
   }
 }

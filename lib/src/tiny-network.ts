@@ -15,6 +15,7 @@ import {
   rejectUnknownOptions,
 } from "./checks";
 import { sigmoid } from "./activations";
+import { stopIfNotFinite, warnIfNotLearning } from "./divergence";
 import { Random } from "./random";
 
 export const TINY_PARAMETER_NAMES = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"] as const;
@@ -167,7 +168,8 @@ export class TinyNetwork {
   /**
    * Online (per-example) gradient descent: for each person in turn, in the given order, move every
    * parameter against its own partial derivative of that person's loss, θ ← θ − η·∂L/∂θ.
-   * Returns the mean squared error over all people after each epoch.
+   * Returns the mean squared error over all people after each epoch. Stops when the loss or a parameter
+   * stops being finite, and warns when the last epoch's loss is not 1% below the first's.
    */
   train(
     people: readonly Person[],
@@ -185,12 +187,10 @@ export class TinyNetwork {
         for (const name of TINY_PARAMETER_NAMES) this.params[name] -= learningRate * grad[name];
       }
       const loss = this.loss(people);
-      if (!Number.isFinite(loss))
-        throw new Error(
-          `TinyNetwork.train: the loss became ${loss} in epoch ${epoch}; try a lower learning rate`,
-        );
+      stopIfNotFinite("TinyNetwork.train", { epoch, learningRate }, { loss, ...this.params });
       lossPerEpoch.push(loss);
     }
+    warnIfNotLearning("TinyNetwork.train", lossPerEpoch, learningRate);
     return lossPerEpoch;
   }
 }

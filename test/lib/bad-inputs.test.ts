@@ -7,7 +7,7 @@
  * message contains the function and the argument and matches the problem: never a TypeError from deep
  * inside, never a number made out of a string. To cover a new mistake, add a row to its group.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as lib from "../../lib/src";
 import {
   Adam,
@@ -240,7 +240,7 @@ const wrongTypes: Row[] = [
   ["scatterByClass({ classNames: [0, 1] })", () => lib.scatterByClass({ points: [[0, 0]], labels: [0], classNames: [0, 1] as never, ...axes }), T, "scatterByClass", "classNames[0]", /must be a string/],
   ['scatterByClass({ labels: "01" })', () => lib.scatterByClass({ points: [[0, 0]], labels: "0" as never, ...axes }), T, "scatterByClass", "labels", /must be an array of class indices/],
   ["decisionBoundary({ predict: 1 })", () => lib.decisionBoundary({ predict: 1 as never, ...box, ...axes }), T, "decisionBoundary", "predict", /must be a function/],
-  ['decisionBoundary({ resolution: "50" })', () => lib.decisionBoundary({ predict: () => 0, resolution: "50" as never, ...box, ...axes }), E, "decisionBoundary", "resolution", /must be an integer ≥ 2, got 50/],
+  ['decisionBoundary({ resolution: "50" })', () => lib.decisionBoundary({ predict: () => 0, resolution: "50" as never, ...box, ...axes }), T, "decisionBoundary", "resolution", /must be an integer ≥ 2, got "50" \(a string\)/],
   ['barChart({ categories: "abc" })', () => lib.barChart({ categories: "abc" as never, values: [1, 2, 3], ...axes }), T, "barChart", "categories", /must be an array of strings/],
   ["barChart({ categories: [0, 1] })", () => lib.barChart({ categories: [0, 1] as never, values: [1, 2], ...axes }), T, "barChart", "categories[0]", /must be a string/],
   ['barChart({ highlight: "1" })', () => lib.barChart({ categories: ["a"], values: [1], highlight: "1" as never, ...axes }), T, "barChart", "highlight", /must be a number/],
@@ -534,11 +534,159 @@ const tooLarge: Row[] = [
   ["new Network([784, 1e6, 10])", () => new Network([784, 1e6, 10]), R, "Matrix", "1000000×784", /6.27 GB/],
 ];
 
+// ------------------------------------------------------------- NaN in the data, where it comes in
+const withNaN = Matrix.fromArray([
+  [0, 0],
+  [0, NaN],
+  [1, 0],
+  [1, 1],
+]);
+const dense = () => new lib.Dense(2, 3, "relu", { init: "he", random: new Random(), dropout: 0.5 });
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const nanData: Row[] = [
+  ["net.predict(NaN at (1, 1))", () => net().predict(withNaN), R, "Network.predict: input", "(1, 1)", /contains NaN at \(1, 1\)$/],
+  ["net.classify(NaN) does not answer class 0", () => net().classify(withNaN), R, "Network.predict: input", "(1, 1)", /contains NaN/],
+  ["net.logits(NaN)", () => softmaxNet().logits(withNaN), R, "Network.logits: input", "(1, 1)", /contains NaN/],
+  ["net.forward(Infinity)", () => net().forward(Matrix.fromArray([[Infinity, 0]])), R, "Network.forward: input", "(0, 0)", /contains Infinity/],
+  ["net.evaluate(NaN inputs)", () => net().evaluate(withNaN, Y), R, "Network.evaluate: inputs", "(1, 1)", /contains NaN/],
+  ["net.computeGradients(NaN inputs) blames the input, not the prediction", () => net().computeGradients(withNaN, Y), R, "Network.computeGradients: inputs", "(1, 1)", /contains NaN/],
+  ["gradientCheck(net, NaN inputs, Y) blames the input", () => lib.gradientCheck(net(), withNaN, Y), R, "gradientCheck: inputs", "(1, 1)", /contains NaN/],
+  ["dense.forward(NaN)", () => dense().forward(withNaN), R, "Dense.forward: X", "(1, 1)", /contains NaN/],
+  ["neuron.forward(NaN)", () => new Neuron(2, "sigmoid").forward(withNaN), R, "Neuron.forward: X", "(1, 1)", /contains NaN/],
+  ["standardizer.transform(NaN) does not pass it through", () => lib.Standardizer.fit(X).transform(withNaN), R, "Standardizer.transform: inputs", "(1, 1)", /contains NaN/],
+  ["M.argmaxRows() of an all-NaN row is not 0", () => Matrix.fromArray([[0, 1], [NaN, NaN]]).argmaxRows(), R, "argmaxRows", "(1, 0)", /contains NaN/],
+  ["M.argmaxRows() of a row with one NaN", () => Matrix.fromArray([[1, NaN]]).argmaxRows(), R, "argmaxRows", "(0, 1)", /contains NaN/],
+  ["classesOf(all-NaN rows)", () => lib.classesOf(Matrix.fromArray([[NaN, NaN]])), R, "classesOf: P", "(0, 0)", /contains NaN/],
+  ["classesOf(one output, NaN) is not class 0", () => lib.classesOf(Matrix.fromColumn([0.9, NaN])), R, "classesOf: P", "(1, 0)", /contains NaN/],
+  ["accuracy([NaN], [0])", () => lib.accuracy([0, NaN], [0, 1]), R, "accuracy: predicted", "index 1", /contains NaN/],
+];
+
+// ------------------------------------------------------------ loss targets, when called directly
+const half = Matrix.fromRow([0.5, 0.5]);
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const lossTargets: Row[] = [
+  ["categoricalCrossEntropy.value(P, a row summing to 0.7)", () => lib.categoricalCrossEntropy.value(half, Matrix.fromRow([0.7, 0])), R, "categoricalCrossEntropy", "target row 0", /sums to 0.7; categoricalCrossEntropy needs each row to be probabilities summing to 1/],
+  ["categoricalCrossEntropy.value(P, two-hot)", () => lib.categoricalCrossEntropy.value(half, Matrix.fromRow([1, 1])), R, "categoricalCrossEntropy", "target row 0", /sums to 2;/],
+  ["categoricalCrossEntropy.value(P, all zeros) is not 0", () => lib.categoricalCrossEntropy.value(half, Matrix.fromRow([0, 0])), R, "categoricalCrossEntropy", "target row 0", /sums to 0;/],
+  ["categoricalCrossEntropy.gradient(P, all zeros)", () => lib.categoricalCrossEntropy.gradient(Matrix.fromArray([[0.5, 0.5], [0.5, 0.5]]), Matrix.fromArray([[1, 0], [0, 0]])), R, "categoricalCrossEntropy.gradient", "target row 1", /sums to 0;/],
+  ["softmaxCrossEntropy(Z, a row summing to 0.7)", () => lib.softmaxCrossEntropy(half, Matrix.fromRow([0.7, 0])), R, "softmaxCrossEntropy", "target row 0", /sums to 0.7/],
+  ["fromScores.gradient(Z, P, two-hot)", () => lib.categoricalCrossEntropy.fromScores!.gradient(half, half, Matrix.fromRow([1, 1])), R, "categoricalCrossEntropy.fromScores", "target row 0", /sums to 2/],
+];
+
+// ------------------------------------------------------------- divergence outside fit (errors)
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const diverging: Row[] = [
+  ["linear neuron.train at 10⁶", () => new Neuron(2, "linear").train(X, Matrix.fromColumn([0, 1, 1, 1]), { loss: "mse", learningRate: 1e6, epochs: 100 }), E, "Neuron.train", "the loss became Infinity", /in epoch \d+; try a lower learning rate than 1000000/],
+  ["tiny.train from an infinite w5", () => { const t = new TinyNetwork(); t.params.w5 = Infinity; return t.train(FOUR_PEOPLE, { learningRate: 0.1, epochs: 2 }); }, E, "TinyNetwork.train", "the loss became NaN", /in epoch 1; try a lower learning rate than 0.1/],
+];
+
+// ------------------------------------------------------------------ wrong types, misreported before
+const monitor = () => new TrainingMonitor({ epochs: 3, sink });
+const imageSet = (labels: number[]) => ({
+  count: labels.length,
+  height: 1,
+  width: 1,
+  pixels: new Uint8Array(labels.length),
+  labels: Uint8Array.from(labels),
+});
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const misreported: Row[] = [
+  ['M.get("0", "0") is not "outside"', () => X.get("0" as never, "0" as never), T, "get", "index (i, j)", /must be two numbers, got \("0" \(a string\), "0" \(a string\)\)/],
+  ['M.set("1", 0, 2)', () => Matrix.zeros(2, 2).set("1" as never, 0, 2), T, "set", "index (i, j)", /got \("1" \(a string\), 0\)/],
+  ['M.mean("0") shows the string', () => X.mean("0" as never), T, "mean", "axis", /must be 0, 1 or omitted, got "0" \(a string\)/],
+  ['M.sum("1")', () => X.sum("1" as never), T, "sum", "axis", /got "1" \(a string\)/],
+  ['M.row("0")', () => X.row("0" as never), T, "row", "index", /must be a number, got "0" \(a string\)/],
+  ["Matrix.fromFunction(2, 2, () => undefined)", () => Matrix.fromFunction(2, 2, (() => undefined) as never), T, "Matrix.fromFunction", "fn(0, 0)", /must return a number, got undefined/],
+  ['Matrix.fromFunction(1, 1, () => "1")', () => Matrix.fromFunction(1, 1, (() => "1") as never), T, "Matrix.fromFunction", "fn(0, 0)", /got "1" \(a string\)/],
+  ["dense.forward(X, true) (a boolean where { random } goes)", () => dense().forward(X, true as never), T, "Dense.forward", "training", /must be omitted or \{ random: Random \}.*got true/],
+  ['dense.forward(X, { random: "r" })', () => dense().forward(X, { random: "r" } as never), T, "Dense.forward", "training", /got an object/],
+  ['net.forward(X, "yes")', () => net().forward(X, "yes" as never), T, "Network.forward", "training", /must be true or false, got "yes" \(a string\)/],
+  ["linePlot({ series: [{ y: null }] })", () => lib.linePlot({ series: [{ y: null as never }], ...axes }), T, 'linePlot: y of "series 1"', "y", /must be an array of numbers, got null/],
+  ['linePlot({ series: [{ x: "01", y }] })', () => lib.linePlot({ series: [{ x: "01" as never, y: [1, 2] }], ...axes }), T, 'linePlot: x of "series 1"', "x", /must be an array of numbers, got "01"/],
+  ['linePlot({ logY: "yes" })', () => lib.linePlot({ series: [{ y: [1] }], ...axes, logY: "yes" as never }), T, "linePlot", "logY", /must be true or false/],
+  ['imageGrid({ width: "2" })', () => lib.imageGrid({ images: [[0, 0]], width: "2" as never, height: 1 }), T, "imageGrid", "width", /must be a number, got "2" \(a string\)/],
+  ['monitor.progress("0.5")', () => monitor().progress("0.5" as never), T, "TrainingMonitor.progress", "fraction", /must be a number, got "0.5"/],
+  ['monitor.epochEnd("1", {})', () => monitor().epochEnd("1" as never, {}), T, "TrainingMonitor.epochEnd", "epoch", /must be a number, got "1" \(a string\)/],
+  ['monitor.epochEnd(1, { loss: { train: "0.5" } })', () => monitor().epochEnd(1, { loss: { train: "0.5" as never } }), T, "TrainingMonitor.epochEnd", "train loss", /is "0.5" \(a string\)/],
+  ['sliceImageSet(set, "0", 1)', () => lib.sliceImageSet(imageSet([1, 2]) as never, "0" as never, 1), T, "sliceImageSet", "start", /must be a number, got "0"/],
+  ["lossSurface({ paths: [null] })", () => lib.lossSurface({ loss: () => 1, ...box, ...axes, resolution: 3, paths: [null as never] }), T, "lossSurface", "paths[0]", /must be \{ name, points \}, got null/],
+  ['lossSurface({ paths: [{ name, points: "ab" }] })', () => lib.lossSurface({ loss: () => 1, ...box, ...axes, resolution: 3, paths: [{ name: "p", points: "ab" as never }] }), T, "lossSurface", "paths[0].points", /must be an array of \[x, y\]/],
+  ["liveFigure.update(5)", () => new lib.LiveFigure({ sink }).update(5 as never), T, "LiveFigure.update", "render", /must be a function/],
+];
+
+// ------------------------------------------------------------------------------ options and ranges
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const optionsAndRanges: Row[] = [
+  ["gradientDescent({ …, rate: 0.1 })", () => lib.gradientDescent({ f: () => 0, gradient: () => [0], start: [1], learningRate: 0.1, steps: 1, rate: 0.1 } as never), E, "gradientDescent", '"rate"', /unknown option "rate".*\(known: f, gradient, start, learningRate, steps, momentum\)/],
+  ["liveFigure.update(render, { forse: true })", () => new lib.LiveFigure({ sink }).update(() => ({ figure }), { forse: true } as never), E, "LiveFigure.update", '"forse"', /did you mean "force"\?/],
+  ["monitor.epochEnd(1, { losses })", () => monitor().epochEnd(1, { losses: { train: 1 } } as never), E, "TrainingMonitor.epochEnd", '"losses"', /did you mean "loss"\?/],
+  ["lossSurface({ paths: [{ name, points, colour }] })", () => lib.lossSurface({ loss: () => 1, ...box, ...axes, resolution: 3, paths: [{ name: "p", points: [[0, 0]], colour: "red" }] } as never), E, "lossSurface: paths[0]", '"colour"', /unknown option/],
+  ["labelCounts(a label of 12 in a 10-class set)", () => lib.labelCounts(imageSet([1, 12]) as never), R, "labelCounts", "label 12 at index 1", /is not a digit 0…9/],
+  ["linePlot({ logY } with a 0)", () => lib.linePlot({ series: [{ y: [1, 0] }], ...axes, logY: true }), R, 'linePlot: y of "series 1"', "0 at index 1", /a log axis \(logY\) shows only positive values/],
+  ["linePlot({ logY } with a negative value)", () => lib.linePlot({ series: [{ y: [1, 2] }, { name: "b", y: [-1] }], ...axes, logY: true }), R, 'linePlot: y of "b"', "-1 at index 0", /only positive values/],
+  ["linePlot({ logY, yRange: [0, 1] })", () => lib.linePlot({ series: [{ y: [1] }], ...axes, logY: true, yRange: [0, 1] }), R, "linePlot", "yRange", /must be positive on a log axis \(logY\), got \[0, 1\]/],
+  ["barChart({ highlight } past the last bar)", () => lib.barChart({ categories: ["a", "b"], values: [1, 2], highlight: 2, ...axes }), R, "barChart", "highlight", /must be the index of a bar, 0…1, got 2/],
+  ["confusionMatrixFigure(a negative count)", () => lib.confusionMatrixFigure([[1, -1], [0, 1]]), R, "confusionMatrixFigure", "counts", /has -1 at \(0, 1\); a count cannot be negative/],
+  ["lineThroughBox(a reversed xRange)", () => lib.lineThroughBox([1, 1], 0, [1, 0], [0, 1]), E, "lineThroughBox: xRange", "low < high", /got \[1, 0\]/],
+  ["lineThroughBox(an empty yRange)", () => lib.lineThroughBox([1, 1], 0, [0, 1], [2, 2]), E, "lineThroughBox: yRange", "low < high", /got \[2, 2\]/],
+  ["scatterByClass({ xRange: [1, -1] })", () => lib.scatterByClass({ points: [[0, 0]], labels: [0], ...axes, xRange: [1, -1] }), E, "scatterByClass: xRange", "low < high", /got \[1, -1\]/],
+  ["barChart({ yRange: [1, 0] })", () => lib.barChart({ categories: ["a"], values: [1], ...axes, yRange: [1, 0] }), E, "barChart: yRange", "low < high", /got \[1, 0\]/],
+  ["imageGrid({ range: [1, 0] })", () => lib.imageGrid({ images: [[0]], width: 1, height: 1, range: [1, 0] }), E, "imageGrid: range", "low < high", /got \[1, 0\]/],
+  ["random.uniformMatrix(1, 1, 2, 1)", () => new Random().uniformMatrix(1, 1, 2, 1), E, "uniformMatrix", "low (2)", /must not exceed high \(1\)/],
+];
+
+// -------------------------------------------------------- training gone wrong that still finishes
+// Each row must print exactly one warning, naming the function, what it measured and the problem.
+type WarningRow = [
+  call: string,
+  run: () => unknown,
+  owner: string,
+  argument: string,
+  problem: RegExp,
+];
+const moons = lib.twoMoons(200, 0.1, new Random("moons"));
+const moonsFit = (
+  options: Omit<lib.NetworkOptions, "random">,
+  Y: Matrix,
+  optimizer: lib.Optimizer,
+) =>
+  lib.fit(new Network({ ...options, random: new Random("n") }), moons.X, Y, {
+    epochs: 20,
+    batchSize: 10,
+    optimizer,
+  });
+const moonsSoftmax = {
+  sizes: [2, 5, 2],
+  hidden: "relu",
+  output: "softmax",
+  loss: "categoricalCrossEntropy",
+} as const;
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const warnings: WarningRow[] = [
+  ["sigmoid neuron.train at 10⁶: the loss freezes at its start", () => new Neuron(2, "sigmoid").train(X, Matrix.fromColumn([0, 1, 1, 1]), { loss: "mse", learningRate: 1e6, epochs: 100 }), "Neuron.train: warning", "the loss went from 0.2500 to 0.2500 in 100 epochs", /not even 1% lower: training has not worked\. A learning rate far too high \(this one is 1000000\)/],
+  ["logistic neuron.train at 10⁶: the loss rises", () => new Neuron(2, "sigmoid").train(X, Matrix.fromColumn([0, 1, 1, 1]), { loss: "binaryCrossEntropy", learningRate: 1e6, epochs: 100 }), "Neuron.train: warning", "the loss went from 0.6931 to 6.908", /not even 1% lower/],
+  ["tiny.train at 10⁶: every output saturated", () => new TinyNetwork().train(FOUR_PEOPLE, { learningRate: 1e6, epochs: 100 }), "TinyNetwork.train: warning", "the loss went from 0.5000 to 0.5000 in 99 epochs", /not even 1% lower/],
+  ["fit at 10⁶ with a saturating sigmoid: accuracy 0.5, the loss only a little up", () => moonsFit({ sizes: [2, 5, 1] }, Matrix.fromColumn(moons.labels), new SGD({ learningRate: 1e6 })), "fit: warning", "the network does no better than guessing", /training accuracy 50\.0%, no better than always answering the most common class \(50\.0%\), with a loss of 0\.5000, above 1\.25× the loss of giving every example the targets' mean \(0\.2500\), while its largest weight grew \d.*-fold: training has gone wrong.*try a lower learning rate than 1000000$/],
+  ["fit with ReLU + softmax at η = 10: stuck at chance", () => moonsFit({ ...moonsSoftmax, init: "he" }, lib.oneHot(moons.labels, 2), new SGD({ learningRate: 10 })), "fit: warning", "the network does no better than guessing", /above 1\.25× the loss of giving every example the targets' mean \(0\.6931\)/],
+  ["fit whose loss is enormous from the first batch on (unscaled inputs, Adam at 10⁶)", () => lib.fit(new Network({ ...moonsSoftmax, random: new Random("n") }), moons.X.scale(1000), lib.oneHot(moons.labels, 2), { epochs: 3, batchSize: 10, optimizer: new Adam({ learningRate: 1e6 }) }), "fit: warning", "is more than 1000× the loss of giving every example the targets' mean (0.6931)", /^fit: warning: the loss of epoch 2 \(.*\) .*training has diverged; try a lower learning rate than 1000000$/],
+];
+
 const groups: Array<[string, Row[]]> = [
   ["wrong types are rejected with the argument, what was expected and what was given", wrongTypes],
   ["misspelt options and names are rejected with the closest valid one", misspelt],
   ["values that cannot work are refused before any work", missingChecks],
   ["messages blame the function the user called", rightBlame],
+  ["NaN in the data is refused where it comes in, with the argument, row and column", nanData],
+  ["loss functions called directly refuse targets that are not probabilities", lossTargets],
+  ["training loops outside fit stop on values that are not finite", diverging],
+  ["wrong types are reported as what they are, strings quoted", misreported],
+  ["options reject unknown keys, and counts, labels and ranges their bounds", optionsAndRanges],
   [
     "sizes that cannot fit are refused before allocating, with the memory they would take",
     tooLarge,
@@ -564,6 +712,88 @@ describe("bad inputs: each gets one clear error", () => {
       });
     });
   }
+
+  describe("training that has gone wrong but finishes says so, once", () => {
+    it.each(warnings)("%s", (_call, run, owner, argument, problem) => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        run();
+        expect(warn, "it must warn once").toHaveBeenCalledTimes(1);
+        const message = String(warn.mock.calls[0][0]);
+        expect(message).toContain(owner);
+        expect(message).toContain(argument);
+        expect(message).toMatch(problem);
+      } finally {
+        warn.mockRestore();
+      }
+    });
+
+    it("healthy runs like the chapters' say nothing", () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        const xs = Array.from({ length: 30 }, (_, i) => -3 + i / 5);
+        const line = Matrix.fromColumn(xs.map((x) => 2 * x + 1));
+        new Neuron(1, "linear").train(Matrix.fromColumn(xs), line, {
+          loss: "mse",
+          learningRate: 0.05,
+          epochs: 500,
+        });
+        for (const learningRate of [0.01, 0.1, 1])
+          new TinyNetwork(new Random().fork("chapter-4")).train(FOUR_PEOPLE, {
+            learningRate,
+            epochs: 1000,
+          });
+        // Chapter 5's XOR runs: a late one (a long plateau at the loss of guessing) and one stuck for good.
+        for (const seed of ["xor-1", "xor-11", "xor-19"])
+          lib.fit(
+            new Network({
+              sizes: [2, 2, 1],
+              loss: "binaryCrossEntropy",
+              random: new Random().fork(seed),
+            }),
+            X,
+            Y,
+            {
+              epochs: 4000,
+              batchSize: 4,
+              optimizer: new SGD({ learningRate: 1 }),
+              random: new Random().fork("xor-order"),
+            },
+          );
+        moonsFit(moonsSoftmax, lib.oneHot(moons.labels, 2), new SGD({ learningRate: 0.1 }));
+        // Chapter 6: the squared error learns slowly from the confident mistakes of an N(0, 1) start, at
+        // chance for epochs with a loss twice that of guessing, but with a sound learning rate.
+        const blobs = lib.blobs(
+          [
+            [0, 0],
+            [3, 0],
+            [1.5, 2.5],
+          ],
+          100,
+          0.6,
+          new Random().fork("blobs"),
+        );
+        const scaled = lib.Standardizer.fit(blobs.X).transform(blobs.X);
+        const mseNet = new Network({
+          sizes: [2, 32, 32, 3],
+          hidden: "relu",
+          output: "softmax",
+          loss: "mse",
+          random: new Random().fork("mse-vs-ce"),
+        });
+        const h = lib.fit(mseNet, scaled, lib.oneHot(blobs.labels, 3), {
+          epochs: 10,
+          batchSize: 10,
+          optimizer: new SGD({ learningRate: 0.05 }),
+          random: new Random().fork("mse-vs-ce-fit"),
+        });
+        expect(Math.min(...h.accuracy)).toBeLessThanOrEqual(1 / 3); // it does sit at chance
+        expect(warn).not.toHaveBeenCalled();
+      } finally {
+        warn.mockRestore();
+      }
+    });
+  });
 
   it("tries at least 200 bad inputs", () => {
     expect(groups.reduce((n, [, rows]) => n + rows.length, 0)).toBeGreaterThanOrEqual(200);

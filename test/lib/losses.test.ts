@@ -188,15 +188,18 @@ describe("cross-entropy from scores (log-sum-exp)", () => {
     ).toBeCloseTo(-Math.log(sigmoid(0.3)), 15);
   });
 
-  it("gives the gradient p − y for one-hot targets and p·Σy − y for others", () => {
+  it("gives the gradient p − y for one-hot and soft targets, and refuses rows not summing to 1", () => {
     const Z = Matrix.fromArray([[1, 2, 0.5]]);
     const P = Matrix.fromRow(softmax([1, 2, 0.5]));
     const oneHot = Matrix.fromArray([[1, 0, 0]]);
     const g = categoricalCrossEntropy.fromScores!.gradient(Z, P, oneHot);
     expect(Array.from(g.data)).toEqual(Array.from(P.data).map((p, j) => p - oneHot.data[j]));
-    const half = Matrix.fromArray([[0.5, 0, 0]]);
-    const gHalf = categoricalCrossEntropy.fromScores!.gradient(Z, P, half);
-    expect(gHalf.data[1]).toBeCloseTo(0.5 * P.data[1], 15);
+    const soft = Matrix.fromArray([[0.5, 0.5, 0]]);
+    const gSoft = categoricalCrossEntropy.fromScores!.gradient(Z, P, soft);
+    expect(gSoft.data[1]).toBeCloseTo(P.data[1] - 0.5, 15);
+    expect(() =>
+      categoricalCrossEntropy.fromScores!.gradient(Z, P, Matrix.fromArray([[0.5, 0, 0]])),
+    ).toThrow("categoricalCrossEntropy.fromScores: target row 0 sums to 0.5");
   });
 
   it("rejects scores that are not finite and targets outside [0, 1], by name", () => {

@@ -344,9 +344,15 @@ describe("operations returning new matrices", () => {
       [5, 5, 1],
       [-3, -2, -1],
       [-Infinity, -Infinity, -Infinity],
-      [NaN, 1, 2],
     ]);
-    expect(m.argmaxRows()).toEqual([1, 0, 2, 0, 2]);
+    expect(m.argmaxRows()).toEqual([1, 0, 2, 0]);
+    // A row with NaN has no largest entry: refused with where, not answered with 0 or by skipping it.
+    expect(() =>
+      Matrix.fromArray([
+        [0, 1],
+        [NaN, 1],
+      ]).argmaxRows(),
+    ).toThrow("argmaxRows: the matrix contains NaN at (1, 0)");
     expect(Matrix.zeros(0, 0).argmaxRows()).toEqual([]);
     expect(() => Matrix.zeros(2, 0).argmaxRows()).toThrow(
       "argmaxRows: a 2×0 matrix has no columns",

@@ -54,10 +54,11 @@ describe("linePlot", () => {
       series: [{ y: [1, 10] }],
       xTitle: "a",
       yTitle: "b",
-      yRange: [0, 20],
+      yRange: [0.5, 20],
       logY: true,
     });
-    expect(fig.layout.yaxis?.range).toEqual([0, 20]);
+    // plotly reads a log axis's range in powers of ten: the figure gives it log10 of the values.
+    expect(fig.layout.yaxis?.range).toEqual([Math.log10(0.5), Math.log10(20)]);
     expect(fig.layout.yaxis?.type).toBe("log");
     expect(fig.layout.yaxis?.exponentformat).toBe("power");
     expect(fig.layout.showlegend).toBe(false);
@@ -86,6 +87,9 @@ describe("linePlot", () => {
     );
     expect(() => linePlot(series({ low: [1], high: [3] }))).toThrow(/low of "t" has 1 value/);
     expect(trace(linePlot(series({})), 0).error_y).toBeUndefined();
+    expect(() => linePlot({ ...series({ low: [0, 4], high: [3, 6] }), logY: true })).toThrow(
+      /low of "t" has 0 at index 0; a log axis \(logY\) shows only positive values/,
+    );
   });
 
   it("rejects mismatched lengths, NaN, bad ranges and missing axis titles", () => {

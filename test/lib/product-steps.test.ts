@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Network } from "../../lib/src/network";
 import { SGD } from "../../lib/src/optimizers";
 import { timeInProducts } from "../../lib/src/matrix";
-import { getBackend } from "../../lib/src/wasm";
+import { getBackend, runPeakLoop } from "../../lib/src/wasm";
 import {
   cacheLevels,
   compareTimings,
@@ -140,18 +140,15 @@ describe("timing", () => {
     expect(timeInProducts(() => gemm(X, X, { transB: true })).products).toBe(1); // the clock was reset
   });
 
-  it("wasmPeakGflops measures the register-only SIMD loop, above the library's own product", () => {
-    const peak = wasmPeakGflops(0.02);
-    if (getBackend() === "js") return; // the js project: the module is loaded all the same
-    expect(peak).not.toBeNull();
-    const A = new Random("peak").uniformMatrix(128, 128, -1, 1);
-    const ours = productGflops(
-      128,
-      128,
-      128,
-      secondsPerCall(() => gemm(A, A), 0.02),
-    );
-    expect(peak!).toBeGreaterThan(ours);
+  it("wasmPeakGflops measures the register-only SIMD loop, which does 24 FLOP a round", () => {
+    // Its ordering against the library's kernels is chapter 8's to show, on a quiet machine; a unit test
+    // only checks what cannot flake: the count, a finite result, a positive rate.
+    if (getBackend() === "wasm") {
+      expect(runPeakLoop(1000)).toBe(24000);
+      expect(runPeakLoop(0)).toBe(0);
+      expect(wasmPeakGflops(0.01)!).toBeGreaterThan(0);
+    }
+    expect(() => wasmPeakGflops(0)).toThrow(/wasmPeakGflops: budget/);
   });
 
   it("cacheLevels reads Linux's description of the caches, and says why where there is none", () => {

@@ -4,6 +4,7 @@
  */
 import {
   assertFinite,
+  checkBoolean,
   checkFunction,
   checkNonNegativeInteger,
   checkOneOf,
@@ -88,9 +89,17 @@ export function linePlot(options: LinePlotOptions): Figure {
     checkRange(options.xRange, "linePlot: xRange");
     layout.xaxis = { ...layout.xaxis, range: [...options.xRange] };
   }
+  if (options.logY !== undefined) checkBoolean("linePlot", "logY", options.logY);
+  if (options.logY) options.series.forEach(checkPositiveY);
   if (options.yRange) {
     checkRange(options.yRange, "linePlot: yRange");
-    layout.yaxis = { ...layout.yaxis, range: [...options.yRange] };
+    if (options.logY && options.yRange[0] <= 0)
+      throw new RangeError(
+        `linePlot: yRange must be positive on a log axis (logY), got [${options.yRange.join(", ")}]`,
+      );
+    // plotly takes a log axis's range as powers of ten.
+    const range = options.logY ? options.yRange.map(Math.log10) : options.yRange;
+    layout.yaxis = { ...layout.yaxis, range: [...range] };
   }
   // Powers of ten ("10⁻⁶") rather than plotly's default SI prefixes ("1µ"), which read badly for losses.
   if (options.logY) layout.yaxis = { ...layout.yaxis, type: "log", exponentformat: "power" };
@@ -104,6 +113,8 @@ function checkSeries(s: Series, k: number): void {
     throw new TypeError(`${owner} must be { y, … }, got ${describeValue(s)}`);
   rejectUnknownOptions(owner, s, ["x", "y", "name", "mode", "dash", "low", "high"]);
   if (s.name !== undefined) checkString(owner, "name", s.name);
+  assertFinite(s.y, `linePlot: y of "${s.name ?? `series ${k + 1}`}"`);
+  if (s.x !== undefined) assertFinite(s.x, `linePlot: x of "${s.name ?? `series ${k + 1}`}"`);
   if (s.mode !== undefined)
     checkOneOf(owner, "mode", s.mode, ["lines", "markers", "lines+markers"]);
   if (s.dash !== undefined) checkOneOf(owner, "dash", s.dash, ["solid", "dash", "dot", "dashdot"]);
@@ -142,6 +153,20 @@ function errorBars(s: Series, name: string, color: string): { error_y?: ErrorBar
       width: 4,
     },
   };
+}
+
+/** On a log axis every y (and the low end of its range, if any) must be positive: plotly would silently leave out 0 and negative values. */
+function checkPositiveY(s: Series, k: number): void {
+  for (const [what, values] of [
+    ["y", s.y],
+    ["low", s.low ?? []],
+  ] as const)
+    for (let i = 0; i < values.length; i++)
+      if (!(values[i] > 0))
+        throw new RangeError(
+          `linePlot: ${what} of "${s.name ?? `series ${k + 1}`}" has ${values[i]} at index ${i}; a log axis ` +
+            `(logY) shows only positive values`,
+        );
 }
 
 /** Straight lines to draw: each { name, weights: [w1, w2], bias }. */
@@ -194,6 +219,8 @@ export function lineThroughBox(
 ): { x: number[]; y: number[] } | null {
   const [w1, w2] = weights;
   assertFinite([w1, w2, bias], "lineThroughBox: weights and bias");
+  checkRange(xRange, "lineThroughBox: xRange");
+  checkRange(yRange, "lineThroughBox: yRange");
   if (w1 === 0 && w2 === 0) return null;
   const [x0, x1] = xRange;
   const [y0, y1] = yRange;
@@ -534,8 +561,14 @@ export function barChart(options: BarChartOptions): Figure {
     "labelDigits",
   ]);
   checkStrings("barChart", "categories", options.categories);
-  if (options.highlight !== undefined)
+  if (options.highlight !== undefined) {
     checkNonNegativeInteger("barChart", "highlight", options.highlight);
+    if (options.highlight >= options.categories.length)
+      throw new RangeError(
+        `barChart: highlight must be the index of a bar, 0…${options.categories.length - 1}, ` +
+          `got ${options.highlight}`,
+      );
+  }
   if (options.labelDigits !== undefined) {
     checkNonNegativeInteger("barChart", "labelDigits", options.labelDigits);
     if (options.labelDigits > 20)

@@ -143,7 +143,9 @@ export function requireAxisTitles(options: FigureOptions, builder: string): void
 export function gridAxis(range: Range, resolution: number, what: string): number[] {
   checkGridFits(what, resolution);
   if (!Number.isInteger(resolution) || resolution < 2)
-    throw new Error(`${what}: resolution must be an integer ≥ 2, got ${resolution}`);
+    throw new (typeof resolution === "number" ? Error : TypeError)(
+      `${what}: resolution must be an integer ≥ 2, got ${describeValue(resolution)}`,
+    );
   return Array.from(
     { length: resolution },
     (_, i) => range[0] + ((range[1] - range[0]) * i) / (resolution - 1),

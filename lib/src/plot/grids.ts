@@ -6,11 +6,13 @@ import {
   assertFinite,
   checkFunction,
   checkNonNegativeInteger,
+  checkNumberType,
   checkOneOf,
   checkPositive,
   checkPositiveInteger,
   checkString,
   describeValue,
+  rejectUnknownOptions,
 } from "../checks";
 import type { Data } from "plotly.js";
 import {
@@ -130,6 +132,11 @@ export function confusionMatrixFigure(
       throw new Error(
         `confusionMatrixFigure: needs a square matrix, row ${i} has ${row.length} values for ${n} classes`,
       );
+    for (let j = 0; j < n; j++)
+      if (row[j] < 0)
+        throw new RangeError(
+          `confusionMatrixFigure: counts has ${row[j]} at (${i}, ${j}); a count cannot be negative`,
+        );
   });
   const names = options.classNames ?? Array.from({ length: n }, (_, i) => String(i));
   return heatmap({
@@ -185,6 +192,8 @@ export function imageGrid(options: ImageGridOptions): Figure {
   checkOneOf("imageGrid", "style", style, ["ink", "diverging"]);
   checkPositive("imageGrid", "scale", scale);
   if (options.columns !== undefined) checkPositiveInteger("imageGrid", "columns", options.columns);
+  checkNumberType("imageGrid", "width", width);
+  checkNumberType("imageGrid", "height", height);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new Error(
       `imageGrid: width and height must be positive integers, got ${width}×${height}`,
@@ -300,9 +309,18 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
     "logScale",
   ]);
   checkFunction("lossSurface", "loss", options.loss);
-  (options.paths ?? []).forEach((path, k) =>
-    checkString("lossSurface", `paths[${k}].name`, path?.name),
-  );
+  (options.paths ?? []).forEach((path, k) => {
+    if (path === null || typeof path !== "object")
+      throw new TypeError(
+        `lossSurface: paths[${k}] must be { name, points }, got ${describeValue(path)}`,
+      );
+    rejectUnknownOptions(`lossSurface: paths[${k}]`, path, ["name", "points"]);
+    checkString("lossSurface", `paths[${k}].name`, path.name);
+    if (!Array.isArray(path.points))
+      throw new TypeError(
+        `lossSurface: paths[${k}].points must be an array of [x, y], got ${describeValue(path.points)}`,
+      );
+  });
   requireAxisTitles(options, "lossSurface");
   const { xRange, yRange, resolution = 81, logScale = false } = options;
   checkRange(xRange, "lossSurface: xRange");

@@ -9,6 +9,7 @@ import {
   checkBoolean,
   checkFunction,
   checkNonNegative,
+  checkNumberType,
   checkPositiveInteger,
   describeValue,
   rejectUnknownOptions,
@@ -159,6 +160,9 @@ export class LiveFigure {
     render: () => { figure: Figure; caption?: string },
     options: { force?: boolean } = {},
   ): boolean {
+    checkFunction("LiveFigure.update", "render", render);
+    rejectUnknownOptions("LiveFigure.update", options, ["force"]);
+    if (options.force !== undefined) checkBoolean("LiveFigure.update", "force", options.force);
     const t = this.now();
     if (!options.force && t - this.lastDraw < this.minIntervalMs) return false;
     this.lastDraw = t;
@@ -227,6 +231,7 @@ export class TrainingMonitor {
 
   /** Fraction of the current epoch done (0–1), for the ETA during long epochs; redraws if due. */
   progress(fractionOfEpoch: number): void {
+    checkNumberType("TrainingMonitor.progress", "fraction", fractionOfEpoch);
     if (!(fractionOfEpoch >= 0 && fractionOfEpoch <= 1))
       throw new Error(
         `TrainingMonitor.progress: fraction must be in [0, 1], got ${fractionOfEpoch}`,
@@ -237,15 +242,17 @@ export class TrainingMonitor {
 
   /** Records one epoch's metrics and redraws if due. `epoch` counts from 1. */
   epochEnd(epoch: number, metrics: EpochMetrics): void {
+    checkNumberType("TrainingMonitor.epochEnd", "epoch", epoch);
     if (epoch !== this.epochsDone + 1)
       throw new Error(
         `TrainingMonitor.epochEnd: expected epoch ${this.epochsDone + 1}, got ${epoch}`,
       );
+    rejectUnknownOptions("TrainingMonitor.epochEnd", metrics, ["loss", "accuracy"]);
     for (const kind of ["loss", "accuracy"] as const) {
       for (const [split, value] of Object.entries(metrics[kind] ?? {})) {
         if (!Number.isFinite(value))
-          throw new Error(
-            `TrainingMonitor.epochEnd: ${split} ${kind} is ${value} at epoch ${epoch}`,
+          throw new (typeof value === "number" ? Error : TypeError)(
+            `TrainingMonitor.epochEnd: ${split} ${kind} is ${describeValue(value)} at epoch ${epoch}`,
           );
         (this.history[kind][split] ??= []).push(value);
       }
