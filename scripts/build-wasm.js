@@ -6,7 +6,7 @@
 const fs = require("fs");
 const path = require("path");
 
-const source = path.join(__dirname, "..", "lib", "src", "kernels.wat");
+const source = path.join(__dirname, "..", "lib", "src", "backends", "kernels.wat");
 const target = path.join(__dirname, "..", "lib", "build", "kernels.wasm");
 
 require("wabt")().then((wabt) => {

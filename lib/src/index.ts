@@ -1,36 +1,65 @@
 /**
  * From Gates to Digits: the one numerical library every chapter imports (`import { … } from "../lib"`).
- * Each module is covered by the tests in test/lib/.
+ * Each module is covered by the tests in test/lib/. The folders follow the book:
+ *
+ * | folder        | module            | what it holds                                              | chapters   |
+ * |---------------|-------------------|------------------------------------------------------------|------------|
+ * | core/         | matrix            | Matrix, gemm (every matrix product)                        | all        |
+ * |               | random            | Random, the seeded generator                               | all        |
+ * |               | checks            | the argument checks every module shares                    | (all)      |
+ * | backends/     | backend, select   | one interface for the loops over large arrays; which runs  | 8 (behind gemm everywhere) |
+ * |               | js, kernels       | the TypeScript backend (gemm's loops in kernels)           |            |
+ * |               | wasm, kernels.wat | the WebAssembly SIMD backend, the same bits                |            |
+ * | small-models/ | perceptron, gates | the perceptron and logic gates                             | 1, 2       |
+ * |               | neuron            | one sigmoid neuron trained by gradient descent             | 3          |
+ * |               | tiny-network      | the 2-2-1 network differentiated by hand                   | 4, 5       |
+ * | networks/     | activations       | element-wise and layer activations, softmax                | 1, 3–6     |
+ * |               | layers            | affine and a layer's forward pass                          | 2, 3       |
+ * |               | losses            | MSE and the cross-entropies, each owning the output error  | 2–6        |
+ * |               | gradients         | numerical derivatives, gradient descent                    | 3, 4, 6    |
+ * |               | network           | Dense, Network, backpropagation                            | 5–8        |
+ * |               | optimizers        | SGD, Adam                                                  | 5–8        |
+ * |               | fit               | the training loop                                          | 5–8        |
+ * |               | gradient-check    | backpropagation against finite differences                 | 5, 6       |
+ * |               | metrics           | accuracy, confusion matrix, one-hot                        | 5–8        |
+ * |               | persistence       | saveNetwork, loadNetwork                                   | 7          |
+ * |               | divergence        | what the small models' training loops say when it fails    | 3, 4       |
+ * | data/         | datasets          | two moons, circles, splits, standardising                  | 5, 6       |
+ * |               | mnist             | loadMnist and the IDX files                                | 7, 8       |
+ * | measuring/    | product-steps     | the definition, loop order and tiling of a product         | 8          |
+ * |               | timing            | interleaved timings, GFLOP/s, the machine's description    | 8          |
+ * | notebook/     | display, source   | tables, showSource                                         | all        |
+ * |               | plot/             | figures, the live training figure                          | all        |
  */
-export * from "./matrix";
+export * from "./core/matrix";
+export * from "./core/checks";
+export * from "./core/random";
 export {
   setBackend,
   getBackend,
   withBackend,
   wasmUnavailable,
-  runPeakLoop,
   type BackendName,
-} from "./wasm";
-export * from "./checks";
-export * from "./random";
-export * from "./perceptron";
-export * from "./gates";
-export * from "./activations";
-export * from "./layers";
-export * from "./neuron";
-export * from "./losses";
-export * from "./gradients";
-export * from "./tiny-network";
-export * from "./network";
-export * from "./optimizers";
-export * from "./gradient-check";
-export * from "./fit";
-export * from "./persistence";
-export * from "./metrics";
-export * from "./datasets";
-export * from "./mnist";
-export * from "./display";
-export * from "./source";
-export * from "./timing";
-export * from "./product-steps";
-export * from "./plot";
+} from "./backends/select";
+export { runPeakLoop } from "./backends/wasm";
+export * from "./small-models/perceptron";
+export * from "./small-models/gates";
+export * from "./small-models/neuron";
+export * from "./small-models/tiny-network";
+export * from "./networks/activations";
+export * from "./networks/layers";
+export * from "./networks/losses";
+export * from "./networks/gradients";
+export * from "./networks/network";
+export * from "./networks/optimizers";
+export * from "./networks/gradient-check";
+export * from "./networks/fit";
+export * from "./networks/persistence";
+export * from "./networks/metrics";
+export * from "./data/datasets";
+export * from "./data/mnist";
+export * from "./measuring/timing";
+export * from "./measuring/product-steps";
+export * from "./notebook/display";
+export * from "./notebook/source";
+export * from "./notebook/plot";

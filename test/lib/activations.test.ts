@@ -9,10 +9,14 @@ import {
   leakyRelu,
   relu,
   sigmoid,
-} from "../../lib/src/activations";
-import { Random } from "../../lib/src/random";
-import { numericalDerivative, numericalGradient, relativeError } from "../../lib/src/gradients";
-import { Matrix } from "../../lib/src/matrix";
+} from "../../lib/src/networks/activations";
+import { Random } from "../../lib/src/core/random";
+import {
+  numericalDerivative,
+  numericalGradient,
+  relativeError,
+} from "../../lib/src/networks/gradients";
+import { Matrix } from "../../lib/src/core/matrix";
 
 const grid = Array.from({ length: 81 }, (_, i) => -8 + i * 0.2 + 0.013); // avoids z = 0 exactly
 

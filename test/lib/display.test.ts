@@ -6,7 +6,7 @@ import {
   setDisplaySink,
   showTable,
   tableHtml,
-} from "../../lib/src/display";
+} from "../../lib/src/notebook/display";
 
 afterEach(() => setDisplaySink(null));
 

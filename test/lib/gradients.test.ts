@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { gradientDescent, numericalDerivative, numericalGradient } from "../../lib/src/gradients";
+import {
+  gradientDescent,
+  numericalDerivative,
+  numericalGradient,
+} from "../../lib/src/networks/gradients";
 
 describe("numerical derivatives", () => {
   it("numericalDerivative is accurate to O(h²)", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { numericalGradient } from "../../lib/src/gradients";
-import { layerActivations, sigmoid, softmax } from "../../lib/src/activations";
+import { numericalGradient } from "../../lib/src/networks/gradients";
+import { layerActivations, sigmoid, softmax } from "../../lib/src/networks/activations";
 import {
   binaryCrossEntropy,
   categoricalCrossEntropy,
@@ -11,9 +11,9 @@ import {
   PROBABILITY_CLIP,
   sigmoidBinaryCrossEntropy,
   softmaxCrossEntropy,
-} from "../../lib/src/losses";
-import { Random } from "../../lib/src/random";
-import { Matrix } from "../../lib/src/matrix";
+} from "../../lib/src/networks/losses";
+import { Random } from "../../lib/src/core/random";
+import { Matrix } from "../../lib/src/core/matrix";
 
 /** Central-difference gradient of loss.value with respect to P. */
 function numericGradientOf(loss: typeof mse, P: Matrix, Y: Matrix): number[] {

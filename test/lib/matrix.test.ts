@@ -1,6 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { Matrix, gemm, matmul } from "../../lib/src/matrix";
-import { assertFinite } from "../../lib/src/checks";
+import { Matrix, assertFinite, gemm, matmul } from "../../lib/src/core/matrix";
 import {
   axpyDense,
   dotDense,
@@ -8,8 +7,8 @@ import {
   packSparseRows,
   SPARSE_AXPY_LIMIT,
   SPARSE_DOT_LIMIT,
-} from "../../lib/src/kernels";
-import { Random } from "../../lib/src/random";
+} from "../../lib/src/backends/kernels";
+import { Random } from "../../lib/src/core/random";
 
 /** Reference product: alpha·op(A)·op(B) + beta·C0 by the textbook triple loop on get(). */
 function naiveGemm(

@@ -13,7 +13,7 @@ import {
   readIdx,
   readImageSet,
   sliceImageSet,
-} from "../../lib/src/mnist";
+} from "../../lib/src/data/mnist";
 
 /** An IDX file of unsigned bytes with the given dimensions and values. */
 function idx(dims: number[], values: number[], type = 0x08): Uint8Array {

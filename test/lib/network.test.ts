@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { softmax, softmaxRows } from "../../lib/src/activations";
-import { gradientCheck } from "../../lib/src/gradient-check";
-import { numericalGradient } from "../../lib/src/gradients";
-import { categoricalCrossEntropy, lossByName } from "../../lib/src/losses";
-import { Matrix } from "../../lib/src/matrix";
-import { oneHot } from "../../lib/src/metrics";
-import { Network, type NetworkOptions } from "../../lib/src/network";
-import { Random } from "../../lib/src/random";
+import { softmax, softmaxRows } from "../../lib/src/networks/activations";
+import { gradientCheck } from "../../lib/src/networks/gradient-check";
+import { numericalGradient } from "../../lib/src/networks/gradients";
+import { categoricalCrossEntropy, lossByName } from "../../lib/src/networks/losses";
+import { Matrix } from "../../lib/src/core/matrix";
+import { oneHot } from "../../lib/src/networks/metrics";
+import { Network, type NetworkOptions } from "../../lib/src/networks/network";
+import { Random } from "../../lib/src/core/random";
 
 const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: ArrayLike<number>) => {

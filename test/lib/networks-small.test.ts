@@ -1,19 +1,19 @@
 // The small models of chapters 2–4: one layer's forward pass, a single trainable neuron, and the
 // hand-differentiated 2-2-1 network, with their gradients checked against central differences.
 import { describe, expect, it } from "vitest";
-import { sigmoid } from "../../lib/src/activations";
-import { numericalGradient } from "../../lib/src/gradients";
-import { affine, layerForward } from "../../lib/src/layers";
-import { mse } from "../../lib/src/losses";
-import { Matrix } from "../../lib/src/matrix";
-import { Neuron } from "../../lib/src/neuron";
-import { Random } from "../../lib/src/random";
+import { sigmoid } from "../../lib/src/networks/activations";
+import { numericalGradient } from "../../lib/src/networks/gradients";
+import { affine, layerForward } from "../../lib/src/networks/layers";
+import { mse } from "../../lib/src/networks/losses";
+import { Matrix } from "../../lib/src/core/matrix";
+import { Neuron } from "../../lib/src/small-models/neuron";
+import { Random } from "../../lib/src/core/random";
 import {
   FOUR_PEOPLE,
   NEW_PEOPLE,
   TINY_PARAMETER_NAMES,
   TinyNetwork,
-} from "../../lib/src/tiny-network";
+} from "../../lib/src/small-models/tiny-network";
 
 describe("affine and layerForward", () => {
   const X = Matrix.fromArray([

@@ -6,10 +6,10 @@ import {
   gateSamples,
   sameTruthTable,
   truthTable,
-} from "../../lib/src/gates";
-import { step } from "../../lib/src/activations";
-import { Perceptron, trainPerceptron } from "../../lib/src/perceptron";
-import { Random } from "../../lib/src/random";
+} from "../../lib/src/small-models/gates";
+import { step } from "../../lib/src/networks/activations";
+import { Perceptron, trainPerceptron } from "../../lib/src/small-models/perceptron";
+import { Random } from "../../lib/src/core/random";
 
 describe("step", () => {
   it("is 1 from zero up and 0 below", () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { PlotData } from "plotly.js";
-import { barChart, decisionBoundary } from "../../lib/src/plot/builders";
-import { confusionMatrixFigure, heatmap, imageGrid, lossSurface } from "../../lib/src/plot/grids";
+import { barChart, decisionBoundary } from "../../lib/src/notebook/plot/builders";
+import {
+  confusionMatrixFigure,
+  heatmap,
+  imageGrid,
+  lossSurface,
+} from "../../lib/src/notebook/plot/grids";
 
 const trace = (figure: { data: unknown[] }, i: number) =>
   figure.data[i] as Partial<PlotData> & Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PlotData } from "plotly.js";
-import { linePlot } from "../../lib/src/plot/builders";
-import { LiveFigure, TrainingMonitor, trainingCurves } from "../../lib/src/plot/training";
+import { linePlot } from "../../lib/src/notebook/plot/builders";
+import { LiveFigure, TrainingMonitor, trainingCurves } from "../../lib/src/notebook/plot/training";
 
 const trace = (figure: { data: unknown[] }, i: number) =>
   figure.data[i] as Partial<PlotData> & Record<string, unknown>;

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlotData } from "plotly.js";
-import { setDisplaySink } from "../../lib/src/display";
+import { setDisplaySink } from "../../lib/src/notebook/display";
 import {
   decisionBoundary,
   linePlot,
   lineThroughBox,
   scatterByClass,
-} from "../../lib/src/plot/builders";
-import { PALETTE } from "../../lib/src/plot/figure";
+} from "../../lib/src/notebook/plot/builders";
+import { PALETTE } from "../../lib/src/notebook/plot/figure";
 import {
   PLACEHOLDER_TEXT,
   figureHtml,
@@ -20,7 +20,7 @@ import {
   setupPlots,
   show,
   standaloneFigureHtml,
-} from "../../lib/src/plot/show";
+} from "../../lib/src/notebook/plot/show";
 
 const trace = (figure: { data: unknown[] }, i: number) => figure.data[i] as Partial<PlotData>;
 const axisTitle = (axis: unknown) => (axis as { title: { text: string } }).title.text;

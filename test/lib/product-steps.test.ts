@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, gemm } from "../../lib/src/matrix";
-import { productLoopOrder, productNaive, productTiled } from "../../lib/src/product-steps";
-import { Random } from "../../lib/src/random";
+import { Matrix, gemm } from "../../lib/src/core/matrix";
+import {
+  productLoopOrder,
+  productNaive,
+  productTiled,
+} from "../../lib/src/measuring/product-steps";
+import { Random } from "../../lib/src/core/random";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Network } from "../../lib/src/network";
-import { SGD } from "../../lib/src/optimizers";
-import { timeInProducts } from "../../lib/src/matrix";
-import { getBackend, runPeakLoop } from "../../lib/src/wasm";
+import { Network } from "../../lib/src/networks/network";
+import { SGD } from "../../lib/src/networks/optimizers";
+import { timeInProducts } from "../../lib/src/core/matrix";
+import { runPeakLoop } from "../../lib/src/backends/wasm";
+import { getBackend } from "../../lib/src/backends/select";
 import {
   cacheLevels,
   compareTimings,
@@ -22,7 +27,7 @@ import {
   secondsPerCall,
   spreadOf,
   wasmPeakGflops,
-} from "../../lib/src/timing";
+} from "../../lib/src/measuring/timing";
 
 describe("chapter 8's steps to a fast product", () => {
   const rng = new Random("product-steps");

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { DEFAULT_SEED, Random, randomSource } from "../../lib/src/random";
-import { Matrix } from "../../lib/src/matrix";
+import { DEFAULT_SEED, Random, randomSource } from "../../lib/src/core/random";
+import { Matrix } from "../../lib/src/core/matrix";
 
 /** The first `n` uniform draws of a generator. */
 const draws = (r: Random, n = 20) => Array.from({ length: n }, () => r.uniform());

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { setDisplaySink } from "../../lib/src/display";
-import { librarySource, showSource } from "../../lib/src/source";
+import { setDisplaySink } from "../../lib/src/notebook/display";
+import { librarySource, showSource } from "../../lib/src/notebook/source";
 
 afterEach(() => setDisplaySink(null));
 
@@ -39,14 +39,17 @@ describe("librarySource", () => {
 
   it("names what it could not find", () => {
     expect(() => librarySource("nope.ts", "x")).toThrow(/no file lib\/src\/nope.ts/);
+    // a file by its name alone, or by its path within lib/src
+    expect(librarySource("networks/fit.ts", "fit")).toBe(librarySource("fit.ts", "fit"));
+    expect(() => librarySource("../fit.ts", "fit")).toThrow(/must name a file of lib\/src/);
     expect(() => librarySource("activations.ts", "softplus")).toThrow(
-      /no declaration of "softplus" in lib\/src\/activations.ts/,
+      /no declaration of "softplus" in lib\/src\/networks\/activations.ts/,
     );
     expect(() => librarySource("network.ts", "backward")).toThrow(
       '(for a class\'s method, write "Class.backward")',
     );
     expect(() => librarySource("network.ts", "Nope.forward")).toThrow(
-      'no class "Nope" in lib/src/network.ts',
+      'no class "Nope" in lib/src/networks/network.ts',
     );
     // A name is a name, not a pattern.
     expect(() => librarySource("matrix.ts", "gemm(")).toThrow(
@@ -58,7 +61,7 @@ describe("librarySource", () => {
     const written: string[] = [];
     setDisplaySink({ html: (s) => written.push(s) });
     showSource("activations.ts", "relu");
-    expect(written[0]).toContain("lib/src/activations.ts · relu");
+    expect(written[0]).toContain("lib/src/networks/activations.ts · relu");
     expect(written[0]).toContain("return Math.max(z, 0);");
   });
 });

@@ -6,13 +6,13 @@ import {
   Standardizer,
   trainTestSplit,
   twoMoons,
-} from "../../lib/src/datasets";
-import { fit } from "../../lib/src/fit";
-import { Matrix } from "../../lib/src/matrix";
-import { accuracy, classesOf, confusionMatrix, oneHot } from "../../lib/src/metrics";
-import { Network } from "../../lib/src/network";
-import { Adam, optimizers, SGD, type Parameter } from "../../lib/src/optimizers";
-import { Random } from "../../lib/src/random";
+} from "../../lib/src/data/datasets";
+import { fit } from "../../lib/src/networks/fit";
+import { Matrix } from "../../lib/src/core/matrix";
+import { accuracy, classesOf, confusionMatrix, oneHot } from "../../lib/src/networks/metrics";
+import { Network } from "../../lib/src/networks/network";
+import { Adam, optimizers, SGD, type Parameter } from "../../lib/src/networks/optimizers";
+import { Random } from "../../lib/src/core/random";
 
 const param = (values: number[], grads: number[]): Parameter => ({
   name: "p",

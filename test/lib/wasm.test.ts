@@ -1,17 +1,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Matrix, gemm } from "../../lib/src/matrix";
-import { Adam } from "../../lib/src/optimizers";
-import { Random } from "../../lib/src/random";
+import { Matrix, gemm } from "../../lib/src/core/matrix";
+import { Adam } from "../../lib/src/networks/optimizers";
+import { Random } from "../../lib/src/core/random";
+import { bothResident, WASM_FILE, wasmUnavailable } from "../../lib/src/backends/wasm";
 import {
-  bothResident,
   getBackend,
   setBackend,
-  WASM_FILE,
-  wasmUnavailable,
   withBackend,
-} from "../../lib/src/wasm";
-import type { BackendName } from "../../lib/src/wasm";
+  type BackendName,
+} from "../../lib/src/backends/select";
 
 const rng = new Random("wasm-test");
 
@@ -40,7 +38,10 @@ describe("the WebAssembly backend", () => {
 
   it("ships exactly kernels.wat, assembled (npm run build is not stale)", async () => {
     const wabt = await (await import("wabt")).default();
-    const source = readFileSync(new URL("../../lib/src/kernels.wat", import.meta.url), "utf8");
+    const source = readFileSync(
+      new URL("../../lib/src/backends/kernels.wat", import.meta.url),
+      "utf8",
+    );
     const module = wabt.parseWat("kernels.wat", source, { simd: true, threads: true });
     const { buffer } = module.toBinary({ write_debug_names: true });
     module.destroy();

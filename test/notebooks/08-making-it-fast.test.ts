@@ -66,7 +66,10 @@ describe("chapter 8: making it fast", () => {
   it("quotes the WebAssembly micro-kernel verbatim from lib/src/kernels.wat", () => {
     const excerpt = /```wasm\n([\s\S]*?)```/.exec(chapter.prose());
     expect(excerpt, "no ```wasm block in the prose").not.toBeNull();
-    const wat = readFileSync(join(__dirname, "..", "..", "lib", "src", "kernels.wat"), "utf8");
+    const wat = readFileSync(
+      join(__dirname, "..", "..", "lib", "src", "backends", "kernels.wat"),
+      "utf8",
+    );
     expect(excerpt![1].split("\n").length).toBeGreaterThan(5);
     expect(wat).toContain(excerpt![1]);
   });
