@@ -64,6 +64,30 @@ describe("linePlot", () => {
     expect(fig.layout.showlegend).toBe(false);
   });
 
+  it("draws a log x axis for positive x only", () => {
+    const fig = linePlot({
+      series: [{ x: [32, 64], y: [1, 2] }],
+      xTitle: "n",
+      yTitle: "r",
+      logX: true,
+    });
+    expect(fig.layout.xaxis?.type).toBe("log");
+    expect(() =>
+      linePlot({
+        series: [{ x: [0, 64], y: [1, 2], name: "s" }],
+        xTitle: "n",
+        yTitle: "r",
+        logX: true,
+      }),
+    ).toThrow(/x of "s" has 0 at index 0; a log axis \(logX\) shows only positive values/);
+    expect(() =>
+      linePlot({ series: [{ y: [1, 2] }], xTitle: "n", yTitle: "r", logX: true }),
+    ).toThrow(/give x: the default starts at 0/);
+    expect(() =>
+      linePlot({ series: [{ y: [1] }], xTitle: "n", yTitle: "r", logX: "yes" as never }),
+    ).toThrow(/linePlot: logX must be true or false/);
+  });
+
   it("draws a series' range of repeated measurements as error bars, and checks it", () => {
     const fig = linePlot({
       series: [{ x: [1, 2], y: [2, 5], low: [1, 5], high: [4, 6], name: "timed" }],

@@ -54,11 +54,13 @@ export interface LinePlotOptions extends FigureOptions {
   yRange?: Range;
   /** Logarithmic y axis, for losses that span orders of magnitude. */
   logY?: boolean;
+  /** Logarithmic x axis, for sizes that double (chapter 8's 32 … 512); every x must be positive. */
+  logX?: boolean;
 }
 
 /** One or more lines on shared axes: a function and its derivative, errors per epoch, loss curves. */
 export function linePlot(options: LinePlotOptions): Figure {
-  checkFigureOptions("linePlot", options, ["series", "xRange", "yRange", "logY"]);
+  checkFigureOptions("linePlot", options, ["series", "xRange", "yRange", "logY", "logX"]);
   requireAxisTitles(options, "linePlot");
   if (!Array.isArray(options.series))
     throw new TypeError(
@@ -84,6 +86,20 @@ export function linePlot(options: LinePlotOptions): Figure {
     };
   });
   const layout = baseLayout(options);
+  if (options.logX !== undefined) checkBoolean("linePlot", "logX", options.logX);
+  if (options.logX) {
+    if (options.xRange) throw new Error("linePlot: xRange and logX together are not supported");
+    options.series.forEach((s, k) => {
+      const x = s.x ?? [0];
+      for (let i = 0; i < x.length; i++)
+        if (!(x[i] > 0))
+          throw new RangeError(
+            `linePlot: x of "${s.name ?? `series ${k + 1}`}" has ${x[i]} at index ${i}; a log axis (logX) ` +
+              `shows only positive values${s.x === undefined ? " (give x: the default starts at 0)" : ""}`,
+          );
+    });
+    layout.xaxis = { ...layout.xaxis, type: "log" };
+  }
   if (options.xRange) {
     checkRange(options.xRange, "linePlot: xRange");
     layout.xaxis = { ...layout.xaxis, range: [...options.xRange] };
