@@ -232,7 +232,7 @@ function gemm(call: GemmCall): void {
     const a = layout.place(A, A.length * 8, true);
     const b = layout.place(B, k * ld, unpadded);
     const c = layout.place(C, m * ld, unpadded);
-    const spare = layout.take(3 * ld); // the stand-in rows of C when m is not a multiple of 4
+    const spare = layout.take(ld); // where the stand-in rows of C go when m is not a multiple of 4
     const idx = layout.take(k * nv * 4);
     const start = layout.take((k + 1) * 4);
     const val = layout.take(k * ld);
