@@ -58,13 +58,20 @@ export function guessingBaseline(model: Network, Y: Matrix, classes: readonly nu
   return { loss, accuracy: Math.max(...counts.values()) / classes.length };
 }
 
+/** The first parameter with a weight that is NaN or ±∞, if any. */
+function firstNotFinite(parameters: readonly Parameter[]): Parameter | undefined {
+  const kernels = backend();
+  for (const p of parameters) if (!kernels.allFinite(p.value.data)) return p;
+  return undefined;
+}
+
 /**
  * Guards one run of `fit`: each batch's pass and optimiser step, and the end of each epoch.
  *
  * It stops the run, naming the epoch, batch and learning rate, the first time the loss or the network's
- * outputs are NaN or ±∞, or a weight is after a step; before each step it copies the weights (a memory
- * copy, small beside a batch's matrix products), and puts the copy back if the step leaves a weight that
- * is not finite, or if an interrupt stops the step half-way.
+ * outputs are NaN or ±∞, or a weight is after a step; before each step it copies the weights, and puts
+ * the copy back if the step leaves a weight that is not finite, or if an interrupt stops the step
+ * half-way (see `optimizerStep`).
  *
  * It also watches the loss, and warns once, at the end of an epoch, that training has gone wrong when
  * - every batch of the epoch was worse than where training started (1.25×): the loss is growing; or,
@@ -127,14 +134,25 @@ export class DivergenceGuard {
     return result;
   }
 
-  /** The optimiser's step on every parameter, undone (and stopped) if a weight stops being finite. */
+  /**
+   * The optimiser's step on every parameter, undone (and stopped) if a weight stops being finite.
+   *
+   * Why a copy of every weight before each step, rather than a check of the gradient before it: a
+   * finite gradient can still carry a weight past ±1.8e308 (an SGD step at a learning rate of 10¹⁰⁰ on a
+   * gradient of 10²¹⁰), an optimiser passed to fit may change the weights in any way, and an interrupt
+   * can stop the step half-way through an array, in JavaScript or WebAssembly alike (Node ends the
+   * script at once; nothing can postpone it to the end of the step). Only the weights from before the
+   * step undo all three exactly. The copy and the check after the step are one pass over the weights
+   * each (the check in WebAssembly): `npm run bench -- --guard` measures what they cost per step.
+   */
   optimizerStep(): void {
-    this.parameters.forEach((p, i) => this.saved[i].set(p.value.data));
+    const { parameters, saved } = this;
+    for (let i = 0; i < parameters.length; i++) saved[i].set(parameters[i].value.data);
     this.stepping = true;
-    this.optimizer.step(this.parameters);
-    const broken = this.parameters.find((p) => !backend().allFinite(p.value.data));
+    this.optimizer.step(parameters);
+    const broken = firstNotFinite(parameters);
     this.stepping = false;
-    if (!broken) return;
+    if (broken === undefined) return;
     this.restore();
     throw this.divergence(`the weights ${broken.name} stopped being finite`);
   }
@@ -159,7 +177,8 @@ export class DivergenceGuard {
   }
 
   private restore(): void {
-    this.parameters.forEach((p, i) => p.value.data.set(this.saved[i]));
+    const { parameters, saved } = this;
+    for (let i = 0; i < parameters.length; i++) parameters[i].value.data.set(saved[i]);
   }
 
   /** Only after a failed pass: whether the output layer's weighted sums of that batch are all finite. */
