@@ -5,12 +5,15 @@
 //   npm run bench                      the three networks below, one epoch each, both backends; the GEMM table
 //   npm run bench -- --peers           also the peers from ../shared/peers, interleaved with ours, 3 rounds
 //   npm run bench -- --rounds 5        rounds (the median is shown); --json also prints one JSON object at the end
+//   npm run bench -- --guard           only the cost of fit's divergence guard (below)
 //
 // The networks, 50,000 training images each epoch:
 //   nielsen   Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0, 1), batches of 10, his η = 3.0 (our 1.5)
 //   softmax   [784, 100, 10], softmax + cross-entropy, Xavier, batches of 10, SGD 0.5
 //   best      chapter 7's best network: [784, 256, 10], ReLU, He, dropout 0.2, softmax + cross-entropy, Adam 0.001,
 //             batches of 64, with chapter 7's validation pass over 10,000 images after the epoch
+// Then fit's divergence guard: the time of one training step (backpropagate and the optimiser's step on a batch of
+// MNIST images) with the guard against without it, interleaved, for Nielsen's network and the best one (no dropout).
 // The peers (Nielsen's recipe, one epoch each): Nielsen's per-example network.py, numpy with whole mini-batches in
 // float64 and float32, PyTorch at batch 10 in float64 and float32, all on one BLAS thread. The machine's speed
 // swings between hours, so only ratios within one run mean anything: each round times every contender once.
@@ -21,12 +24,13 @@ const { spawnSync } = require("child_process");
 const L = require(path.join(__dirname, "..", "lib"));
 
 const args = process.argv.slice(2);
-const KNOWN = ["--json", "--peers", "--rounds"];
+const KNOWN = ["--guard", "--json", "--peers", "--rounds"];
 for (const a of args)
   if (a.startsWith("--") && !KNOWN.includes(a))
     fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
 const json = args.includes("--json");
 const withPeers = args.includes("--peers");
+const guardOnly = args.includes("--guard");
 const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
 if (!Number.isInteger(rounds) || rounds < 1)
@@ -176,6 +180,56 @@ function ourEpoch(name, backend, data) {
   });
 }
 
+// ------------------------------------------------------------------ fit's divergence guard
+
+const { DivergenceGuard } = require(
+  path.join(__dirname, "..", "lib", "build", "networks", "guard"),
+);
+const GUARD_ROUNDS = 61;
+
+/**
+ * Seconds per training step with and without fit's guard, interleaved over GUARD_ROUNDS rounds (each
+ * times both once), on one network that keeps training: batches of MNIST images in turn, and one step
+ * is what fit does per batch except copying the batch, with the guard (guard.backpropagate,
+ * guard.optimizerStep) or without (model.backpropagate, optimizer.step).
+ */
+function guardCost(name, data) {
+  const spec = NETWORKS[name];
+  const { dropout: _dropout, ...options } = spec.options;
+  const net = new L.Network({ ...options, random: new L.Random().fork(`bench-guard-${name}`) });
+  const optimizer = spec.optimizer();
+  const parameters = net.parameters();
+  const size = spec.batchSize;
+  const batches = Array.from({ length: 100 }, (_, b) => {
+    const X = L.Matrix.resident(size, 784);
+    const Y = L.Matrix.resident(size, 10);
+    X.data.set(data.X.data.subarray(b * size * 784, (b + 1) * size * 784));
+    Y.data.set(data.Y.data.subarray(b * size * 10, (b + 1) * size * 10));
+    return [X, Y];
+  });
+  const at = { epoch: 1, batch: 1, batchCount: batches.length };
+  const guard = new DivergenceGuard(net, optimizer, data.Y, L.classesOf(data.Y), at);
+  let b = 0;
+  const next = () => batches[(b = (b + 1) % batches.length)];
+  const n = data.X.rows;
+  const times = L.compareTimings(
+    {
+      without: () => {
+        const [X, Y] = next();
+        net.backpropagate(X, Y, true, n);
+        optimizer.step(parameters);
+      },
+      guarded: () => {
+        const [X, Y] = next();
+        guard.backpropagate(X, Y, n);
+        guard.optimizerStep();
+      },
+    },
+    { rounds: GUARD_ROUNDS, budget: 0.02 },
+  );
+  return { ...times, ratio: L.ratioSpread(times.guarded, times.without) };
+}
+
 const PEER_RUNS = {
   network_py: ["nielsen_network.py", []],
   numpy_f64: ["numpy_minibatch.py", ["30", "float64"]],
@@ -220,6 +274,26 @@ function peerEpoch([script, extra]) {
 
 // ------------------------------------------------------------------ report
 
+/** Prints the guard's cost on Nielsen's network and the best one; returns the ratios (with the guard / without). */
+function printGuardCost(data) {
+  console.log(
+    `\nfit's divergence guard: one training step with it against one without, interleaved, ${GUARD_ROUNDS} rounds ` +
+      `(median, min–max)`,
+  );
+  const ratios = {};
+  for (const name of ["nielsen", "best"]) {
+    const cost = guardCost(name, data);
+    ratios[name] = cost.ratio;
+    const µs = (spread) => L.formatSpread(L.spreadOf(spread.samples.map((s) => s * 1e6)), 0);
+    const { sizes } = NETWORKS[name].options;
+    console.log(
+      `  ${name.padEnd(8)} [${sizes.join(", ")}], batch ${NETWORKS[name].batchSize}: ` +
+        `${µs(cost.without)} µs without, ${µs(cost.guarded)} µs with; ratio ${L.formatSpread(cost.ratio, 3)}`,
+    );
+  }
+  return ratios;
+}
+
 function main() {
   const loadStart = Date.now();
   const mnist = L.loadMnist();
@@ -236,6 +310,11 @@ function main() {
     `MNIST loaded and scaled in ${loadSeconds.toFixed(2)} s; node ${process.version}; ` +
       `default backend ${L.getBackend()}${L.wasmUnavailable ? ` (${L.wasmUnavailable})` : ""}`,
   );
+
+  if (guardOnly) {
+    printGuardCost(data);
+    return;
+  }
 
   const measured = L.numpyCeiling();
   const ceiling = measured.gflops;
@@ -293,6 +372,7 @@ function main() {
     );
     console.log(line.join("   "));
   }
+  const guardRatios = printGuardCost(data);
   console.log(`  peak memory (max RSS) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
   const ours = t.nielsen_wasm ?? t.nielsen_js;
@@ -342,6 +422,8 @@ function main() {
       figures[`${k}_test_accuracy`] = Number(a.toFixed(4));
     for (const [k, g] of Object.entries(gflopPerEpoch))
       figures[`${k}_gflop_per_epoch`] = Number(g.toFixed(3));
+    for (const [name, ratio] of Object.entries(guardRatios))
+      figures[`${name}_guard_step_ratio`] = Number(ratio.median.toFixed(4));
     figures.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     for (const name of Object.keys(PEER_RUNS))
       if (t[name] !== undefined)

@@ -20,6 +20,8 @@
  * |               | network           | Dense, Network, backpropagation                            | 5–8        |
  * |               | optimizers        | SGD, Adam                                                  | 5–8        |
  * |               | fit               | the training loop                                          | 5–8        |
+ * |               | guard             | fit's divergence guard: stops, undoes, warns               | 5–8        |
+ * |               | interrupt         | Kernel ▸ Interrupt during fit: runInterruptibly            | 7          |
  * |               | gradient-check    | backpropagation against finite differences                 | 5, 6       |
  * |               | metrics           | accuracy, confusion matrix, one-hot                        | 5–8        |
  * |               | persistence       | saveNetwork, loadNetwork                                   | 7          |

@@ -1,13 +1,71 @@
-// An interrupt that lands in the middle of an optimiser step: in a fresh `node` process (SIGINT to this
-// test's own process would stop the test runner), an optimiser sends SIGINT to its process half-way
-// through updating the weights. fit must stop with TrainingInterrupted, put back the weights of the last
-// completed step, and keep the completed epochs in net.history.
+// Interrupts (SIGINT), each in a fresh `node` process: SIGINT to this test's own process would stop the
+// test runner. First networks/interrupt.ts on its own: runInterruptibly stops its body at once, in a plain
+// call or after an await, nests, and lets other errors through. Then fit: an optimiser sends SIGINT to its
+// process half-way through updating the weights, and fit must stop with TrainingInterrupted, put back the
+// weights of the last completed step, and keep the completed epochs in net.history.
 import { execFileSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Runs `script` in a fresh node process in the project's folder and returns the JSON it prints last. */
+function runNode(script: string): unknown {
+  const output = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+  return JSON.parse(output.trim().split("\n").pop()!);
+}
+
+const INTERRUPTIBLE = `
+const { runInterruptibly } = require("./lib/build/networks/interrupt");
+const globalsBefore = Object.getOwnPropertyNames(globalThis).length;
+/** Busy until SIGINT stops it: at most 5 s, then it says so. */
+function interruptedHere(label) {
+  process.kill(process.pid, "SIGINT");
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {}
+  throw new Error(label + ": the interrupt did not stop the body");
+}
+const outcome = (body) => {
+  try {
+    runInterruptibly(body, () => new Error("stopped"));
+    return "finished";
+  } catch (e) {
+    return e.message;
+  }
+};
+const seen = {};
+seen.finishes = outcome(() => {});
+seen.plain = outcome(() => interruptedHere("plain"));
+seen.ownError = outcome(() => { throw new Error("the body's own error"); });
+seen.nested = outcome(() => {
+  const inner = outcome(() => interruptedHere("inner"));
+  if (inner !== "stopped") throw new Error("inner: " + inner);
+  throw new Error("the outer body went on after the inner one stopped");
+});
+seen.noGlobals = Object.getOwnPropertyNames(globalThis).length === globalsBefore;
+process.on("SIGINT", () => (seen.listenerAfterwards = true));
+(async () => {
+  await Promise.resolve();
+  seen.afterAwait = outcome(() => interruptedHere("after await"));
+  process.kill(process.pid, "SIGINT"); // outside runInterruptibly: the process's own listener again
+  setTimeout(() => console.log(JSON.stringify(seen)), 50);
+})();
+`;
+
+describe("runInterruptibly", () => {
+  it("stops its body at once with the caller's error, after an await too, and nests", () => {
+    expect(runNode(INTERRUPTIBLE)).toEqual({
+      finishes: "finished",
+      plain: "stopped",
+      ownError: "the body's own error",
+      nested: "the outer body went on after the inner one stopped",
+      noGlobals: true,
+      afterAwait: "stopped",
+      listenerAfterwards: true,
+    });
+  });
+});
 
 const SCRIPT = `
 const lib = require("./lib/build");
@@ -42,9 +100,7 @@ try {
 `;
 
 it("an interrupt mid-step leaves the weights of the last completed step and the history so far", () => {
-  const result = JSON.parse(
-    execFileSync(process.execPath, ["-e", SCRIPT], { cwd: ROOT, encoding: "utf8" }),
-  );
+  const result = runNode(SCRIPT);
   const message =
     "fit: training interrupted in epoch 3, batch 5 of 10; the network keeps the weights of its last " +
     "completed step, and net.history has the 2 epochs completed so far (call fit again to continue from here)";
