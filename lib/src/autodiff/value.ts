@@ -142,7 +142,8 @@ export function topologicalOrder(root: Value): Value[] {
     } else if (!seen.has(node)) {
       seen.add(node);
       stack.push([node, true]); // comes out again once every input below it is in the order
-      for (const input of node.inputs) stack.push([input, false]);
+      // Reversed, so that inputs come out first-first, as micrograd's recursion orders them.
+      for (let i = node.inputs.length - 1; i >= 0; i--) stack.push([node.inputs[i], false]);
     }
   }
   return order;
