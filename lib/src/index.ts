@@ -24,9 +24,9 @@
  * |               | metrics           | accuracy, confusion matrix, one-hot                        | 5–8        |
  * |               | persistence       | saveNetwork, loadNetwork                                   | 7          |
  * |               | divergence        | what the small models' training loops say when it fails    | 3, 4       |
- * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | (21)       |
- * |               | tensor            | Tape and Tensor: the same over whole matrices              | (21)       |
- * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | (21)       |
+ * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | issue 21   |
+ * |               | tensor            | Tape and Tensor: the same over whole matrices              | issue 21   |
+ * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | issue 21   |
  * | data/         | datasets          | two moons, circles, splits, standardising                  | 5, 6       |
  * |               | mnist             | loadMnist and the IDX files                                | 7, 8       |
  * | measuring/    | product-steps     | the definition, loop order and tiling of a product         | 8          |

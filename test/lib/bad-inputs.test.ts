@@ -649,6 +649,7 @@ const l2Net = () => new Network({ sizes: [2, 3, 1], l2: 0.1, random: new Random(
 // prettier-ignore
 const autodiff: Row[] = [
   ['new Value("2")', () => new lib.Value("2" as never), T, "Value", "data", /must be a number, got "2" \(a string\)/],
+  ["new Value(1, 2) (a label that is not a string)", () => new lib.Value(1, 2 as never), T, "Value", "label", /must be a string, got 2/],
   ["new Value(NaN)", () => new lib.Value(NaN), R, "Value", "data", /must be a finite number, got NaN/],
   ['v.add("1") (a string mixed in)', () => v().add("1" as never), T, "Value.add", "other", /must be a Value or a number, got "1" \(a string\)/],
   ["v.mul(NaN)", () => v().mul(NaN), R, "Value.mul", "other", /must be a finite number, got NaN/],

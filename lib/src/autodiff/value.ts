@@ -12,7 +12,7 @@
  * gives the same gradients instead of doubling them (micrograd's trap). To add the gradients of several
  * losses, add the losses and call `backward()` once on the sum.
  */
-import { checkFinite, describeValue } from "../core/checks";
+import { checkFinite, checkString, describeValue } from "../core/checks";
 import { sigmoid } from "../networks/activations";
 
 /** What an operation takes besides a Value: another Value, or a plain number. */
@@ -38,6 +38,7 @@ export class Value {
    */
   constructor(data: number, label = "", op = "", inputs: Value[] = [], local: number[] = []) {
     checkFinite("Value", "data", data);
+    checkString("Value", "label", label);
     this.data = data;
     this.label = label;
     this.op = op;
