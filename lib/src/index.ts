@@ -26,6 +26,9 @@
  * |               | metrics           | accuracy, confusion matrix, one-hot                        | 5–8        |
  * |               | persistence       | saveNetwork, loadNetwork                                   | 7          |
  * |               | divergence        | what the small models' training loops say when it fails    | 3, 4       |
+ * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | issue 21   |
+ * |               | tensor            | Tape and Tensor: the same over whole matrices              | issue 21   |
+ * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | issue 21   |
  * | data/         | datasets          | two moons, circles, splits, standardising                  | 5, 6       |
  * |               | mnist             | loadMnist and the IDX files                                | 7, 8       |
  * | measuring/    | product-steps     | the definition, loop order and tiling of a product         | 8          |
@@ -58,6 +61,9 @@ export * from "./networks/gradient-check";
 export * from "./networks/fit";
 export * from "./networks/persistence";
 export * from "./networks/metrics";
+export * from "./autodiff/value";
+export * from "./autodiff/tensor";
+export * from "./autodiff/network-tape";
 export * from "./data/datasets";
 export * from "./data/mnist";
 export * from "./measuring/timing";

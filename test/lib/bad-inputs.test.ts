@@ -640,6 +640,51 @@ const optionsAndRanges: Row[] = [
   ["random.uniformMatrix(1, 1, 2, 1)", () => new Random().uniformMatrix(1, 1, 2, 1), E, "uniformMatrix", "low (2)", /must not exceed high \(1\)/],
 ];
 
+// ------------------------------------------------------------------------- the autodiff engines
+const v = () => new lib.Value(2);
+const tape = () => new lib.Tape();
+const onTape = (m: Matrix) => tape().variable(m);
+const l2Net = () => new Network({ sizes: [2, 3, 1], l2: 0.1, random: new Random("bad") });
+// One bad input per line, so that the table reads as a table:
+// prettier-ignore
+const autodiff: Row[] = [
+  ['new Value("2")', () => new lib.Value("2" as never), T, "Value", "data", /must be a number, got "2" \(a string\)/],
+  ["new Value(1, 2) (a label that is not a string)", () => new lib.Value(1, 2 as never), T, "Value", "label", /must be a string, got 2/],
+  ["new Value(NaN)", () => new lib.Value(NaN), R, "Value", "data", /must be a finite number, got NaN/],
+  ['v.add("1") (a string mixed in)', () => v().add("1" as never), T, "Value.add", "other", /must be a Value or a number, got "1" \(a string\)/],
+  ["v.mul(NaN)", () => v().mul(NaN), R, "Value.mul", "other", /must be a finite number, got NaN/],
+  ["v.sub(a Matrix)", () => v().sub(X as never), T, "Value.sub", "other", /must be a Value or a number, got a 4×2 Matrix/],
+  ["v.div(0)", () => v().div(0), R, "Value.div", "other is 0", /division by 0 has no value/],
+  ["new Value(-1).log()", () => new lib.Value(-1).log(), R, "Value.log", "input", /must be positive, got -1/],
+  ["new Value(0).log()", () => new lib.Value(0).log(), R, "Value.log", "input", /must be positive, got 0/],
+  ["new Value(-2).pow(0.5)", () => new lib.Value(-2).pow(0.5), R, "Value.pow", "a negative base (-2)", /to the non-integer power 0.5 is not a real number/],
+  ["new Value(0).pow(-1)", () => new lib.Value(0).pow(-1), R, "Value.pow", "0 to the power -1", /has no finite derivative/],
+  ["v.pow(new Value(2)) (the exponent is a number)", () => v().pow(new lib.Value(2) as never), T, "Value.pow", "n", /must be a number, got a Value/],
+  ["new Value(1000).exp() overflows", () => new lib.Value(1000).exp(), R, "Value.exp", "(1000)", /gives Infinity, not a finite number/],
+  ["graphOf(3)", () => lib.graphOf(3 as never), T, "graphOf", "root", /must be a Value, got 3/],
+  ["tape.variable([[1]])", () => tape().variable([[1]] as never), T, "Tape.variable", "value", /must be a Matrix/],
+  ['t.matmulT("W")', () => onTape(X).matmulT("W" as never), T, "Tensor.matmulT", "W", /must be a Tensor or a Matrix, got "W" \(a string\)/],
+  ["t.matmulT(W with 3 columns for X with 2)", () => onTape(X).matmulT(Matrix.zeros(5, 3)), E, "Tensor.matmulT", "4×2 and 5×3", /do not fit: X·Wᵀ needs W with one column per column of X/],
+  ["t.matmul(B with 3 rows for A with 2 columns)", () => onTape(X).matmul(Matrix.zeros(3, 1)), E, "Tensor.matmul", "4×2 and 3×1", /A·B needs B with one row per column of A/],
+  ["t.addRow(a 2×2 bias)", () => onTape(X).addRow(Matrix.zeros(2, 2)), E, "Tensor.addRow", "bias", /must be 1×2 \(one entry per column\), got 2×2/],
+  ["t.add(a tensor of another tape)", () => onTape(X).add(onTape(X)), E, "Tensor.add", "other", /belongs to another tape; record the whole forward pass on one Tape/],
+  ["t.add(another shape)", () => onTape(X).add(Matrix.zeros(2, 2)), E, "Tensor.add", "4×2 and 2×2", /differ/],
+  ['t.scale("2")', () => onTape(X).scale("2" as never), T, "Tensor.scale", "k", /must be a number, got "2"/],
+  ["t.mse(targets of another shape)", () => onTape(X).mse(Y), E, "Tensor.mse", "targets are 4×1", /outputs are 4×2/],
+  ["t.mse([[1]])", () => onTape(X).mse([[1]] as never), T, "Tensor.mse", "targets", /must be a Matrix/],
+  ["t.softmaxCrossEntropy(two-hot targets)", () => onTape(half).softmaxCrossEntropy(Matrix.fromRow([1, 1])), R, "softmaxCrossEntropy", "target row 0", /sums to 2/],
+  ["t.backward() on a 4×2 result without a seed", () => onTape(X).sigmoid().backward(), E, "Tensor.backward", "the result is 4×2", /not a single number; give the seed gradient \(a 4×2 Matrix\)/],
+  ["t.backward(a seed of another shape)", () => onTape(X).sigmoid().backward(Matrix.zeros(1, 1)), E, "Tensor.backward", "seed is 1×1", /but the result is 4×2/],
+  ['t.backward("1")', () => onTape(X).sum().backward("1" as never), T, "Tensor.backward", "seed", /must be a Matrix/],
+  ["tape.backward(3)", () => tape().backward(3 as never), T, "Tape.backward", "root", /must be a Tensor, got 3/],
+  ["networkLoss(tape, a network with L2, X, Y)", () => lib.networkLoss(tape(), l2Net(), X, Y), E, "networkLoss", "L2 (l2 = 0.1)", /the tape has no operation for/],
+  ["networkLoss(tape, a binary cross-entropy network, X, Y)", () => lib.networkLoss(tape(), new Network({ sizes: [2, 1], loss: "binaryCrossEntropy" }), X, Y), E, "networkLoss", "binaryCrossEntropy", /on a sigmoid output layer/],
+  ["networkLoss({}, net, X, Y)", () => lib.networkLoss({} as never, net(), X, Y), T, "networkLoss", "tape", /must be a Tape/],
+  ["networkLoss(tape, net, 3 features, Y)", () => lib.networkLoss(tape(), net(), Matrix.zeros(4, 3), Y), E, "networkLoss", "inputs", /is 4×3 but the network expects 2 features/],
+  ["tapeCost({}, X, Y)", () => lib.tapeCost({} as never, X, Y), T, "tapeCost", "network", /must be a Network/],
+  ["tapeCost(net, X, Y, { round: 1 })", () => lib.tapeCost(net(), X, Y, { round: 1 } as never), E, "tapeCost", '"round"', /did you mean "rounds"\?/],
+];
+
 // -------------------------------------------------------- training gone wrong that still finishes
 // Each row must print exactly one warning, naming the function, what it measured and the problem.
 type WarningRow = [
@@ -687,6 +732,7 @@ const groups: Array<[string, Row[]]> = [
   ["training loops outside fit stop on values that are not finite", diverging],
   ["wrong types are reported as what they are, strings quoted", misreported],
   ["options reject unknown keys, and counts, labels and ranges their bounds", optionsAndRanges],
+  ["the autodiff engines refuse what they cannot differentiate, naming the operation", autodiff],
   [
     "sizes that cannot fit are refused before allocating, with the memory they would take",
     tooLarge,
