@@ -9,7 +9,7 @@ import { figureHtml, linePlot, plotlyScriptTag } from "../../lib/src";
 import * as exercises from "../../scripts/book/exercises";
 import * as slides from "../../scripts/book/slides";
 import { proposedSlide } from "../../scripts/book/tag-slides";
-import type { Cell, Notebook, Output } from "../../scripts/notebook-format";
+import { cellText, type Cell, type Notebook, type Output } from "../../scripts/notebook-format";
 import * as notebooks from "../../scripts/notebooks";
 
 const bundleTag = plotlyScriptTag();
@@ -290,7 +290,7 @@ describe("exercises and exercise sheets", () => {
       chapterLabel: "chapter 9, Testing",
       bookPage: "09-testing.html",
     });
-    const text = sheet.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+    const text = sheet.cells.map((c) => cellText(c.source));
     expect(text[0]).toContain("Exercise sheet for chapter 9, Testing");
     expect(text[2]).toBe("const a = 1;");
     const exercisesCell = text[3];

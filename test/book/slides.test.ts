@@ -22,7 +22,7 @@ import { BOOK, buildBook, type BuiltBook } from "../../scripts/book/build";
 import { formatSeconds } from "../../scripts/book/layout";
 import { serveFolder } from "../../scripts/book/serve";
 import type { Chapter } from "../../scripts/book/types";
-import { outputsOf } from "../../scripts/notebook-format";
+import { cellText, outputsOf } from "../../scripts/notebook-format";
 import { NOTEBOOKS, readNotebook } from "../notebooks/harness";
 
 /** The deck's slide size (scripts/book/client/slides.ts). */
@@ -362,9 +362,7 @@ describe("the instructor's kit", () => {
       const committed = readNotebook(join(NOTEBOOKS, `${name}.ipynb`));
       const sheet = readNotebook(join(folder, chapter.downloads.exercises));
       const text = (cells: typeof sheet.cells, type: string) =>
-        cells
-          .filter((c) => c.cell_type === type)
-          .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+        cells.filter((c) => c.cell_type === type).map((c) => cellText(c.source));
       const sheetProse = text(sheet.cells, "markdown").join("\n");
       // Every line inside a <details> block that does not also appear outside one.
       const prose = text(committed.cells, "markdown").join("\n");

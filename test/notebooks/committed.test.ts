@@ -2,13 +2,13 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exercisesOf } from "../../scripts/book/exercises";
+import { cellText as text } from "../../scripts/notebook-format";
 import { slideType, untaggedCells } from "../../scripts/book/slides";
 import { NOTEBOOKS, listNotebooks, readNotebook } from "./harness";
 
 const chapters = listNotebooks();
 /** The notation page: prose only, linked from every chapter. */
 const NOTATION = "00-notation.ipynb";
-const text = (source: string | string[]) => (Array.isArray(source) ? source.join("") : source);
 
 describe("committed notebooks", () => {
   it("exist, numbered in reading order", () => {
