@@ -16,7 +16,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import type { Server } from "node:http";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFragment, parse, type DefaultTreeAdapterMap } from "parse5";
@@ -30,40 +29,13 @@ import {
   screenshotPath,
   type GuardedPage,
 } from "../browser/render";
+import { BOOK, buildBook, type BuiltBook } from "../../scripts/book/build";
+import { serveFolder } from "../../scripts/book/serve";
+import type { Chapter } from "../../scripts/book/types";
 import { ExecutedChapter, readNotebook } from "../notebooks/harness";
 
 type Node = DefaultTreeAdapterMap["node"];
 type Element = DefaultTreeAdapterMap["element"];
-
-const require = createRequire(import.meta.url);
-const { buildBook } = require("../../scripts/book/build.js") as {
-  buildBook(options?: { log?: (line: string) => void }): Promise<BuiltBook>;
-};
-const { BOOK } = require("../../scripts/book/build.js") as {
-  BOOK: { references: Record<string, string> };
-};
-const { serveFolder } = require("../../scripts/book/serve.js") as {
-  serveFolder(dir: string): Promise<{ server: Server; url: string }>;
-};
-
-interface BuiltChapter {
-  name: string;
-  number: number;
-  title: string;
-  page: string;
-  executedPath: string;
-  sections: { id: string; level: number }[];
-  downloads: { clean: string; withOutputs: string };
-}
-interface BuiltBook {
-  out: string;
-  chapters: BuiltChapter[];
-  /** Pages that are not chapters: the notation page. */
-  references: { name: string; title: string; page: string }[];
-  pages: { file: string; bytes: number }[];
-  bytes: number;
-  executed: string[];
-}
 
 const MB = 1e6;
 let book: BuiltBook;

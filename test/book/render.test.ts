@@ -1,53 +1,38 @@
 // The book's renderer on small inputs: math, solutions, figures and the reuse of executed chapters.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { figureHtml, linePlot, plotlyScriptTag } from "../../lib/src";
-
-const require = createRequire(import.meta.url);
-interface Rendered {
-  title: string;
-  html: string;
-  figures: number;
-  goals: string[];
-  sections: { id: string; level: number; title: string }[];
-}
-const { renderChapter } = require("../../scripts/book/render.js") as {
-  renderChapter(notebook: object, options: { plotlyBundleTag: string }): Rendered;
-};
-const { rewriteHtmlOutput, compactSpec } = require("../../scripts/book/figures.js") as {
-  rewriteHtmlOutput(
-    html: string,
-    options: { plotlyBundleTag: string },
-  ): { html: string; figures: number };
-  compactSpec(spec: object): { figure: unknown; arrays: unknown[] };
-};
-const notebooks = require("../../scripts/notebooks.js") as {
-  executionInputsHash(name: string): string;
-  freshExecution(name: string): object | null;
-  EXECUTED: string;
-};
-const { chapterRun } = require("../../scripts/book/build.js") as {
-  chapterRun(name: string, options: { step: string; log: (line: string) => void }): Promise<object>;
-};
+import { compactFigure } from "../../lib/src/notebook/plot/payload";
+import { chapterRun } from "../../scripts/book/build";
+import { rewriteHtmlOutput } from "../../scripts/book/figures";
+import { renderChapter } from "../../scripts/book/render";
+import type { Cell, Notebook, Output } from "../../scripts/notebook-format";
+import * as notebooks from "../../scripts/notebooks";
 
 const bundleTag = plotlyScriptTag();
-const markdown = (source: string) => ({ cell_type: "markdown", metadata: {}, source });
-const code = (source: string, outputs: object[] = []) => ({
+const markdown = (source: string): Cell => ({ cell_type: "markdown", metadata: {}, source });
+const code = (source: string, outputs: Output[] = []): Cell => ({
   cell_type: "code",
   metadata: {},
   source,
   outputs,
+  execution_count: null,
 });
-const html = (markup: string) => ({
+const html = (markup: string): Output => ({
   output_type: "display_data",
   data: { "text/html": markup },
   metadata: {},
 });
-const render = (...cells: object[]) =>
-  renderChapter({ cells, metadata: {} }, { plotlyBundleTag: bundleTag });
+const notebookOf = (cells: Cell[]): Notebook => ({
+  cells,
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+const render = (...cells: Cell[]) =>
+  renderChapter(notebookOf(cells), { plotlyBundleTag: bundleTag });
 
 describe("markdown and math", () => {
   it("typesets $…$ and $$…$$ with KaTeX at build time, leaving no TeX delimiters", () => {
@@ -107,7 +92,7 @@ describe("outputs", () => {
   const series = [{ name: "s", x: [1, 2, 3], y: [0.1, 0.2, 1 / 3] }];
   const figure = linePlot({ title: "t", series, xTitle: "x", yTitle: "y" });
 
-  it("a library figure becomes its spec as JSON data, with no script left to run", () => {
+  it("a library figure keeps its JSON data and loses its drawing script", () => {
     const out = rewriteHtmlOutput(figureHtml(figure, { id: "gtd-figure-abc" }), {
       plotlyBundleTag: bundleTag,
     });
@@ -136,10 +121,16 @@ describe("outputs", () => {
 
   it("stores an array that a figure repeats once, and rounds to 6 significant digits", () => {
     const grid = Array.from({ length: 20 }, (_, i) => i / 7);
-    const { figure, arrays } = compactSpec({ data: [{ z: grid }, { z: grid, x: [1, 2] }] });
+    const { figure, arrays } = compactFigure({
+      data: [{ z: [grid] }, { z: [grid], x: [1, 2] }],
+      layout: {},
+    });
     expect(arrays).toHaveLength(1);
     expect((arrays[0] as number[])[1]).toBe(0.142857);
-    expect(figure).toEqual({ data: [{ z: { gtdArray: 0 } }, { z: { gtdArray: 0 }, x: [1, 2] }] });
+    expect(figure).toEqual({
+      data: [{ z: [{ gtdArray: 0 }] }, { z: [{ gtdArray: 0 }], x: [1, 2] }],
+      layout: {},
+    });
   });
 
   it("prints streams and errors as text, escaped", () => {

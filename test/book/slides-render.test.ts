@@ -2,52 +2,28 @@
 // deck, the tagging rules, the speaker view's CSP hash, exercises and their removal from the sheets.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { figureHtml, linePlot, plotlyScriptTag } from "../../lib/src";
-
-const require = createRequire(import.meta.url);
-interface Slide {
-  parts: string[];
-  notes: string[];
-}
-const slides = require("../../scripts/book/slides.js") as {
-  deckSlides(
-    executed: object,
-    committed: object,
-    options: { plotlyBundleTag: string; heading: string; goals: string[] },
-  ): { stacks: Slide[][]; slides: number; figures: number; untagged: number[] };
-  untaggedCells(notebook: object): number[];
-  speakerViewScriptHash(source: string): string;
-};
-const exercises = require("../../scripts/book/exercises.js") as {
-  exercisesOf(notebook: object): { number: number; difficulty: string; html: string }[];
-  removeSolutions(markdown: string): string;
-  exerciseSheet(notebook: object, options: { chapterLabel: string; bookPage: string }): Notebook;
-};
-const { proposedSlide } = require("../../scripts/book/tag-slides.js") as {
-  proposedSlide(
-    cell: object,
-    ran: object,
-    where: { first: boolean; inSetup: boolean },
-  ): { type: string; tags: string[] };
-};
-const notebooks = require("../../scripts/notebooks.js") as {
-  executionInputsHash(name: string): string;
-};
-
-interface Notebook {
-  cells: { cell_type: string; source: string | string[]; metadata: object }[];
-}
+import * as exercises from "../../scripts/book/exercises";
+import * as slides from "../../scripts/book/slides";
+import { proposedSlide } from "../../scripts/book/tag-slides";
+import { cellText, type Cell, type Notebook, type Output } from "../../scripts/notebook-format";
+import * as notebooks from "../../scripts/notebooks";
 
 const bundleTag = plotlyScriptTag();
 const slideshow = (type: string | null, tags: string[] = []) => ({
   ...(type === null ? {} : { slideshow: { slide_type: type } }),
   ...(tags.length ? { tags } : {}),
 });
-const markdown = (source: string, type: string | null, tags: string[] = []) => ({
+const notebookOf = (cells: Cell[]): Notebook => ({
+  cells,
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+const markdown = (source: string, type: string | null, tags: string[] = []): Cell => ({
   cell_type: "markdown",
   metadata: slideshow(type, tags),
   source,
@@ -56,16 +32,16 @@ const code = (
   source: string,
   type: string | null,
   tags: string[] = [],
-  outputs: object[] = [],
-) => ({
+  outputs: Output[] = [],
+): Cell & { cell_type: "code" } => ({
   cell_type: "code",
   metadata: slideshow(type, tags),
   source,
   outputs,
   execution_count: null,
 });
-const printed = (text: string) => ({ output_type: "stream", name: "stdout", text });
-const html = (text: string) => ({
+const printed = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
+const html = (text: string): Output => ({
   output_type: "display_data",
   data: { "text/html": text },
   metadata: {},
@@ -82,10 +58,10 @@ const figure = () =>
     ),
   );
 
-function deckOf(cells: object[]) {
-  const notebook = { cells };
+function deckOf(cells: Cell[]) {
+  const notebook = notebookOf(cells);
   // The executed copy has the same cells; its metadata does not matter, the committed one's does.
-  const executed = { cells: cells.map((c) => ({ ...c, metadata: {} })) };
+  const executed = notebookOf(cells.map((c) => ({ ...c, metadata: {} })));
   return slides.deckSlides(executed, notebook, {
     plotlyBundleTag: bundleTag,
     heading: "Chapter 9 · Testing",
@@ -152,15 +128,15 @@ describe("a deck, laid out by its cells' slide metadata", () => {
   });
 
   it("names the cells without slide metadata, and refuses a slide type Jupyter does not have", () => {
-    const untagged = { cells: [markdown("# T", "notes"), markdown("## A", null)] };
+    const untagged = notebookOf([markdown("# T", "notes"), markdown("## A", null)]);
     expect(slides.untaggedCells(untagged)).toEqual([2]);
     expect(deckOf(untagged.cells).untagged).toEqual([2]);
     expect(() => deckOf([markdown("## A", "side")])).toThrow(/slide_type "side"/);
   });
 
   it("refuses an executed notebook that is not a run of the committed one", () => {
-    const committed = { cells: [markdown("# T", "notes"), code("1", "slide")] };
-    const executed = { cells: [markdown("# T", null), code("2", null)] };
+    const committed = notebookOf([markdown("# T", "notes"), code("1", "slide")]);
+    const executed = notebookOf([markdown("# T", null), code("2", null)]);
     expect(() =>
       slides.deckSlides(executed, committed, {
         plotlyBundleTag: bundleTag,
@@ -174,7 +150,7 @@ describe("a deck, laid out by its cells' slide metadata", () => {
     const dir = mkdtempSync(join(tmpdir(), "gtd-slide-hash-"));
     try {
       const file = join(dir, "97-test.ipynb");
-      const write = (cell: object) => writeFileSync(file, JSON.stringify({ cells: [cell] }));
+      const write = (cell: Cell) => writeFileSync(file, JSON.stringify(notebookOf([cell])));
       write(code("1 + 1", null, ["check-sum"]));
       const first = notebooks.executionInputsHash(file);
       write(code("1 + 1", "slide", ["check-sum", "remove-input", "slide-outline"]));
@@ -189,7 +165,7 @@ describe("a deck, laid out by its cells' slide metadata", () => {
 
 describe("the tagging rules (npm run slides:tag)", () => {
   const where = { first: false, inSetup: false };
-  const propose = (cell: object, ran: object = cell, at = where) => proposedSlide(cell, ran, at);
+  const propose = (cell: Cell, ran: Cell = cell, at = where) => proposedSlide(cell, ran, at);
 
   it("the introduction to the notes, the setup skipped, a slide per section", () => {
     expect(propose(markdown("# Chapter 9", null), undefined, { ...where, first: true }).type).toBe(
@@ -257,42 +233,40 @@ describe("the speaker view's Content-Security-Policy hash", () => {
 });
 
 describe("exercises and exercise sheets", () => {
-  const chapter = {
-    cells: [
-      markdown("# Chapter 9 · Testing", "notes"),
-      code("const a = 1;", "slide"),
-      markdown(
-        [
-          "## Exercises",
-          "",
-          "**1.** *(easy)* Add `a` to itself.",
-          "",
-          "<details><summary>Solution</summary>",
-          "",
-          "```ts",
-          "console.log(a + a); // the secret answer",
-          "```",
-          "",
-          "It prints 2, which nobody else says.",
-          "</details>",
-          "",
-          "**2.** *(hard)* Prove that `<details>` in code does not count.",
-          "",
-          "```ts",
-          "// <details> inside a code block stays",
-          "```",
-          "",
-          "<details><summary>Solution</summary>",
-          "<details><summary>A nested hint</summary>still hidden</details>",
-          "Proof by nesting.",
-          "</details>",
-          "",
-          "The end.",
-        ].join("\n"),
-        "slide",
-      ),
-    ],
-  };
+  const chapter = notebookOf([
+    markdown("# Chapter 9 · Testing", "notes"),
+    code("const a = 1;", "slide"),
+    markdown(
+      [
+        "## Exercises",
+        "",
+        "**1.** *(easy)* Add `a` to itself.",
+        "",
+        "<details><summary>Solution</summary>",
+        "",
+        "```ts",
+        "console.log(a + a); // the secret answer",
+        "```",
+        "",
+        "It prints 2, which nobody else says.",
+        "</details>",
+        "",
+        "**2.** *(hard)* Prove that `<details>` in code does not count.",
+        "",
+        "```ts",
+        "// <details> inside a code block stays",
+        "```",
+        "",
+        "<details><summary>Solution</summary>",
+        "<details><summary>A nested hint</summary>still hidden</details>",
+        "Proof by nesting.",
+        "</details>",
+        "",
+        "The end.",
+      ].join("\n"),
+      "slide",
+    ),
+  ]);
 
   it("lists each exercise with its number and difficulty", () => {
     const found = exercises.exercisesOf(chapter);
@@ -306,7 +280,7 @@ describe("exercises and exercise sheets", () => {
   it("refuses an exercise without a difficulty label, or with an unknown one", () => {
     for (const label of ["", "*(tricky)* "]) {
       expect(() =>
-        exercises.exercisesOf({ cells: [markdown(`**3.** ${label}Do it.`, "slide")] }),
+        exercises.exercisesOf(notebookOf([markdown(`**3.** ${label}Do it.`, "slide")])),
       ).toThrow(/exercise 3 needs a difficulty label/);
     }
   });
@@ -316,7 +290,7 @@ describe("exercises and exercise sheets", () => {
       chapterLabel: "chapter 9, Testing",
       bookPage: "09-testing.html",
     });
-    const text = sheet.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+    const text = sheet.cells.map((c) => cellText(c.source));
     expect(text[0]).toContain("Exercise sheet for chapter 9, Testing");
     expect(text[2]).toBe("const a = 1;");
     const exercisesCell = text[3];

@@ -8,7 +8,6 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -19,39 +18,14 @@ import {
   screenshotPath,
   type GuardedPage,
 } from "../browser/render";
+import { BOOK, buildBook, type BuiltBook } from "../../scripts/book/build";
+import { formatSeconds } from "../../scripts/book/layout";
+import { serveFolder } from "../../scripts/book/serve";
+import type { Chapter } from "../../scripts/book/types";
+import { cellText, outputsOf } from "../../scripts/notebook-format";
 import { NOTEBOOKS, readNotebook } from "../notebooks/harness";
 
-const require = createRequire(import.meta.url);
-const { buildBook, BOOK } = require("../../scripts/book/build.js") as {
-  buildBook(options: { out: string; log?: (line: string) => void }): Promise<BuiltBook>;
-  BOOK: { references: Record<string, string> };
-};
-const { serveFolder } = require("../../scripts/book/serve.js") as {
-  serveFolder(dir: string): Promise<{ server: Server; url: string }>;
-};
-const { formatSeconds } = require("../../scripts/book/layout.js") as {
-  formatSeconds(seconds: number): string;
-};
-
-interface BuiltChapter {
-  name: string;
-  number: number;
-  title: string;
-  page: string;
-  goals: string[];
-  runSeconds: number;
-  readingMinutes: number;
-  deck: { page: string; slides: number; figures: number };
-  downloads: { clean: string; exercises: string };
-  exercises: { number: number; difficulty: string }[];
-}
-interface BuiltBook {
-  out: string;
-  chapters: BuiltChapter[];
-  decks: { file: string; slides: number; bytes: number }[];
-}
-
-/** The deck's slide size (scripts/book/assets/slides.js). */
+/** The deck's slide size (scripts/book/client/slides.ts). */
 const SLIDE = { width: 1280, height: 720 };
 
 let book: BuiltBook;
@@ -79,7 +53,7 @@ const chapterNames = readdirSync(NOTEBOOKS)
   .sort()
   .map((f) => f.replace(/\.ipynb$/, ""));
 
-function chapterOf(name: string): BuiltChapter {
+function chapterOf(name: string): Chapter {
   const chapter = book.chapters.find((c) => c.name === name);
   if (!chapter) throw new Error(`the book has no chapter ${name}`);
   return chapter;
@@ -388,9 +362,7 @@ describe("the instructor's kit", () => {
       const committed = readNotebook(join(NOTEBOOKS, `${name}.ipynb`));
       const sheet = readNotebook(join(folder, chapter.downloads.exercises));
       const text = (cells: typeof sheet.cells, type: string) =>
-        cells
-          .filter((c) => c.cell_type === type)
-          .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+        cells.filter((c) => c.cell_type === type).map((c) => cellText(c.source));
       const sheetProse = text(sheet.cells, "markdown").join("\n");
       // Every line inside a <details> block that does not also appear outside one.
       const prose = text(committed.cells, "markdown").join("\n");
@@ -408,7 +380,7 @@ describe("the instructor's kit", () => {
       for (const e of chapter.exercises)
         expect(sheetProse).toContain(`**${e.number}.** *(${e.difficulty})*`);
       expect(text(sheet.cells, "code")).toEqual(text(committed.cells, "code"));
-      expect(sheet.cells.every((c) => !c.outputs?.length)).toBe(true);
+      expect(sheet.cells.every((c) => !outputsOf(c).length)).toBe(true);
     },
   );
 

@@ -191,9 +191,12 @@ describe("no option of any figure, table or live view can inject HTML", () => {
               .toLowerCase()
               .startsWith("javascript:"),
           ).length,
-          // Every script in the page is the library's own: plotly's bundle or a figure's drawing code.
+          // Every script in the page is the library's own: plotly's bundle, a figure's drawing code, or
+          // a figure's data (JSON, which the page never runs).
           scripts: Array.from(document.scripts).filter(
-            (s) => !s.textContent?.trimStart().startsWith("(function"),
+            (s) =>
+              !s.textContent?.trimStart().startsWith("(function") &&
+              !(s.type === "application/json" && s.classList.contains("gtd-figure-spec")),
           ).length,
           // Every <svg> is plotly's: inside a figure, or its text-measuring tester.
           svgs: Array.from(document.querySelectorAll("svg")).filter(

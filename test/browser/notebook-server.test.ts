@@ -6,7 +6,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -18,16 +17,7 @@ import {
   openGuardedPage,
   screenshotPath,
 } from "./render";
-
-const require = createRequire(import.meta.url);
-const jupyterEnvModule = require("../../scripts/jupyter-env.js") as {
-  ROOT: string;
-  BUILD: string;
-  INSTALL_HINT: string;
-  findJupyter(): string | null;
-  jupyterEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
-};
-const { ROOT, BUILD, INSTALL_HINT, findJupyter, jupyterEnv } = jupyterEnvModule;
+import { BUILD, INSTALL_HINT, ROOT, findJupyter, jupyterEnv } from "../../scripts/jupyter-env";
 
 const CHAPTER = "01-perceptron-logic-gates";
 const FIGURES = 7;

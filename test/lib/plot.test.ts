@@ -10,7 +10,7 @@ import {
   lineThroughBox,
   scatterByClass,
 } from "../../lib/src/notebook/plot/builders";
-import { PALETTE } from "../../lib/src/notebook/plot/figure";
+import { PALETTE, type Figure } from "../../lib/src/notebook/plot/figure";
 import {
   PLACEHOLDER_TEXT,
   figureHtml,
@@ -280,14 +280,47 @@ describe("decisionBoundary", () => {
 describe("showing figures", () => {
   const figure = linePlot({ series: [{ y: [1, 2] }], xTitle: "a", yTitle: "b" });
 
-  it("figureHtml is a div with a placeholder and a script that waits for Plotly, then calls Plotly.react", () => {
+  it("figureHtml is a div with a placeholder, the figure as JSON data, and a script that waits for it and Plotly, then draws", () => {
     const html = figureHtml(figure, { id: "fig-1" });
     expect(html).toContain('<div id="fig-1" class="gtd-figure"');
     expect(html).toContain(PLACEHOLDER_TEXT);
-    expect(html).toMatch(/if \(!el \|\| !window\.Plotly\) \{[^}]*setTimeout\(draw/);
+    expect(html).toContain(
+      '<script type="application/json" class="gtd-figure-spec" data-figure="fig-1">',
+    );
+    expect(html).toMatch(/if \(!el \|\| !data \|\| !window\.Plotly\) \{[^}]*setTimeout\(draw/);
     expect(html).toContain("window.Plotly.react(el, spec.data, spec.layout, spec.config)");
     expect(html).toContain('"responsive":true');
     expect(figureHtml(figure)).not.toBe(figureHtml(figure)); // unique ids
+  });
+
+  it("the drawing script draws the figure its JSON holds, shared arrays put back", () => {
+    const grid = Array.from({ length: 20 }, (_, i) => i / 3);
+    const shared: Figure = {
+      data: [
+        { type: "heatmap", x: grid, y: grid },
+        { type: "contour", x: grid, y: grid },
+      ],
+      layout: { height: 300 },
+    };
+    const html = figureHtml(shared, { id: "fig-2" });
+    const json = /<script type="application\/json"[^>]*>([^<]*)<\/script>/.exec(html)![1];
+    expect(JSON.parse(json).arrays).toHaveLength(1);
+    const script = /<script type="text\/javascript"[^>]*>([\s\S]*?)<\/script>/.exec(html)![1];
+    const el = { querySelector: () => null };
+    const drawn: unknown[][] = [];
+    const document = {
+      getElementById: (id: string) => (id === "fig-2" ? el : null),
+      querySelector: (selector: string) =>
+        selector === 'script.gtd-figure-spec[data-figure="fig-2"]' ? { textContent: json } : null,
+    };
+    const window = { Plotly: { react: (...args: unknown[]) => drawn.push(args) } };
+    new Function("window", "document", script)(window, document);
+    expect(drawn).toHaveLength(1);
+    expect(drawn[0][0]).toBe(el);
+    const data = drawn[0][1] as { x: number[] }[];
+    expect(data[0].x).toEqual(grid.map((v) => Number(v.toPrecision(6))));
+    expect(data[1].x).toEqual(data[0].x);
+    expect(drawn[0][2]).toEqual({ height: 300 });
   });
 
   it("scriptSafeJson cannot close the script element and turns typed arrays into arrays", () => {

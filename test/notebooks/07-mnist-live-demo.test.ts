@@ -10,10 +10,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cellText as text } from "../../scripts/notebook-format";
 import { REPO_ROOT } from "../browser/render";
 import { NOTEBOOKS, readNotebook, runChapter, type ExecutedChapter } from "./harness";
-
-const text = (source: string | string[]) => (Array.isArray(source) ? source.join("") : source);
 
 let chapter: ExecutedChapter;
 const committed = readNotebook(join(NOTEBOOKS, "07-mnist.ipynb"));

@@ -1,22 +1,14 @@
 // The notebooks in git are sources: no outputs, no execution counts, the tslab kernel, numerical code imported from lib/.
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { exercisesOf } from "../../scripts/book/exercises";
+import { cellText as text } from "../../scripts/notebook-format";
+import { slideType, untaggedCells } from "../../scripts/book/slides";
 import { NOTEBOOKS, listNotebooks, readNotebook } from "./harness";
-
-const require = createRequire(import.meta.url);
-const { untaggedCells, slideType } = require("../../scripts/book/slides.js") as {
-  untaggedCells(notebook: object): number[];
-  slideType(cell: object): string | null;
-};
-const { exercisesOf } = require("../../scripts/book/exercises.js") as {
-  exercisesOf(notebook: object): { number: number; difficulty: string }[];
-};
 
 const chapters = listNotebooks();
 /** The notation page: prose only, linked from every chapter. */
 const NOTATION = "00-notation.ipynb";
-const text = (source: string | string[]) => (Array.isArray(source) ? source.join("") : source);
 
 describe("committed notebooks", () => {
   it("exist, numbered in reading order", () => {

@@ -4,7 +4,24 @@
  * adding or moving cells does not break the test.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import {
+  cellText as join,
+  outputsOf,
+  readNotebook,
+  type Cell,
+  type Notebook,
+} from "../../scripts/notebook-format";
+import {
+  NOTEBOOKS,
+  executeNotebook,
+  exportHtml,
+  extractSolutions,
+  listNotebooks,
+  scanSolutionCode,
+  solutionsPath,
+  type SolutionCode,
+  type SolutionRun,
+} from "../../scripts/notebooks";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
@@ -15,85 +32,19 @@ import {
   type FigureReport,
 } from "../browser/render";
 
-const require = createRequire(import.meta.url);
-const notebooks = require("../../scripts/notebooks.js") as {
-  executeNotebook(
-    name: string,
-    options?: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean },
-  ): Promise<string>;
-  solutionsPath(executedPath: string): string;
-  scanSolutionCode(
-    markdown: string,
-    state?: { exercise: number | null; solutions: number },
-  ): SolutionCode[];
-  extractSolutions(notebook: Notebook): (SolutionCode & { cell: number })[];
-  exportHtml(executedPath: string): Promise<string>;
-  NOTEBOOKS: string;
-  listNotebooks(): string[];
-};
-export const {
+// The notebook format and the runner, for the chapter tests.
+export {
   NOTEBOOKS,
-  listNotebooks,
   exportHtml,
-  scanSolutionCode,
   extractSolutions,
+  listNotebooks,
+  outputsOf,
+  readNotebook,
+  scanSolutionCode,
   solutionsPath,
-} = notebooks;
-
-/** One ```ts code block of a worked solution (a `<details>` block of the exercises), as scripts/notebooks.js finds it. */
-export interface SolutionCode {
-  /** The exercise's number (the bold `**N.**` that starts its paragraph), or null if none came before. */
-  exercise: number | null;
-  /** Which `<details>` block with code this is, counting from 1 in the notebook. */
-  solution: number;
-  /** Which code block of that solution, from 1, and how many it has. */
-  block: number;
-  blocks: number;
-  /** 1-based line of the opening fence in its markdown cell. */
-  line: number;
-  code: string;
-}
-
-/** What one solution code block did when run at the end of the executed chapter, in the chapter's kernel. */
-export interface SolutionRun extends SolutionCode {
-  /** 0-based index of the markdown cell that holds it. */
-  cell: number;
-  ok: boolean;
-  /** ok | error | timeout | dead-kernel | not-run */
-  status: string;
-  stdout: string;
-  stderr: string;
-  /** null, or what went wrong: the compiler's or the runtime's message (tslab writes it to stderr). */
-  error: string | null;
-  /** The mime types of each display output (e.g. a figure's ["text/html", "text/plain"]). */
-  displays: string[][];
-  seconds: number;
-}
-
-export interface Output {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: Record<string, string | string[]>;
-}
-export interface Cell {
-  cell_type: "code" | "markdown" | "raw";
-  source: string | string[];
-  metadata: { tags?: string[] };
-  outputs?: Output[];
-  execution_count?: number | null;
-}
-export interface Notebook {
-  cells: Cell[];
-  metadata: { kernelspec?: { name?: string } };
-}
-
-const join = (text: string | string[] | undefined): string =>
-  Array.isArray(text) ? text.join("") : (text ?? "");
-
-export function readNotebook(file: string): Notebook {
-  return JSON.parse(readFileSync(file, "utf8")) as Notebook;
-}
+};
+export type { Cell, Notebook, SolutionCode, SolutionRun };
+export type { Output } from "../../scripts/notebook-format";
 
 /** An executed chapter, with accessors for its outputs. */
 export class ExecutedChapter {
@@ -128,7 +79,7 @@ export class ExecutedChapter {
 
   /** Everything the tagged cell printed to stdout. */
   stdout(tag: string): string {
-    return (this.cell(tag).outputs ?? [])
+    return outputsOf(this.cell(tag))
       .filter((o) => o.output_type === "stream" && o.name === "stdout")
       .map((o) => join(o.text))
       .join("");
@@ -136,7 +87,7 @@ export class ExecutedChapter {
 
   /** The tagged cell's `text/html` outputs. */
   html(tag: string): string[] {
-    return (this.cell(tag).outputs ?? []).flatMap((o) =>
+    return outputsOf(this.cell(tag)).flatMap((o) =>
       o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [],
     );
   }
@@ -163,7 +114,7 @@ export class ExecutedChapter {
   /** Every `text/html` output of the chapter, in order. */
   allHtml(): string[] {
     return this.notebook.cells.flatMap((c) =>
-      (c.outputs ?? []).flatMap((o) =>
+      outputsOf(c).flatMap((o) =>
         o.data?.["text/html"] !== undefined ? [join(o.data["text/html"])] : [],
       ),
     );
@@ -173,15 +124,15 @@ export class ExecutedChapter {
 /**
  * Executes `notebooks/<name>.ipynb` (or a notebook path, e.g. a fixture) on the tslab kernel, failing on any cell
  * error, and reads the result. Then, unless `solutions: false`, runs the worked solutions of its exercises in the
- * same kernel (see scripts/notebooks.js); a failing solution does not fail this, `chapter.solutions()` reports it.
+ * same kernel (see scripts/notebooks.ts); a failing solution does not fail this, `chapter.solutions()` reports it.
  */
 export async function runChapter(
   name: string,
   options: { timeoutSec?: number; cellTimeoutSec?: number; solutions?: boolean } = {},
 ): Promise<ExecutedChapter> {
   const solutions = options.solutions ?? true;
-  const file = await notebooks.executeNotebook(name, { ...options, solutions });
-  const results = notebooks.solutionsPath(file);
+  const file = await executeNotebook(name, { ...options, solutions });
+  const results = solutionsPath(file);
   if (solutions && !existsSync(results))
     throw new Error(`${basename(file)}: the solutions' results ${results} were not written`);
   return new ExecutedChapter(

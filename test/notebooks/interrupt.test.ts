@@ -3,16 +3,9 @@
 // be idle again at once, show one readable line (no stack trace), keep the completed epochs in
 // net.history with finite weights, train nothing in the background, and run the next cells.
 import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const require = createRequire(import.meta.url);
-const { ROOT, findJupyterPython, jupyterEnv } = require("../../scripts/jupyter-env.js") as {
-  ROOT: string;
-  findJupyterPython: () => string | null;
-  jupyterEnv: () => NodeJS.ProcessEnv;
-};
+import { ROOT, findJupyterPython, jupyterEnv } from "../../scripts/jupyter-env";
 
 interface Interrupted {
   status: string;

@@ -4,8 +4,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  type Cell,
   type ExecutedChapter,
   expectEverySolutionRuns,
+  outputsOf,
   extractSolutions,
   runChapter,
   scanSolutionCode,
@@ -127,13 +129,14 @@ describe("finding the solutions' code in markdown", () => {
   });
 
   it("numbers solutions across the notebook's markdown cells and skips code cells", () => {
-    const cell = (cell_type: "markdown" | "code", source: string[]) => ({
-      cell_type,
-      source,
-      metadata: {},
-    });
+    const cell = (cell_type: "markdown" | "code", source: string[]): Cell =>
+      cell_type === "code"
+        ? { cell_type, source, metadata: {}, outputs: [], execution_count: null }
+        : { cell_type, source, metadata: {} };
     const found = extractSolutions({
       metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
       cells: [
         cell("markdown", ["**1.** Asked here,\n"]),
         cell("code", ["<details>\n", "```ts\n", "no();\n", "```\n", "</details>\n"]),
@@ -214,10 +217,10 @@ describe("running the solutions after the notebook, in its kernel (test/fixtures
       "code",
       "markdown",
     ]);
-    expect(JSON.stringify(chapter.notebook.cells.map((c) => c.outputs ?? []))).not.toMatch(
+    expect(JSON.stringify(chapter.notebook.cells.map(outputsOf))).not.toMatch(
       /relu\(-2\)|2, 4, 6|sigmoid/,
     );
-    expect(chapter.notebook.cells[1].outputs?.map((o) => o.text)).toEqual([["notebook ran\n"]]);
+    expect(outputsOf(chapter.notebook.cells[1]).map((o) => o.text)).toEqual([["notebook ran\n"]]);
     expect(existsSync(solutionsPath(chapter.file))).toBe(true);
     expect(solutionsPath(chapter.file)).toBe(
       join(resolve(chapter.file, ".."), "solutions.solutions.json"),

@@ -1,7 +1,7 @@
 /**
- * Getting figures onto the page. Plotly cannot run in Node, so a figure travels as JSON inside a small
- * `<script>` in a `text/html` output, the one kind of output that the classic Notebook, JupyterLab, VS Code
- * and nbconvert's HTML all run. plotly.js itself is inlined once per notebook by `setupPlots()`:
+ * Getting figures onto the page. Plotly cannot run in Node, so a figure travels as JSON data with a small
+ * drawing script in a `text/html` output, the one kind of output that the classic Notebook, JupyterLab,
+ * VS Code and nbconvert's HTML all run (the format: payload.ts). plotly.js itself is inlined once per notebook by `setupPlots()`:
  * no CDN, so chapters work offline and from `file://`.
  */
 import { randomBytes } from "crypto";
@@ -9,6 +9,9 @@ import { readFileSync, writeFileSync } from "fs";
 import { checkPositive, checkString, describeValue, rejectUnknownOptions } from "../../core/checks";
 import { displaySink } from "../display";
 import { DEFAULT_CONFIG, type Figure } from "./figure";
+import { FIGURE_CLASS, figureScripts } from "./payload";
+
+export { scriptSafeJson } from "./payload";
 
 /** Shown in a figure's place until plotly has drawn it. */
 export const PLACEHOLDER_TEXT =
@@ -51,17 +54,6 @@ function uniqueId(): string {
   return `gtd-figure-${randomBytes(6).toString("hex")}`;
 }
 
-/** JSON that is safe inside a `<script>` element; typed arrays become plain arrays. */
-export function scriptSafeJson(value: unknown): string {
-  const json = JSON.stringify(value, (_key, v) =>
-    ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v,
-  );
-  return json
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
-
 /** Applies the shared config (responsive, no logo) under the figure's own. */
 function withConfig(figure: Figure): Figure {
   return {
@@ -72,9 +64,8 @@ function withConfig(figure: Figure): Figure {
 }
 
 /**
- * A figure as HTML: a `<div>` that shows a placeholder line, and a script that waits until both the div
- * and `window.Plotly` exist, then draws with `Plotly.react`. Waiting matters: output scripts can run before
- * the setup cell's bundle when a saved notebook is reopened, and the div may not be attached yet.
+ * A figure as HTML: a `<div>` that shows a placeholder line until the figure is drawn, then the figure's
+ * payload and the script that draws it (payload.ts owns that format).
  *
  * `liveKey` names a figure that is redrawn in place (a live training plot): each redraw purges the plot
  * drawn under the same key before, which would otherwise keep its window-resize listener forever.
@@ -86,32 +77,10 @@ export function figureHtml(
   checkFigureHtmlArguments(figure, options);
   const id = options.id ?? uniqueId();
   const height = figure.layout.height ?? 400;
-  const spec = scriptSafeJson(withConfig(figure));
-  const key = options.liveKey === undefined ? "" : scriptSafeJson(options.liveKey);
-  const purgePrevious = options.liveKey
-    ? [
-        `    var live = window.__gtdLiveFigures || (window.__gtdLiveFigures = {});`,
-        `    var previous = live[${key}];`,
-        `    if (previous && previous !== el) { try { window.Plotly.purge(previous); } catch (e) {} }`,
-        `    live[${key}] = el;`,
-      ]
-    : [];
   return [
-    `<div id="${id}" class="gtd-figure" style="width:100%;min-height:${height}px">`,
+    `<div id="${id}" class="${FIGURE_CLASS}" style="width:100%;min-height:${height}px">`,
     `<p class="gtd-placeholder" style="color:#777;font:italic 14px sans-serif;padding:1em 0">${PLACEHOLDER_TEXT}</p></div>`,
-    `<script type="text/javascript">(function () {`,
-    `  var spec = ${spec};`,
-    `  var started = Date.now();`,
-    `  function draw() {`,
-    `    var el = document.getElementById(${scriptSafeJson(id)});`,
-    `    if (!el || !window.Plotly) { if (Date.now() - started < 120000) setTimeout(draw, 50); return; }`,
-    `    var placeholder = el.querySelector(".gtd-placeholder");`,
-    `    if (placeholder) placeholder.remove();`,
-    ...purgePrevious,
-    `    window.Plotly.react(el, spec.data, spec.layout, spec.config);`,
-    `  }`,
-    `  draw();`,
-    `})();</script>`,
+    figureScripts(withConfig(figure), id, options.liveKey),
   ].join("\n");
 }
 

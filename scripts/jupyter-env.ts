@@ -1,18 +1,16 @@
 // Where this project keeps its Jupyter kernel and how it finds Jupyter.
-// Plain CommonJS so that it runs during `npm install` before anything is compiled.
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const { spawnSync } = require("child_process");
+import fs from "fs";
+import path from "path";
+import { spawnSync } from "child_process";
 
-const ROOT = path.resolve(__dirname, "..");
-const BUILD = path.join(ROOT, "build");
+export const ROOT = path.resolve(__dirname, "..");
+export const BUILD = path.join(ROOT, "build");
 /** Project-local Jupyter data folder: Jupyter finds our kernelspec here through JUPYTER_PATH. */
-const JUPYTER_DATA = path.join(BUILD, "jupyter");
-const KERNEL_NAME = "tslab";
+export const JUPYTER_DATA = path.join(BUILD, "jupyter");
+export const KERNEL_NAME = "tslab";
 const TSLAB_BIN = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
 
-const INSTALL_HINT = [
+export const INSTALL_HINT = [
   "Jupyter was not found (looked for `jupyter` on PATH and at /usr/bin/jupyter).",
   "Install it with one of:",
   "  pip install jupyterlab          # or: pip install notebook",
@@ -20,7 +18,7 @@ const INSTALL_HINT = [
 ].join("\n");
 
 /** The kernelspec: absolute paths to this Node and this project's tslab, so nothing global is needed. */
-function kernelSpec() {
+export function kernelSpec(): { argv: string[]; display_name: string; language: string } {
   if (!fs.existsSync(TSLAB_BIN)) {
     throw new Error(`tslab is not installed at ${TSLAB_BIN}; run \`npm install\` first.`);
   }
@@ -33,14 +31,14 @@ function kernelSpec() {
 }
 
 /** Writes the kernelspec into `dataDir/kernels/tslab/kernel.json` and returns that folder. */
-function writeKernelSpec(dataDir) {
+export function writeKernelSpec(dataDir: string): string {
   const dir = path.join(dataDir, "kernels", KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
   return dir;
 }
 
-function onPath(command) {
+function onPath(command: string): string | null {
   for (const dir of (process.env.PATH || "").split(path.delimiter)) {
     const candidate = path.join(dir, command);
     if (dir && fs.existsSync(candidate)) return candidate;
@@ -48,14 +46,16 @@ function onPath(command) {
   return null;
 }
 
-let cachedJupyter;
+let cachedJupyter: string | null | undefined;
 /**
  * The `jupyter` command to use, or null. A pyenv/virtualenv shim can sit on PATH without Jupyter
  * behind it, so each candidate must answer `--version` before it is chosen.
  */
-function findJupyter() {
+export function findJupyter(): string | null {
   if (cachedJupyter !== undefined) return cachedJupyter;
-  const candidates = [process.env.JUPYTER, onPath("jupyter"), "/usr/bin/jupyter"].filter(Boolean);
+  const candidates = [process.env.JUPYTER, onPath("jupyter"), "/usr/bin/jupyter"].filter(
+    (c): c is string => Boolean(c),
+  );
   cachedJupyter = null;
   for (const candidate of new Set(candidates)) {
     const probe = spawnSync(candidate, ["--version"], { encoding: "utf8" });
@@ -67,14 +67,14 @@ function findJupyter() {
   return cachedJupyter;
 }
 
-let cachedPython;
+let cachedPython: string | null | undefined;
 /**
  * A Python that has nbclient (the one Jupyter runs on): the interpreter named in the `jupyter` script's
  * shebang, else Debian's /usr/bin/python3 (PATH's python3 may be another one, e.g. pyenv's, without Jupyter).
  */
-function findJupyterPython() {
+export function findJupyterPython(): string | null {
   if (cachedPython !== undefined) return cachedPython;
-  const candidates = [];
+  const candidates: string[] = [];
   const jupyter = findJupyter();
   if (jupyter) {
     const firstLine = fs.readFileSync(jupyter, "utf8").split("\n", 1)[0];
@@ -93,7 +93,7 @@ function findJupyterPython() {
   return cachedPython;
 }
 
-function requireJupyter() {
+export function requireJupyter(): string {
   const jupyter = findJupyter();
   if (!jupyter) {
     console.error(INSTALL_HINT);
@@ -103,23 +103,9 @@ function requireJupyter() {
 }
 
 /** Environment for every Jupyter process we start: our kernelspec first, our node_modules/.bin on PATH. */
-function jupyterEnv(extra = {}) {
+export function jupyterEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   writeKernelSpec(JUPYTER_DATA);
   const jupyterPath = [JUPYTER_DATA, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
   const binPath = [path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter);
   return { ...process.env, JUPYTER_PATH: jupyterPath, PATH: binPath, ...extra };
 }
-
-module.exports = {
-  ROOT,
-  BUILD,
-  JUPYTER_DATA,
-  KERNEL_NAME,
-  INSTALL_HINT,
-  kernelSpec,
-  writeKernelSpec,
-  findJupyter,
-  findJupyterPython,
-  requireJupyter,
-  jupyterEnv,
-};

@@ -1,45 +1,53 @@
-#!/usr/bin/env node
 // `npm run slides:tag -- <chapter>…`: gives every cell of a chapter that has no slide metadata a
 // first one, by the README's rules (see "Slides" there), and writes the notebook back. Cells that
 // already have a slide type are left as they are, so it can be run again after adding cells. It reads
 // the chapter's last run in build/executed/ (run the chapter first) to know which code cells print or
 // draw something. Then build the decks (`npm run slides`) and fix by hand what does not fit: the
 // slides test names every slide taller than the screen.
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const nb = require("../notebooks");
-const { REMOVE_INPUT_TAG, OUTLINE_TAG } = require("./slides");
+import fs from "fs";
+import path from "path";
+import {
+  cellText as join,
+  outputsOf,
+  readNotebook,
+  type Cell,
+  type Output,
+} from "../notebook-format";
+import * as nb from "../notebooks";
+import { isEntryPoint } from "../entry-point";
+import { OUTLINE_TAG, REMOVE_INPUT_TAG, type SlideType } from "./slides";
 
 /** Markdown longer than this (characters) goes to the speaker notes, or shows as an outline. */
 const LONG_PROSE = 320;
 /** Code cells longer than this (lines) show their outputs only; a figure's code from half that. */
 const LONG_CODE = 12;
 
-const join = (text) => (Array.isArray(text) ? text.join("") : (text ?? ""));
-
 /** The first `##` or `###` heading of a markdown text: its level, or 0 when there is none. */
-function headingLevel(markdown) {
+function headingLevel(markdown: string): number {
   const match = /^(#{2,3}) /m.exec(markdown);
   return match ? match[1].length : 0;
 }
 
-function hasFigure(cell) {
-  return (cell.outputs ?? []).some((o) => join(o.data?.["text/html"]).includes("gtd-figure"));
+function hasFigure(cell: Cell): boolean {
+  return outputsOf(cell).some((o) => join(o.data?.["text/html"]).includes("gtd-figure"));
 }
 
-function hasOutput(cell) {
-  return (cell.outputs ?? []).some((o) => o.output_type !== "display_data" || !isPlotlyBundle(o));
+function hasOutput(cell: Cell): boolean {
+  return outputsOf(cell).some((o) => o.output_type !== "display_data" || !isPlotlyBundle(o));
 }
 
 /** setupPlots()'s output: plotly.js itself, which shows nothing. */
-function isPlotlyBundle(output) {
+function isPlotlyBundle(output: Output): boolean {
   const html = join(output.data?.["text/html"]);
   return html.includes("<script") && !html.includes("gtd-figure") && html.length > 100_000;
 }
 
 /** The slide metadata the README's rules give a cell: `{ type, tags }`. */
-function proposedSlide(cell, ran, { first, inSetup }) {
+export function proposedSlide(
+  cell: Cell,
+  ran: Cell,
+  { first, inSetup }: { first: boolean; inSetup: boolean },
+): { type: SlideType; tags: string[] } {
   const source = join(cell.source);
   const lines = source.split("\n").length;
   if (first) return { type: "notes", tags: [] };
@@ -59,12 +67,12 @@ function proposedSlide(cell, ran, { first, inSetup }) {
   return { type: "slide", tags: lines > limit ? [REMOVE_INPUT_TAG] : [] };
 }
 
-function tagChapter(name) {
+export function tagChapter(name: string): void {
   const file = nb.notebookPath(name);
   const fresh = nb.freshExecution(name);
   if (!fresh) throw new Error(`${name}: no fresh run in build/executed/; run the chapter first`);
-  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
-  const executed = JSON.parse(fs.readFileSync(fresh.path, "utf8"));
+  const notebook = readNotebook(file);
+  const executed = readNotebook(fresh.path);
   let inSetup = false;
   let tagged = 0;
   notebook.cells.forEach((cell, index) => {
@@ -83,7 +91,7 @@ function tagChapter(name) {
   console.log(`${path.basename(file)}: ${tagged} of ${notebook.cells.length} cells tagged`);
 }
 
-if (require.main === module) {
+if (isEntryPoint(__filename)) {
   const names = process.argv.slice(2);
   if (!names.length) {
     console.error("usage: npm run slides:tag -- <chapter>…  (e.g. 08-making-it-fast)");
@@ -92,9 +100,7 @@ if (require.main === module) {
   try {
     names.forEach(tagChapter);
   } catch (error) {
-    console.error(`slides:tag: ${error.message}`);
+    console.error(`slides:tag: ${(error as Error).message}`);
     process.exit(1);
   }
 }
-
-module.exports = { proposedSlide, tagChapter };

@@ -1,15 +1,14 @@
-#!/usr/bin/env node
 // Removes outputs and execution counts from the notebooks in notebooks/ (or the ones named), so that
 // what is committed is the chapter's source. Run before committing a notebook you ran in Jupyter.
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const { NOTEBOOKS, listNotebooks } = require("./notebooks");
+import fs from "fs";
+import path from "path";
+import { readNotebook } from "./notebook-format";
+import { NOTEBOOKS, listNotebooks } from "./notebooks";
 
 const names = process.argv.slice(2);
 for (const name of names.length ? names : listNotebooks()) {
   const file = path.isAbsolute(name) || name.includes("/") ? name : path.join(NOTEBOOKS, name);
-  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+  const notebook = readNotebook(file);
   let cleaned = 0;
   for (const cell of notebook.cells) {
     if (cell.cell_type !== "code") continue;

@@ -1,19 +1,20 @@
 // Runs the chapters headless with nbconvert on this project's tslab kernel, and renders them to HTML.
 // Used by `npm start`/`npm run notebooks:*` (scripts/jupyter.js) and by the notebook tests.
-"use strict";
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const crypto = require("crypto");
-const { execFile } = require("child_process");
-const env = require("./jupyter-env");
+import fs from "fs";
+import os from "os";
+import path from "path";
+import crypto from "crypto";
+import { execFile } from "child_process";
+import { scanMarkdown } from "./exercise-scan";
+import * as env from "./jupyter-env";
+import { cellText, type Notebook } from "./notebook-format";
 
-const NOTEBOOKS = path.join(env.ROOT, "notebooks");
-const EXECUTED = path.join(env.BUILD, "executed");
-const HTML = path.join(env.BUILD, "html");
+export const NOTEBOOKS = path.join(env.ROOT, "notebooks");
+export const EXECUTED = path.join(env.BUILD, "executed");
+export const HTML = path.join(env.BUILD, "html");
 
 /** The chapters in reading order (their file names start with the chapter number). */
-function listNotebooks() {
+export function listNotebooks(): string[] {
   return fs
     .readdirSync(NOTEBOOKS)
     .filter((name) => name.endsWith(".ipynb"))
@@ -21,7 +22,7 @@ function listNotebooks() {
 }
 
 /** Accepts `01-perceptron-logic-gates`, `01-perceptron-logic-gates.ipynb`, or the path of any notebook (e.g. a test fixture). */
-function notebookPath(name) {
+export function notebookPath(name: string): string {
   if (name.endsWith(".ipynb") && fs.existsSync(name)) return path.resolve(name);
   const base = path.basename(name).replace(/\.ipynb$/, "");
   const file = path.join(NOTEBOOKS, `${base}.ipynb`);
@@ -33,7 +34,11 @@ function notebookPath(name) {
   return file;
 }
 
-function run(command, args, { timeoutSec, env: extraEnv = {} }) {
+function run(
+  command: string,
+  args: string[],
+  { timeoutSec, env: extraEnv = {} }: { timeoutSec: number; env?: Record<string, string> },
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
@@ -78,10 +83,19 @@ function run(command, args, { timeoutSec, env: extraEnv = {} }) {
  * { exercise, solution, block, blocks, cell, code, ok, status, stdout, stderr, error, displays, seconds }
  * (error: null or the failure's text). A failing solution does not fail this call; a failing chapter cell does.
  */
-async function executeNotebook(
-  name,
-  { timeoutSec = 900, cellTimeoutSec = timeoutSec, solutions = false } = {},
-) {
+export interface ExecuteOptions {
+  /** The whole run's limit; 900 s by default. */
+  timeoutSec?: number;
+  /** One cell's limit; the whole run's by default. */
+  cellTimeoutSec?: number;
+  /** Run the worked solutions after the chapter. */
+  solutions?: boolean;
+}
+
+export async function executeNotebook(
+  name: string,
+  { timeoutSec = 900, cellTimeoutSec = timeoutSec, solutions = false }: ExecuteOptions = {},
+): Promise<string> {
   const source = notebookPath(name);
   const python = env.findJupyterPython();
   if (!python) throw new Error(`No Python with nbclient found.\n${env.INSTALL_HINT}`);
@@ -106,7 +120,13 @@ async function executeNotebook(
 }
 
 /** Runs the notebook, then its worked solutions in the same kernel; writes what they did to `results`. */
-async function runWithSolutions(python, args, source, results, timeoutSec) {
+async function runWithSolutions(
+  python: string,
+  args: string[],
+  source: string,
+  results: string,
+  timeoutSec: number,
+): Promise<void> {
   const found = extractSolutions(JSON.parse(fs.readFileSync(source, "utf8")));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gtd-solutions-"));
   try {
@@ -114,12 +134,12 @@ async function runWithSolutions(python, args, source, results, timeoutSec) {
     const outFile = path.join(scratch, "results.json");
     fs.writeFileSync(cellsFile, JSON.stringify(found.map((s) => ({ source: s.code }))));
     await run(python, [...args, "--extra", cellsFile, "--extra-out", outFile], { timeoutSec });
-    const ran = JSON.parse(fs.readFileSync(outFile, "utf8")).cells;
+    const ran = (JSON.parse(fs.readFileSync(outFile, "utf8")) as { cells: ExtraCellRun[] }).cells;
     if (ran.length !== found.length)
       throw new Error(
         `${path.basename(source)}: ran ${ran.length} of ${found.length} solution blocks`,
       );
-    const merged = found.map((s, i) => {
+    const merged = found.map((s, i): SolutionRun => {
       const r = ran[i];
       return {
         ...s,
@@ -139,95 +159,83 @@ async function runWithSolutions(python, args, source, results, timeoutSec) {
 }
 
 /** Where executeNotebook(…, { solutions: true }) writes what the solutions did, for the executed notebook `executedPath`. */
-function solutionsPath(executedPath) {
+export function solutionsPath(executedPath: string): string {
   return executedPath.replace(/\.ipynb$/, "") + ".solutions.json";
 }
 
-const cellText = (source) => (Array.isArray(source) ? source.join("") : source || "");
+/** One ```ts code block of a worked solution (a `<details>` block of the exercises). */
+export interface SolutionCode {
+  /** The exercise's number (the bold `**N.**` that starts its paragraph), or null if none came before. */
+  exercise: number | null;
+  /** Which `<details>` block with code this is, counting from 1 in the notebook. */
+  solution: number;
+  /** Which code block of that solution, from 1, and how many it has. */
+  block: number;
+  blocks: number;
+  /** 1-based line of the opening fence in its markdown cell. */
+  line: number;
+  code: string;
+}
+
+/** What one extra cell did in execute_notebook.py's run (--extra-out). */
+interface ExtraCellRun {
+  ok: boolean;
+  status: string;
+  stdout: string;
+  stderr: string;
+  error: { text: string } | null;
+  displays: string[][];
+  seconds: number;
+}
+
+/** What one solution code block did when run at the end of the executed chapter, in the chapter's kernel. */
+export interface SolutionRun extends SolutionCode {
+  /** 0-based index of the markdown cell that holds it. */
+  cell: number;
+  ok: boolean;
+  /** ok | error | timeout | dead-kernel | not-run */
+  status: string;
+  stdout: string;
+  stderr: string;
+  /** null, or what went wrong: the compiler's or the runtime's message (tslab writes it to stderr). */
+  error: string | null;
+  /** The mime types of each display output (e.g. a figure's ["text/html", "text/plain"]). */
+  displays: string[][];
+  seconds: number;
+}
+
+const SOLUTION_LANGUAGES = new Set(["ts", "typescript"]);
 
 /**
  * The worked solutions' code in one markdown text: every fenced code block whose info string starts with
- * `ts` or `typescript` inside a `<details>` block, in order. Line-based, following CommonMark's fence rules: a
- * fence is a line of three or more backticks or tildes (indented by spaces only), closed by a line of at least as
- * many of the same character and nothing else; a fence left open runs to the end of the text. `<details>` tags
- * count only outside code (fences and inline code spans). Each block knows its exercise, the number of the last
- * paragraph that started with a bold `**N.**` before it (`state.exercise` carries it from one cell to the next).
- * Returns [{ exercise, solution, block, blocks, line, code }] with `solution` counting the <details> blocks that
- * hold code (from `state.solutions`) and `line` the 1-based line of the opening fence.
+ * `ts` or `typescript` inside a `<details>` block, in order, as exercise-scan.ts reads them. `solution`
+ * counts the `<details>` blocks that hold such code (from `state.solutions`), and `state.exercise` carries
+ * the exercise's number from one cell to the next.
  */
-function scanSolutionCode(markdown, state = { exercise: null, solutions: 0 }) {
-  const lines = markdown.split(/\r?\n/);
-  const found = [];
-  let depth = 0; // <details> nesting
-  let fence = null; // the open fence: { char, length, indent, code, keep, line }
-  let current = null; // the code blocks of the outermost <details> being read
-  let previousBlank = true;
-  lines.forEach((line, i) => {
-    if (fence) {
-      const close = /^( *)(`{3,}|~{3,})[ \t]*$/.exec(line);
-      if (close && close[2][0] === fence.char && close[2].length >= fence.length) {
-        if (fence.keep) current.push({ line: fence.line, code: fence.code.join("\n") });
-        fence = null;
-      } else {
-        fence.code.push(line.replace(new RegExp(`^ {0,${fence.indent}}`), ""));
-      }
-      previousBlank = false;
-      return;
-    }
-    const open = /^( *)(`{3,}|~{3,})(.*)$/.exec(line);
-    if (open && !(open[2][0] === "`" && open[3].includes("`"))) {
-      const language = open[3].trim().split(/\s+/)[0].toLowerCase();
-      fence = {
-        char: open[2][0],
-        length: open[2].length,
-        indent: open[1].length,
-        code: [],
-        line: i + 1,
-        keep: depth > 0 && (language === "ts" || language === "typescript"),
-      };
-      previousBlank = false;
-      return;
-    }
-    const exercise = /^ {0,3}\*\*(\d+)\.\*\*/.exec(line);
-    if (exercise && previousBlank && depth === 0) state.exercise = Number(exercise[1]);
-    // Tags in the order they appear, ignoring inline code spans (`<details>` quoted in prose).
-    const prose = line.replace(/(`+)[\s\S]*?\1/g, "");
-    for (const tag of prose.matchAll(/<(\/?)details\b[^>]*>/gi)) {
-      if (!tag[1]) {
-        if (depth++ === 0) current = [];
-      } else if (depth > 0 && --depth === 0) {
-        finish();
-      }
-    }
-    previousBlank = line.trim() === "";
+export function scanSolutionCode(
+  markdown: string,
+  state: { exercise: number | null; solutions: number } = { exercise: null, solutions: 0 },
+): SolutionCode[] {
+  return scanMarkdown(markdown, state).solutions.flatMap((solution) => {
+    const blocks = solution.blocks.filter((b) => SOLUTION_LANGUAGES.has(b.language));
+    if (!blocks.length) return [];
+    state.solutions += 1;
+    return blocks.map((b, k) => ({
+      exercise: solution.exercise,
+      solution: state.solutions,
+      block: k + 1,
+      blocks: blocks.length,
+      line: b.line,
+      code: b.code,
+    }));
   });
-  if (fence && fence.keep) current.push({ line: fence.line, code: fence.code.join("\n") });
-  if (depth > 0) finish(); // a <details> left open holds the rest of the text
-  return found;
-
-  function finish() {
-    if (current.length) {
-      state.solutions += 1;
-      current.forEach((b, k) =>
-        found.push({
-          exercise: state.exercise,
-          solution: state.solutions,
-          block: k + 1,
-          blocks: current.length,
-          line: b.line,
-          code: b.code,
-        }),
-      );
-    }
-    current = null;
-  }
 }
 
 /**
  * The worked solutions of a notebook's exercises (a parsed .ipynb): scanSolutionCode over its markdown cells
  * in order, each block also giving its `cell` (0-based index in the notebook).
  */
-function extractSolutions(notebook) {
+export function extractSolutions(notebook: Notebook): (SolutionCode & { cell: number })[] {
   const state = { exercise: null, solutions: 0 };
   return notebook.cells.flatMap((cell, index) =>
     cell.cell_type === "markdown"
@@ -249,7 +257,7 @@ const EXECUTION_INPUTS = [
   "data",
 ];
 
-function filesUnder(absolute) {
+function filesUnder(absolute: string): string[] {
   if (!fs.existsSync(absolute)) return [];
   if (!fs.statSync(absolute).isDirectory()) return [absolute];
   return fs
@@ -259,15 +267,15 @@ function filesUnder(absolute) {
 }
 
 /** Cell tags that only the slide decks read (see scripts/book/slides.js). */
-const SLIDE_ONLY_TAGS = new Set(["remove-input", "slide-outline"]);
+export const SLIDE_ONLY_TAGS = new Set<string>(["remove-input", "slide-outline"]);
 
 /**
  * The notebook as its run sees it: without the cells' slide metadata (`slideshow` and the slide-only
  * tags), which changes how a deck shows a cell and nothing a cell computes, so that tagging slides
  * does not execute a chapter again. The decks read that metadata from the notebook itself.
  */
-function notebookForExecution(file) {
-  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+function notebookForExecution(file: string): Buffer {
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
   for (const cell of notebook.cells ?? []) {
     if (!cell.metadata) continue;
     delete cell.metadata.slideshow;
@@ -283,7 +291,7 @@ function notebookForExecution(file) {
  * A SHA-256 over the notebook (without its slide metadata) and every execution input (paths and
  * contents), as hex.
  */
-function executionInputsHash(name) {
+export function executionInputsHash(name: string): string {
   const source = notebookPath(name);
   const hash = crypto.createHash("sha256");
   const files = [
@@ -300,7 +308,22 @@ function executionInputsHash(name) {
 }
 
 /** build/executed/<chapter>.run.json: the inputs' hash and the run time of the last complete run. */
-function recordPath(executedPath) {
+export interface RunRecord {
+  inputs: string;
+  seconds: number;
+  /** When the run finished (ISO 8601). */
+  finished: string;
+  node: string;
+}
+
+/** A chapter's run: the executed notebook, its record, and whether it was reused. */
+export interface ChapterRun {
+  path: string;
+  record: RunRecord;
+  reused: boolean;
+}
+
+function recordPath(executedPath: string): string {
   return executedPath.replace(/\.ipynb$/, ".run.json");
 }
 
@@ -308,11 +331,11 @@ function recordPath(executedPath) {
  * The last complete run of a chapter if nothing it depends on has changed since: `{ path, record }`,
  * else null (never run, failed, or stale).
  */
-function freshExecution(name) {
+export function freshExecution(name: string): { path: string; record: RunRecord } | null {
   const target = path.join(EXECUTED, path.basename(notebookPath(name)));
-  let record;
+  let record: RunRecord;
   try {
-    record = JSON.parse(fs.readFileSync(recordPath(target), "utf8"));
+    record = JSON.parse(fs.readFileSync(recordPath(target), "utf8")) as RunRecord;
   } catch {
     return null;
   }
@@ -325,19 +348,25 @@ function freshExecution(name) {
  * The chapter tests execute (executeNotebook) and the book reuses their runs, so `npm test` runs each
  * chapter once.
  */
-async function ensureExecuted(name, options = {}) {
+export async function ensureExecuted(
+  name: string,
+  options: ExecuteOptions = {},
+): Promise<ChapterRun> {
   const fresh = freshExecution(name);
   if (fresh) return { ...fresh, reused: true };
   const target = await executeNotebook(name, options);
   return {
     path: target,
-    record: JSON.parse(fs.readFileSync(recordPath(target), "utf8")),
+    record: JSON.parse(fs.readFileSync(recordPath(target), "utf8")) as RunRecord,
     reused: false,
   };
 }
 
 /** Renders an executed notebook to a self-contained HTML chapter in build/html/. */
-async function exportHtml(executedPath, { timeoutSec = 120 } = {}) {
+export async function exportHtml(
+  executedPath: string,
+  { timeoutSec = 120 }: { timeoutSec?: number } = {},
+): Promise<string> {
   const jupyter = env.findJupyter();
   if (!jupyter) throw new Error(env.INSTALL_HINT);
   fs.mkdirSync(HTML, { recursive: true });
@@ -357,20 +386,3 @@ async function exportHtml(executedPath, { timeoutSec = 120 } = {}) {
   });
   return path.join(HTML, path.basename(executedPath).replace(/\.ipynb$/, ".html"));
 }
-
-module.exports = {
-  NOTEBOOKS,
-  EXECUTED,
-  HTML,
-  listNotebooks,
-  notebookPath,
-  executeNotebook,
-  solutionsPath,
-  scanSolutionCode,
-  extractSolutions,
-  executionInputsHash,
-  SLIDE_ONLY_TAGS,
-  freshExecution,
-  ensureExecuted,
-  exportHtml,
-};

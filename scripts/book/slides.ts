@@ -11,41 +11,52 @@
 // `slide-outline` shows a markdown cell's headings (each with the paragraph after it, when short)
 // and display formulas, its whole text going to the speaker notes. The metadata is read from the committed notebook (a run does not depend on it;
 // see notebookForExecution in scripts/notebooks.js), the outputs from the executed one.
-"use strict";
-const crypto = require("crypto");
-const acorn = require("acorn");
-const { createMarkdown, chapterEnv, renderOutput, highlight, escapeHtml } = require("./render");
-const { CONTENT_SECURITY_POLICY } = require("./layout");
+import crypto from "crypto";
+import * as acorn from "acorn";
+import type { MarkdownIt } from "markdown-it";
+import { cellText as join, type Cell, type Notebook } from "../notebook-format";
+import { html, joinHtml, raw, type Html } from "./html";
+import { CONTENT_SECURITY_POLICY, pageDocument } from "./layout";
+import {
+  chapterEnv,
+  createMarkdown,
+  highlight,
+  renderOutput,
+  type ChapterEnv,
+  type Markdown,
+  type OutputContext,
+} from "./render";
+import type { Book, Chapter } from "./types";
 
-const SLIDE_TYPES = ["slide", "subslide", "fragment", "-", "notes", "skip"];
-const OUTLINE_TAG = "slide-outline";
-const REMOVE_INPUT_TAG = "remove-input";
+export const SLIDE_TYPES = ["slide", "subslide", "fragment", "-", "notes", "skip"] as const;
+export type SlideType = (typeof SLIDE_TYPES)[number];
+export const OUTLINE_TAG = "slide-outline";
+export const REMOVE_INPUT_TAG = "remove-input";
 
-const join = (text) => (Array.isArray(text) ? text.join("") : (text ?? ""));
-const tagsOf = (cell) => cell.metadata?.tags ?? [];
+const tagsOf = (cell: Cell) => cell.metadata?.tags ?? [];
 
 /** A cell's slide type, or null when it has none. Throws on a type that is not one of SLIDE_TYPES. */
-function slideType(cell, where = "a cell") {
+export function slideType(cell: Cell, where = "a cell"): SlideType | null {
   const type = cell.metadata?.slideshow?.slide_type;
   if (type === undefined) return null;
-  if (!SLIDE_TYPES.includes(type)) {
+  if (!(SLIDE_TYPES as readonly string[]).includes(type)) {
     throw new Error(`${where} has slide_type ${JSON.stringify(type)}; use one of ${SLIDE_TYPES}`);
   }
-  return type;
+  return type as SlideType;
 }
 
 /** The 1-based numbers of the cells that carry no slide type. */
-function untaggedCells(notebook) {
+export function untaggedCells(notebook: Notebook): number[] {
   return notebook.cells.flatMap((cell, i) => (slideType(cell) === null ? [i + 1] : []));
 }
 
 /** A markdown renderer for decks: the book's, with links to the book's pages made relative to slides/. */
-function deckMarkdown() {
+function deckMarkdown(): Markdown {
   const markdown = createMarkdown();
   markdown.md.core.ruler.push("gtd_deck_links", (state) => {
     for (const token of state.tokens) {
       for (const child of token.type === "inline" ? (token.children ?? []) : []) {
-        const href = child.type === "link_open" ? child.attrGet("href") : null;
+        const href = child.type === "link_open" ? String(child.attrGet("href") ?? "") : null;
         if (href && /^\d\d-[a-z0-9-]+\.html(#.*)?$/.test(href)) child.attrSet("href", `../${href}`);
       }
     }
@@ -60,9 +71,9 @@ const OUTLINE_LEAD = 280;
  * What an outline slide shows of a markdown text: its headings, each with the paragraph that follows
  * it when that is short (the section's lead), and its display formulas.
  */
-function outlineHtml(md, source, env) {
+function outlineHtml(md: MarkdownIt, source: string, env: ChapterEnv): string {
   const tokens = md.parse(source, env);
-  const kept = [];
+  const kept: typeof tokens = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].type === "heading_open") {
       kept.push(tokens[i], tokens[i + 1], tokens[i + 2]);
@@ -79,7 +90,12 @@ function outlineHtml(md, source, env) {
 }
 
 /** One cell as `{ slide, notes }` HTML: what goes on the slide, and what goes to the notes. */
-function renderCell(cell, tags, markdown, context) {
+function renderCell(
+  cell: Cell,
+  tags: string[],
+  markdown: Markdown,
+  context: OutputContext,
+): { slide: string; notes: string } {
   if (cell.cell_type === "markdown") {
     const env = chapterEnv();
     const full = markdown.render(join(cell.source), env);
@@ -91,8 +107,9 @@ function renderCell(cell, tags, markdown, context) {
   if (cell.cell_type !== "code") return { slide: "", notes: "" };
   const input = tags.includes(REMOVE_INPUT_TAG)
     ? ""
-    : `<pre class="input"><code class="hljs language-typescript">${highlight(join(cell.source))}</code></pre>`;
-  const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, context)).join("\n");
+    : html`<pre class="input"><code class="hljs language-typescript">${raw(highlight(join(cell.source)))}</code></pre>`
+        .value;
+  const outputs = cell.outputs.map((o) => renderOutput(o, context)).join("\n");
   if (!input && !outputs.trim()) return { slide: "", notes: "" };
   return { slide: `<div class="cell code">${input}${outputs}</div>`, notes: "" };
 }
@@ -105,24 +122,32 @@ function renderCell(cell, tags, markdown, context) {
  * chapter's title and learning goals; the chapter's first cell, its introduction, fills its notes
  * when tagged `notes`.
  */
-function deckSlides(executed, committed, { plotlyBundleTag, heading, goals }) {
+export function deckSlides(
+  executed: Notebook,
+  committed: Notebook,
+  {
+    plotlyBundleTag,
+    heading,
+    goals,
+  }: { plotlyBundleTag: string; heading: string; goals: string[] },
+): Deck {
   if (executed.cells.length !== committed.cells.length) {
     throw new Error("the executed notebook has a different number of cells than the committed one");
   }
   const markdown = deckMarkdown();
-  const context = { plotlyBundleTag, figures: 0 };
-  const title = {
+  const context: OutputContext = { plotlyBundleTag, figures: 0 };
+  const title: Slide = {
     parts: [
-      `<h1>${escapeHtml(heading)}</h1>`,
+      html`<h1>${heading}</h1>`.value,
       `<p class="goals-lead">By the end of this chapter you will be able to</p>`,
-      `<ul class="goals">${goals.map((g) => `<li>${g}</li>`).join("")}</ul>`,
+      html`<ul class="goals">${goals.map((g) => html`<li>${raw(g)}</li>`)}</ul>`.value,
     ],
     notes: [],
     title: true,
   };
-  const stacks = [[title]];
-  const current = () => stacks.at(-1).at(-1);
-  const untagged = [];
+  const stacks: Slide[][] = [[title]];
+  const current = () => stacks.at(-1)!.at(-1)!;
+  const untagged: number[] = [];
   committed.cells.forEach((cell, index) => {
     const where = `cell ${index + 1} of the notebook`;
     const ran = executed.cells[index];
@@ -135,16 +160,16 @@ function deckSlides(executed, committed, { plotlyBundleTag, heading, goals }) {
       type = "-";
     }
     if (type === "skip") return;
-    let rendered;
+    let rendered: { slide: string; notes: string };
     const figuresBefore = context.figures;
     try {
       rendered = renderCell(ran, tagsOf(cell), markdown, context);
     } catch (error) {
-      error.message = `${where}: ${error.message}`;
+      (error as Error).message = `${where}: ${(error as Error).message}`;
       throw error;
     }
     if (type === "slide") stacks.push([{ parts: [], notes: [] }]);
-    if (type === "subslide") stacks.at(-1).push({ parts: [], notes: [] });
+    if (type === "subslide") stacks.at(-1)!.push({ parts: [], notes: [] });
     const slide = current();
     if (type === "notes") {
       context.figures = figuresBefore; // the notes show no figures: they are not the deck's
@@ -166,13 +191,28 @@ function deckSlides(executed, committed, { plotlyBundleTag, heading, goals }) {
   };
 }
 
-function sectionHtml(slide) {
+/** One slide: its parts and its speaker notes, HTML made by the renderer. */
+export interface Slide {
+  parts: string[];
+  notes: string[];
+  /** The deck's first slide: the chapter's title and goals. */
+  title?: boolean;
+}
+
+/** A chapter's deck: left-right stacks of up-down slides, with counts. */
+export interface Deck {
+  stacks: Slide[][];
+  slides: number;
+  figures: number;
+  /** The 1-based numbers of the cells without a slide type. */
+  untagged: number[];
+}
+
+function sectionHtml(slide: Slide): Html {
   const notes = slide.notes.filter((n) => n.trim());
-  return (
-    `<section${slide.title ? ' class="title-slide"' : ""}>\n${slide.parts.join("\n")}\n` +
-    (notes.length ? `<aside class="notes">\n${notes.join("\n")}\n</aside>\n` : "") +
-    `</section>`
-  );
+  return html`<section${slide.title ? raw(' class="title-slide"') : ""}>
+${joinHtml(slide.parts.map(raw))}
+${notes.length ? html`<aside class="notes">\n${joinHtml(notes.map(raw))}\n</aside>\n` : ""}</section>`;
 }
 
 /**
@@ -181,21 +221,26 @@ function sectionHtml(slide) {
  * Read from the plugin itself (`source`, dist/plugin/notes.js): the template literal it passes to
  * document.write, cooked as the browser gets it.
  */
-function speakerViewScriptHash(source) {
-  const templates = [];
-  const visit = (node) => {
+export function speakerViewScriptHash(source: string): string {
+  type AcornNode = { type?: unknown; [key: string]: unknown };
+  type Template = {
+    quasis: { value: { cooked: string } }[];
+    expressions: unknown[];
+  };
+  const templates: Template[] = [];
+  const visit = (node: AcornNode | null | undefined): void => {
     if (!node || typeof node.type !== "string") return;
     if (
       node.type === "TemplateLiteral" &&
-      node.quasis.some((q) => q.value.cooked.includes("<script>"))
+      (node as unknown as Template).quasis.some((q) => q.value.cooked.includes("<script>"))
     )
-      templates.push(node);
+      templates.push(node as unknown as Template);
     for (const value of Object.values(node)) {
       if (Array.isArray(value)) value.forEach(visit);
-      else if (value && typeof value === "object") visit(value);
+      else if (value && typeof value === "object") visit(value as AcornNode);
     }
   };
-  visit(acorn.parse(source, { ecmaVersion: "latest" }));
+  visit(acorn.parse(source, { ecmaVersion: "latest" }) as unknown as AcornNode);
   if (templates.length !== 1 || templates[0].expressions.length) {
     throw new Error(
       "reveal's notes plugin no longer writes its speaker view as one plain template",
@@ -213,7 +258,7 @@ function speakerViewScriptHash(source) {
  * loaded from outside the site), with what the speaker view needs besides: its inline script, by
  * hash, and the deck itself in its frames (the current and the next slide).
  */
-function deckContentSecurityPolicy(speakerViewHash) {
+export function deckContentSecurityPolicy(speakerViewHash: string): string {
   return CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'",
     `script-src 'self' ${speakerViewHash}`,
@@ -225,54 +270,43 @@ function deckContentSecurityPolicy(speakerViewHash) {
  * from the site's shared assets (../assets/), the deck's own script and style. `policy` is
  * deckContentSecurityPolicy's.
  */
-function deckPage({ book, chapter, deck, policy }) {
-  const sections = deck.stacks
-    .map((stack) =>
-      stack.length === 1
-        ? sectionHtml(stack[0])
-        : `<section>\n${stack.map(sectionHtml).join("\n")}\n</section>`,
-    )
-    .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<title>Slides: ${chapter.number} · ${escapeHtml(chapter.title)} · ${escapeHtml(book.title)}</title>
-<link rel="icon" href="../assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="../assets/katex/katex.min.css">
-<link rel="stylesheet" href="../assets/reveal/reveal.css">
-<link rel="stylesheet" href="../assets/slides.css">
-${deck.figures ? '<script src="../assets/plotly.min.js" defer></script>\n' : ""}\
-<script src="../assets/reveal/reveal.js" defer></script>
-<script src="../assets/reveal/plugin/notes.js" defer></script>
-<script src="../assets/figure-spec.js" defer></script>
-<script src="../assets/slides.js" defer></script>
-</head>
-<body>
+export function deckPage({
+  book,
+  chapter,
+  deck,
+  policy,
+}: {
+  book: Book;
+  chapter: Chapter;
+  deck: Deck;
+  policy: string;
+}): string {
+  const sections = deck.stacks.map((stack) =>
+    stack.length === 1
+      ? sectionHtml(stack[0])
+      : html`<section>\n${joinHtml(stack.map(sectionHtml))}\n</section>`,
+  );
+  return pageDocument({
+    title: `Slides: ${chapter.number} · ${chapter.title} · ${book.title}`,
+    policy,
+    assets: "../assets/",
+    stylesheets: ["katex/katex.min.css", "reveal/reveal.css", "slides.css"],
+    scripts: [
+      ...(deck.figures ? [{ src: "plotly.min.js", defer: true }] : []),
+      { src: "reveal/reveal.js", defer: true },
+      { src: "reveal/plugin/notes.js", defer: true },
+      { src: "slides.js", defer: true },
+    ],
+    body: html`<body>
 <div class="reveal">
 <div class="slides">
-${sections}
+${joinHtml(sections)}
 </div>
 </div>
 <nav class="deck-links" aria-label="Book">
   <a href="../${chapter.page}">Chapter ${chapter.number} in the book</a>
   <a href="../index.html">Contents</a>
 </nav>
-</body>
-</html>
-`;
+</body>`,
+  });
 }
-
-module.exports = {
-  deckSlides,
-  deckPage,
-  deckContentSecurityPolicy,
-  speakerViewScriptHash,
-  slideType,
-  untaggedCells,
-  SLIDE_TYPES,
-  OUTLINE_TAG,
-  REMOVE_INPUT_TAG,
-};

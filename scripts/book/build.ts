@@ -1,36 +1,44 @@
-#!/usr/bin/env node
 // `npm run book`: builds the offline HTML edition in site/ from the executed chapters.
-//   node scripts/book/build.js [chapter…] [--reuse-only] [--out DIR]
+//   tsx scripts/book/build.ts [chapter…] [--reuse-only] [--out DIR]
 // Each chapter is executed only when it has no fresh run in build/executed/ (a hash of the
-// notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.js). Besides the
-// pages it writes each chapter's slide deck (slides/, see slides.js), its exercise sheet
-// (downloads/, see exercises.js) and the instructor's kit (instructors.html).
+// notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.ts). Besides the
+// pages it writes each chapter's slide deck (slides/, see slides.ts), its exercise sheet
+// (downloads/, see exercises.ts) and the instructor's kit (instructors.html), and bundles the pages'
+// scripts (client/) with esbuild.
 // --reuse-only fails instead of executing: CI uses it after `npm test` to prove that the tests'
 // runs were reused. Naming chapters builds a book of just those (for a quick preview).
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const { execFileSync } = require("child_process");
-const { zipSync } = require("fflate");
-const nb = require("../notebooks");
-const { ROOT } = require("../jupyter-env");
-const { renderChapter } = require("./render");
-const { chapterPage, indexPage, referencePage, instructorsPage } = require("./layout");
-const {
-  deckSlides,
-  deckPage,
+import fs from "fs";
+import path from "path";
+import { execFileSync } from "child_process";
+import { buildSync } from "esbuild";
+import { zipSync, type Zippable } from "fflate";
+import { plotlyScriptTag } from "../../lib/src/notebook/plot/show";
+import { ROOT } from "../jupyter-env";
+import { isEntryPoint } from "../entry-point";
+import { readNotebook } from "../notebook-format";
+import * as nb from "../notebooks";
+import bookJson from "./book.json";
+import { exerciseSheet, exercisesOf, type Exercise } from "./exercises";
+import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
+import { renderChapter, type RenderedChapter } from "./render";
+import { searchIndexScript } from "./search";
+import {
   deckContentSecurityPolicy,
+  deckPage,
+  deckSlides,
   speakerViewScriptHash,
-} = require("./slides");
-const { exercisesOf, exerciseSheet } = require("./exercises");
-const { searchIndexScript } = require("./search");
+  type Deck,
+} from "./slides";
+import type { Book, BuildInfo, Chapter, Reference, Site } from "./types";
 
-const SITE = path.join(ROOT, "site");
-const BOOK = require("./book.json");
+export const SITE = path.join(ROOT, "site");
+export const BOOK: Book = bookJson;
+/** The pages' scripts, TypeScript in client/, bundled into assets/ by esbuild. */
+const CLIENT_SCRIPTS = ["book", "slides", "theme"];
 
-function gitCommit() {
+function gitCommit(): string {
   try {
-    const run = (args) =>
+    const run = (args: string[]) =>
       execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: "pipe" }).trim();
     const commit = run(["rev-parse", "--short=10", "HEAD"]);
     const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
@@ -40,29 +48,22 @@ function gitCommit() {
   }
 }
 
-function libraryVersion() {
+function libraryVersion(): string {
   const lib = JSON.parse(fs.readFileSync(path.join(ROOT, "lib", "package.json"), "utf8"));
   return `${lib.name} ${lib.version}`;
 }
 
-/** The library's setupPlots() output, which the book replaces by assets/plotly.min.js. */
-function plotlyBundleTag() {
-  const built = path.join(ROOT, "lib", "build", "index.js");
-  if (!fs.existsSync(built)) throw new Error("lib/ is not built: run `npm run build` first");
-  return require(built).plotlyScriptTag();
-}
-
-function copy(from, to) {
+function copy(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.cpSync(from, to, { recursive: true });
 }
 
 /** The folder of an installed package (some packages do not export their package.json). */
-function packageDir(name) {
+function packageDir(name: string): string {
   let dir = path.dirname(require.resolve(name, { paths: [ROOT] }));
   while (
     !fs.existsSync(path.join(dir, "package.json")) ||
-    readJson(path.join(dir, "package.json")).name !== name
+    (readJson(path.join(dir, "package.json")) as { name?: string }).name !== name
   ) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`cannot find the folder of the package ${name}`);
@@ -71,21 +72,41 @@ function packageDir(name) {
   return dir;
 }
 
-function readJson(file) {
+function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
-function writeAssets(out, chapters, references) {
+/**
+ * The pages' scripts (client/*.ts, with what they import: the figure payload of lib/, MiniSearch),
+ * bundled by esbuild into `assets`, one file each, to run as classic scripts.
+ */
+function bundleClientScripts(assets: string): void {
+  const result = buildSync({
+    entryPoints: CLIENT_SCRIPTS.map((name) => path.join(__dirname, "client", `${name}.ts`)),
+    outdir: assets,
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    charset: "utf8",
+    legalComments: "inline",
+    logLevel: "silent",
+  });
+  if (result.errors.length) {
+    throw new Error(
+      `bundling the pages' scripts failed: ${result.errors.map((e) => e.text).join("; ")}`,
+    );
+  }
+}
+
+function writeAssets(out: string, chapters: Chapter[], references: Reference[]): void {
   const assets = path.join(out, "assets");
   copy(path.join(__dirname, "assets"), assets);
+  bundleClientScripts(assets);
   // The plotly.js the notebooks inline (setupPlots), so the figures are drawn by the same version.
   copy(
     path.join(packageDir("plotly.js-dist-min"), "plotly.min.js"),
     path.join(assets, "plotly.min.js"),
-  );
-  copy(
-    path.join(packageDir("minisearch"), "dist", "umd", "index.js"),
-    path.join(assets, "minisearch.min.js"),
   );
   const katex = path.join(packageDir("katex"), "dist");
   copy(path.join(katex, "katex.min.css"), path.join(assets, "katex", "katex.min.css"));
@@ -107,18 +128,18 @@ function writeAssets(out, chapters, references) {
 }
 
 /** The chapter's notebook as committed (no outputs), and zipped with the outputs of the run. */
-function writeDownloads(out, chapter) {
+function writeDownloads(out: string, chapter: Chapter): void {
   const downloads = path.join(out, "downloads");
   fs.mkdirSync(downloads, { recursive: true });
   fs.copyFileSync(nb.notebookPath(chapter.name), path.join(out, chapter.downloads.clean));
   // Zipped: the outputs carry plotly.js (4.8 MB) that figures need in Jupyter; it compresses to a
   // third.
   const executed = fs.readFileSync(chapter.executedPath);
-  const files = {
+  const files: Zippable = {
     [`${chapter.name}.ipynb`]: [executed, { mtime: new Date("2000-01-01T00:00:00Z") }],
   };
   fs.writeFileSync(path.join(out, chapter.downloads.withOutputs), zipSync(files, { level: 9 }));
-  const sheet = exerciseSheet(readJson(nb.notebookPath(chapter.name)), {
+  const sheet = exerciseSheet(readNotebook(nb.notebookPath(chapter.name)), {
     chapterLabel: `chapter ${chapter.number}, ${chapter.title}`,
     bookPage: chapter.page,
   });
@@ -128,7 +149,7 @@ function writeDownloads(out, chapter) {
   );
 }
 
-function sizeOf(target) {
+function sizeOf(target: string): number {
   const stat = fs.statSync(target);
   if (!stat.isDirectory()) return stat.size;
   return fs.readdirSync(target).reduce((sum, name) => sum + sizeOf(path.join(target, name)), 0);
@@ -139,7 +160,14 @@ function sizeOf(target) {
  * in messages; a failing cell fails with the chapter, the cell and its output. With `reuseOnly` a
  * chapter without a fresh run is an error instead.
  */
-async function chapterRun(name, { step = name, reuseOnly = false, log = console.log } = {}) {
+export async function chapterRun(
+  name: string,
+  {
+    step = name,
+    reuseOnly = false,
+    log = console.log,
+  }: { step?: string; reuseOnly?: boolean; log?: (line: string) => void } = {},
+): Promise<nb.ChapterRun> {
   if (reuseOnly) {
     const fresh = nb.freshExecution(name);
     if (!fresh)
@@ -150,22 +178,48 @@ async function chapterRun(name, { step = name, reuseOnly = false, log = console.
   try {
     return await nb.ensureExecuted(name);
   } catch (error) {
-    throw new Error(`${step} failed (its partial run is in build/executed/):\n${error.message}`);
+    throw new Error(
+      `${step} failed (its partial run is in build/executed/):\n${(error as Error).message}`,
+    );
   }
 }
 
-const megabytes = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
-/**
- * Builds the book into `out` (default site/). Returns what it built: `{ out, chapters, pages,
- * bytes, seconds, executed }`, with each page's size in bytes.
- */
-async function buildBook({ names, out = SITE, reuseOnly = false, log = console.log } = {}) {
+export interface BuildOptions {
+  /** The chapters to build (all by default): names or notebook paths. */
+  names?: string[];
+  /** The site's folder; site/ by default. */
+  out?: string;
+  /** Fail instead of executing a chapter without a fresh run. */
+  reuseOnly?: boolean;
+  log?: (line: string) => void;
+}
+
+/** What a build made: the chapters and pages, the decks, the site's size and time, what it executed. */
+export interface BuiltBook {
+  out: string;
+  chapters: Chapter[];
+  references: Reference[];
+  pages: { file: string; bytes: number }[];
+  decks: { file: string; slides: number; bytes: number }[];
+  bytes: number;
+  seconds: number;
+  executed: string[];
+}
+
+/** Builds the book into `out` (default site/). */
+export async function buildBook({
+  names,
+  out = SITE,
+  reuseOnly = false,
+  log = console.log,
+}: BuildOptions = {}): Promise<BuiltBook> {
   const began = Date.now();
   const all = nb.listNotebooks().map((file) => file.replace(/\.ipynb$/, ""));
   const chosen = names?.length ? names.map((n) => path.basename(n).replace(/\.ipynb$/, "")) : all;
   for (const name of chosen) nb.notebookPath(name); // fails early, listing the chapters there are
-  const isReference = (name) => Boolean(BOOK.references?.[name]);
+  const isReference = (name: string) => Boolean(BOOK.references?.[name]);
   const missing = chosen.filter((name) => !BOOK.summaries[name] && !isReference(name));
   if (missing.length)
     throw new Error(`scripts/book/book.json has no summary for ${missing.join(", ")}`);
@@ -176,26 +230,34 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
         `(chapters, maths, typescript: see the README)`,
     );
   }
-  const bundleTag = plotlyBundleTag();
-  const chapters = [];
+  // setupPlots()'s output, which the book replaces by assets/plotly.min.js.
+  const bundleTag = plotlyScriptTag();
+  const chapters: Chapter[] = [];
   // Pages that are not chapters (the notation page): no number, no learning goals, listed apart.
-  const references = [];
-  const executed = [];
+  const references: Reference[] = [];
+  const executed: string[] = [];
   for (const [i, name] of chosen.entries()) {
     const step = `[${i + 1}/${chosen.length}] ${name}`;
     const run = await chapterRun(name, { step, reuseOnly, log });
     if (!run.reused) executed.push(name);
-    const notebook = JSON.parse(fs.readFileSync(run.path, "utf8"));
-    let rendered;
+    const notebook = readNotebook(run.path);
+    let rendered: RenderedChapter;
     try {
       rendered = renderChapter(notebook, { plotlyBundleTag: bundleTag });
     } catch (error) {
-      throw new Error(`${step}: cannot render ${error.message}`);
+      throw new Error(`${step}: cannot render ${(error as Error).message}`);
     }
     if (isReference(name)) {
-      if (!rendered.title) throw new Error(`${step}: it needs a "# Title" heading`);
+      const title = rendered.title;
+      if (!title) throw new Error(`${step}: it needs a "# Title" heading`);
       log(`${step}: ${run.reused ? "up to date" : "executed"}; a reference page`);
-      references.push({ ...rendered, name, page: `${name}.html`, runSeconds: run.record.seconds });
+      references.push({
+        ...rendered,
+        title,
+        name,
+        page: `${name}.html`,
+        runSeconds: run.record.seconds,
+      });
       continue;
     }
     const heading = /^Chapter (\d+) · (.+)$/.exec(rendered.title ?? "");
@@ -209,17 +271,19 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
       ? `up to date (run of ${run.record.finished.slice(0, 16)})`
       : "executed";
     const number = Number(heading[1]);
-    let deck;
-    let exercises;
+    let deck: Deck;
+    let exercises: Exercise[];
     try {
-      deck = deckSlides(notebook, readJson(nb.notebookPath(name)), {
+      deck = deckSlides(notebook, readNotebook(nb.notebookPath(name)), {
         plotlyBundleTag: bundleTag,
-        heading: rendered.title,
+        heading: heading[0],
         goals: rendered.goals,
       });
       exercises = exercisesOf(notebook);
     } catch (error) {
-      throw new Error(`${step}: cannot make its slides or exercise list: ${error.message}`);
+      throw new Error(
+        `${step}: cannot make its slides or exercise list: ${(error as Error).message}`,
+      );
     }
     log(
       `${step}: ${when}, ${run.record.seconds} s; ${rendered.figures} figures, ` +
@@ -253,7 +317,7 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
       exercises,
     });
   }
-  const build = {
+  const build: BuildInfo = {
     date: new Date().toISOString().slice(0, 10),
     commit: gitCommit(),
     library: libraryVersion(),
@@ -261,19 +325,19 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   writeAssets(out, chapters, references);
-  const pages = [];
-  const page = (file, html) => {
+  const site: Site = { book: BOOK, chapters, references, build };
+  const pages: BuiltBook["pages"] = [];
+  const page = (file: string, html: string) => {
     fs.writeFileSync(path.join(out, file), html);
     pages.push({ file, bytes: Buffer.byteLength(html) });
   };
-  page("index.html", indexPage({ book: BOOK, chapters, references, build }));
+  page("index.html", indexPage(site));
   for (const chapter of chapters) {
-    page(chapter.page, chapterPage({ book: BOOK, chapters, references, chapter, build }));
+    page(chapter.page, chapterPage(site, chapter));
     writeDownloads(out, chapter);
   }
-  for (const reference of references)
-    page(reference.page, referencePage({ book: BOOK, chapters, references, reference, build }));
-  page("instructors.html", instructorsPage({ book: BOOK, chapters, references, build }));
+  for (const reference of references) page(reference.page, referencePage(site, reference));
+  page("instructors.html", instructorsPage(site));
   fs.mkdirSync(path.join(out, "slides"), { recursive: true });
   const notesPlugin = path.join(packageDir("reveal.js"), "dist", "plugin", "notes.js");
   const policy = deckContentSecurityPolicy(
@@ -301,9 +365,16 @@ async function buildBook({ names, out = SITE, reuseOnly = false, log = console.l
   return { out, chapters, references, pages, decks, bytes, seconds, executed };
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const options = { names: [], reuseOnly: false };
+/** The command line: builds the book, or prints why not and exits with 1. */
+export function main(): void {
+  run(process.argv.slice(2)).catch((error) => {
+    console.error(`npm run book: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}
+
+async function run(args: string[]): Promise<void> {
+  const options: BuildOptions & { names: string[] } = { names: [], reuseOnly: false };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--reuse-only") options.reuseOnly = true;
     else if (args[i] === "--out") options.out = path.resolve(args[++i]);
@@ -313,11 +384,4 @@ async function main() {
   await buildBook(options);
 }
 
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(`npm run book: ${error.message}`);
-    process.exit(1);
-  });
-}
-
-module.exports = { buildBook, chapterRun, SITE, BOOK };
+if (isEntryPoint(__filename)) main();

@@ -2,32 +2,29 @@
 // typeset at build time, code cells highlighted, outputs rewritten for the site (figures.js). Also
 // returns what the rest of the book needs from the chapter: title, sections (for the table of
 // contents and the search index), learning goals, figure count and reading time.
-"use strict";
-const MarkdownIt = require("markdown-it");
-const markdownItKatex = require("@vscode/markdown-it-katex").default;
-const katex = require("katex");
-const hljs = require("highlight.js/lib/common");
-const { rewriteHtmlOutput } = require("./figures");
+import MarkdownIt, { type Token } from "markdown-it";
+import type { MarkdownIt as MarkdownItInstance } from "markdown-it";
+import markdownItKatex from "@vscode/markdown-it-katex";
+import katex from "katex";
 
-const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(value) {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-const join = (text) => (Array.isArray(text) ? text.join("") : (text ?? ""));
+type KatexOptions = Parameters<typeof katex.renderToString>[1];
+import hljs from "highlight.js/lib/common";
+import { cellText as join, type Notebook, type Output } from "../notebook-format";
+import { rewriteHtmlOutput } from "./figures";
+import { escapeHtml } from "./html";
 
 /** Terminal colour codes in tracebacks and stderr. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-function highlight(code, language) {
+export function highlight(code: string, language?: string): string {
   const lang = language === "ts" || !language ? "typescript" : language;
   if (!hljs.getLanguage(lang)) return escapeHtml(code);
   return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
 }
 
 /** `## 2. The four equations` -> `the-four-equations` (section numbers are left out of anchors). */
-function slugify(text) {
+export function slugify(text: string): string {
   const slug = text
     .normalize("NFKD")
     .toLowerCase()
@@ -39,7 +36,7 @@ function slugify(text) {
 }
 
 /** Plain text of an inline token: words and code, no markup; a formula shows as "…". */
-function inlineText(token) {
+function inlineText(token: Token): string {
   return (token.children ?? [])
     .map((child) => {
       if (child.type === "text" || child.type === "code_inline") return child.content;
@@ -56,37 +53,43 @@ function inlineText(token) {
  * collected in `env.mathErrors`, so that the build fails on it instead of showing raw TeX.
  * Headings get anchors, and the page's sections and their text are collected in `env.sections`.
  */
-function createMarkdown() {
+export function createMarkdown(): Markdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight });
-  let currentEnv = null;
+  let currentEnv: ChapterEnv | null = null;
   const recordingKatex = {
-    renderToString(tex, options) {
+    renderToString(tex: string, options: KatexOptions & { katex?: unknown }) {
       try {
-        return katex.renderToString(tex, { ...options, katex: undefined, throwOnError: true });
+        return katex.renderToString(tex, {
+          ...options,
+          katex: undefined,
+          throwOnError: true,
+        } as KatexOptions);
       } catch (error) {
-        currentEnv?.mathErrors.push(`${tex}: ${error.message}`);
+        currentEnv?.mathErrors.push(`${tex}: ${(error as Error).message}`);
         throw error;
       }
     },
   };
   // The plugin itself is not told to throw: it would only log; the recording wrapper fails the
   // build.
-  md.use(markdownItKatex, { katex: recordingKatex });
+  // The plugin calls only renderToString (its types want the whole of its own copy of KaTeX).
+  md.use(markdownItKatex, { katex: recordingKatex as never });
   md.core.ruler.push("gtd_sections", (state) => {
-    const env = state.env;
+    const env = state.env as ChapterEnv;
     currentEnv = env;
     const tokens = state.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (token.type === "heading_open") {
         const inline = tokens[i + 1];
+        const children = inline.children ?? [];
         const title = inlineText(inline);
         let id = slugify(title);
         for (let n = 2; env.ids.has(id); n++) id = `${slugify(title)}-${n}`;
         env.ids.add(id);
         token.attrSet("id", id);
         const level = Number(token.tag.slice(1));
-        const html = md.renderer.renderInline(inline.children, md.options, env);
+        const html = md.renderer.renderInline(children, md.options, env);
         if (level === 1 && !env.opening.id) env.opening.id = id;
         if (level >= 2 && level <= 3)
           env.sections.push({ id, level, title, html, text: [], code: [] });
@@ -104,7 +107,7 @@ function createMarkdown() {
   });
   return {
     md,
-    render(source, env) {
+    render(source: string, env: ChapterEnv) {
       currentEnv = env;
       return md.render(source, env);
     },
@@ -115,14 +118,47 @@ function createMarkdown() {
 const NOTEBOOK_LINK = /^(\d\d-[a-z0-9-]+)\.ipynb(#.*)?$/;
 
 /** Links between the book's notebooks point at their pages in the site: `NN-name.html`. */
-function notebookLinkToPage(token) {
+function notebookLinkToPage(token: Token): void {
   if (token.type !== "link_open") return;
-  const match = NOTEBOOK_LINK.exec(token.attrGet("href") ?? "");
+  const match = NOTEBOOK_LINK.exec(String(token.attrGet("href") ?? ""));
   if (match) token.attrSet("href", `${match[1]}.html${match[2] ?? ""}`);
 }
 
+/** A section of a page (a `##` or `###` heading): for the table of contents and the search index. */
+export interface Section {
+  id: string;
+  level: number;
+  /** Its heading as text, and as inline HTML. */
+  title: string;
+  html: string;
+  /** The text of its paragraphs and its code, for the search index. */
+  text: string[];
+  code: string[];
+}
+
+/** A page's heading and what comes before its first section. */
+export interface Opening {
+  id: string | null;
+  text: string[];
+  code: string[];
+}
+
+/** What rendering a chapter's markdown collects, across its cells (markdown-it's `env`). */
+export type ChapterEnv = {
+  ids: Set<string>;
+  opening: Opening;
+  sections: Section[];
+  mathErrors: string[];
+};
+
+/** A markdown-it with the book's plugins, and `render` that keeps track of KaTeX's failures. */
+export interface Markdown {
+  md: MarkdownItInstance;
+  render(source: string, env: ChapterEnv): string;
+}
+
 /** A new per-chapter environment: anchors used, sections found, formulas that failed. */
-function chapterEnv() {
+export function chapterEnv(): ChapterEnv {
   return {
     ids: new Set(["top", "content", "sidebar", "search", "search-results", "theme-toggle"]),
     // The chapter's heading and what comes before its sections.
@@ -133,7 +169,7 @@ function chapterEnv() {
 }
 
 /** The bullets after "By the end of this chapter you will be able to", rendered inline (HTML). */
-function learningGoals(md, source) {
+export function learningGoals(md: MarkdownItInstance, source: string): string[] {
   const tokens = md.parse(source, chapterEnv());
   const lead = tokens.findIndex(
     (t) => t.type === "inline" && /By the end of this chapter/i.test(t.content),
@@ -141,7 +177,7 @@ function learningGoals(md, source) {
   if (lead < 0) return [];
   const list = tokens.findIndex((t, i) => i > lead && t.type === "bullet_list_open");
   if (list < 0) return [];
-  const goals = [];
+  const goals: string[] = [];
   let depth = 0;
   for (let i = list; i < tokens.length; i++) {
     const token = tokens[i];
@@ -151,13 +187,19 @@ function learningGoals(md, source) {
     // The first paragraph of each item of the list itself (not of a nested list).
     if (depth === 1 && token.type === "list_item_open") {
       const inline = tokens.slice(i).find((t) => t.type === "inline");
-      goals.push(md.renderer.renderInline(inline.children, md.options, {}));
+      goals.push(md.renderer.renderInline(inline?.children ?? [], md.options, {}));
     }
   }
   return goals;
 }
 
-function renderOutput(output, context) {
+/** What rendering outputs needs and counts: setupPlots()'s output (dropped), and the figures seen. */
+export interface OutputContext {
+  plotlyBundleTag: string;
+  figures: number;
+}
+
+export function renderOutput(output: Output, context: OutputContext): string {
   const type = output.output_type;
   if (type === "stream") {
     const cls = output.name === "stderr" ? "stream stderr" : "stream";
@@ -189,18 +231,33 @@ function renderOutput(output, context) {
   return "";
 }
 
-const WORDS_PER_MINUTE = 200;
+export const WORDS_PER_MINUTE = 200;
 
 /**
  * Renders an executed notebook. `plotlyBundleTag` is the exact output of the library's setupPlots()
  * (dropped from the page). Throws, naming the cell, when a formula or an output cannot be rendered.
  */
-function renderChapter(notebook, { plotlyBundleTag }) {
+export interface RenderedChapter {
+  /** The text of its `#` heading, or null. */
+  title: string | null;
+  html: string;
+  sections: Section[];
+  opening: Opening;
+  /** The learning goals (inline HTML). */
+  goals: string[];
+  figures: number;
+  readingMinutes: number;
+}
+
+export function renderChapter(
+  notebook: Notebook,
+  { plotlyBundleTag }: { plotlyBundleTag: string },
+): RenderedChapter {
   const { md, render } = createMarkdown();
   const env = chapterEnv();
-  const context = { plotlyBundleTag, figures: 0 };
-  const parts = [];
-  let title = null;
+  const context: OutputContext = { plotlyBundleTag, figures: 0 };
+  const parts: string[] = [];
+  let title: string | null = null;
   let words = 0;
   let codeCell = 0;
   notebook.cells.forEach((cell, index) => {
@@ -213,9 +270,9 @@ function renderChapter(notebook, { plotlyBundleTag }) {
         if (env.mathErrors.length > errors) {
           throw new Error(`KaTeX cannot typeset: ${env.mathErrors.slice(errors).join("; ")}`);
         }
-        title ??= md
-          .parse(source, chapterEnv())
-          .find((t, i, all) => all[i - 1]?.tag === "h1")?.content;
+        title ??=
+          md.parse(source, chapterEnv()).find((t, i, all) => all[i - 1]?.tag === "h1")?.content ??
+          null;
         words += source.split(/\s+/).filter(Boolean).length;
         parts.push(`<section class="cell markdown">\n${html}</section>`);
       } else if (cell.cell_type === "code") {
@@ -232,7 +289,7 @@ function renderChapter(notebook, { plotlyBundleTag }) {
       }
     } catch (error) {
       const kind = cell.cell_type === "code" ? `code cell ${codeCell}, ` : "";
-      error.message = `${kind}${where}: ${error.message}`;
+      (error as Error).message = `${kind}${where}: ${(error as Error).message}`;
       throw error;
     }
   });
@@ -247,15 +304,3 @@ function renderChapter(notebook, { plotlyBundleTag }) {
     readingMinutes: Math.max(1, Math.round(words / WORDS_PER_MINUTE)),
   };
 }
-
-module.exports = {
-  renderChapter,
-  renderOutput,
-  createMarkdown,
-  chapterEnv,
-  highlight,
-  slugify,
-  escapeHtml,
-  learningGoals,
-  WORDS_PER_MINUTE,
-};

@@ -1,18 +1,16 @@
-#!/usr/bin/env node
 // Entry point of `npm start`, `npm run notebooks:run` and `npm run notebooks:html`.
-//   node scripts/jupyter.js start [args…]   open the chapters in JupyterLab (or the classic Notebook)
-//   node scripts/jupyter.js run  [names…]   execute chapters headless into build/executed/
-//   node scripts/jupyter.js html [names…]   execute, then render to build/html/
-"use strict";
-const { spawn, spawnSync } = require("child_process");
-const env = require("./jupyter-env");
-const nb = require("./notebooks");
+//   tsx scripts/jupyter.ts start [args…]   open the chapters in JupyterLab (or the classic Notebook)
+//   tsx scripts/jupyter.ts run  [names…]   execute chapters headless into build/executed/
+//   tsx scripts/jupyter.ts html [names…]   execute, then render to build/html/
+import { spawn, spawnSync } from "child_process";
+import * as env from "./jupyter-env";
+import * as nb from "./notebooks";
 
-async function main() {
+async function main(): Promise<void> {
   const [command, ...names] = process.argv.slice(2);
   if (command === "start") return start(names);
   if (command !== "run" && command !== "html") {
-    console.error("usage: node scripts/jupyter.js start | run [notebook…] | html [notebook…]");
+    console.error("usage: tsx scripts/jupyter.ts start | run [notebook…] | html [notebook…]");
     process.exit(2);
   }
   env.requireJupyter();
@@ -26,7 +24,7 @@ async function main() {
 }
 
 /** Extra arguments go to Jupyter, e.g. `npm start -- --port 9999 --no-browser`. */
-function start(extraArgs) {
+function start(extraArgs: string[]): void {
   const jupyter = env.requireJupyter();
   const hasLab = spawnSync(jupyter, ["lab", "--version"], { encoding: "utf8" }).status === 0;
   const app = hasLab ? "lab" : "notebook";

@@ -1,11 +1,9 @@
-#!/usr/bin/env node
 // Registers this project's tslab kernel with Jupyter.
-//   node scripts/kernel.js local   project-local (build/jupyter), run by `npm install`; needs no Jupyter
-//   node scripts/kernel.js user    for the current user, so VS Code or a JupyterLab you already run can pick it
-"use strict";
-const path = require("path");
-const { spawnSync } = require("child_process");
-const env = require("./jupyter-env");
+//   tsx scripts/kernel.ts local   project-local (build/jupyter), run by `npm install`; needs no Jupyter
+//   tsx scripts/kernel.ts user    for the current user, so VS Code or a JupyterLab you already run can pick it
+import path from "path";
+import { spawnSync } from "child_process";
+import * as env from "./jupyter-env";
 
 const mode = process.argv[2];
 if (mode === "local") {
@@ -29,6 +27,6 @@ if (mode === "local") {
     "It runs this project's tslab; re-run `npm run kernel:install` if you move the project or change Node.",
   );
 } else {
-  console.error("usage: node scripts/kernel.js local|user");
+  console.error("usage: tsx scripts/kernel.ts local|user");
   process.exit(2);
 }

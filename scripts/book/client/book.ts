@@ -1,0 +1,343 @@
+// The book's one page script: draws the figures from their JSON data, switches the theme, follows
+// the reader's scroll in the table of contents, adds copy buttons to code cells, and runs the
+// search. Bundled by esbuild (with MiniSearch and the figure payload's reader) into assets/book.js,
+// loaded with `defer` after plotly.min.js (on pages with figures).
+import MiniSearch, { type Options, type SearchOptions, type AsPlainObject } from "minisearch";
+import type { Figure } from "../../../lib/src/notebook/plot/figure";
+import { figureDataScripts, figureIdOf, readFigure } from "./figures";
+
+declare global {
+  interface Window {
+    /** The search index (assets/search-index.js, written by search.ts), once loaded. */
+    GTD_SEARCH_INDEX?: {
+      index: AsPlainObject;
+      options: Options & { searchOptions: SearchOptions };
+    };
+  }
+}
+
+const root = document.documentElement;
+
+// ---------------------------------------------------------------- theme
+type Theme = "light" | "dark";
+const systemDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+function currentTheme(): Theme {
+  const chosen = root.dataset.theme;
+  if (chosen === "light" || chosen === "dark") return chosen;
+  return systemDark && systemDark.matches ? "dark" : "light";
+}
+function setTheme(theme: Theme): void {
+  root.dataset.theme = theme;
+  try {
+    localStorage.setItem("gtd-theme", theme);
+  } catch {
+    // not stored: the choice lasts for this page
+  }
+  themeChanged();
+}
+function themeChanged(): void {
+  const toggle = document.getElementById("theme-toggle");
+  const dark = currentTheme() === "dark";
+  if (toggle) {
+    toggle.setAttribute("aria-pressed", dark ? "true" : "false");
+    toggle.setAttribute("aria-label", dark ? "Light theme" : "Dark theme");
+  }
+  redrawFigures();
+}
+systemDark?.addEventListener?.("change", themeChanged);
+
+// ---------------------------------------------------------------- figures
+const figures: { el: HTMLElement; spec: Figure }[] = [];
+
+const DARK = {
+  paper: "#1d2025",
+  grid: "#3b4049",
+  line: "#9aa3ad",
+  text: "#dde1e6",
+  legend: "rgba(29,32,37,0.85)",
+};
+
+type Layout = Record<string, unknown> & { width?: number; font?: object; legend?: object };
+
+/** The figure's own layout in the light theme; in the dark one, the same with dark colours. */
+function themedLayout(layout: Figure["layout"]): Layout {
+  const copy = JSON.parse(JSON.stringify(layout || {})) as Layout;
+  if (currentTheme() !== "dark") return copy;
+  copy.paper_bgcolor = DARK.paper;
+  copy.plot_bgcolor = DARK.paper;
+  copy.font = { ...copy.font, color: DARK.text };
+  for (const key of Object.keys(copy)) {
+    if (/^[xy]axis\d*$/.test(key)) {
+      copy[key] = { ...(copy[key] as object), gridcolor: DARK.grid, linecolor: DARK.line };
+    }
+  }
+  copy.legend = { ...copy.legend, bgcolor: DARK.legend };
+  return copy;
+}
+
+/** Black lines and markers would vanish on the dark background: they turn light grey there. */
+function themedData(data: Figure["data"]): unknown {
+  if (currentTheme() !== "dark") return data;
+  const black = new Set(["#000000", "#000", "black", "#222", "#222222"]);
+  return JSON.parse(JSON.stringify(data), (key, value) =>
+    typeof value === "string" && black.has(value.toLowerCase()) && key === "color"
+      ? DARK.text
+      : value,
+  );
+}
+
+function draw({ el, spec }: { el: HTMLElement; spec: Figure }): void {
+  el.querySelector(".gtd-placeholder")?.remove();
+  const layout = themedLayout(spec.layout);
+  // A figure made wider than the column is fitted to it (plotly then follows the column's width).
+  if (layout.width && layout.width > el.clientWidth) delete layout.width;
+  void window.Plotly!.react(el, themedData(spec.data), layout, spec.config || {});
+}
+
+function drawFigures(): void {
+  const scripts = figureDataScripts();
+  if (!scripts.length) return;
+  if (!window.Plotly) {
+    console.error("book: plotly.js did not load, so the figures cannot be drawn");
+    return;
+  }
+  for (const script of scripts) {
+    const el = document.getElementById(figureIdOf(script) ?? "");
+    if (!el) continue;
+    const figure = { el, spec: readFigure(script) };
+    figures.push(figure);
+    draw(figure);
+  }
+}
+
+function redrawFigures(): void {
+  figures.forEach(draw);
+}
+
+// ---------------------------------------------------------------- table of contents
+function followScroll(): void {
+  const links = Array.from(document.querySelectorAll<HTMLAnchorElement>(".toc a[href^='#']"));
+  if (!links.length) return;
+  const targets = links.map((a) =>
+    document.getElementById(decodeURIComponent(a.getAttribute("href")!.slice(1))),
+  );
+  let scheduled = false;
+  function update(): void {
+    scheduled = false;
+    let active = 0;
+    targets.forEach((t, i) => {
+      if (t && t.getBoundingClientRect().top < 120) active = i;
+    });
+    links.forEach((a, i) => {
+      if (i === active) a.setAttribute("aria-current", "location");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  window.addEventListener(
+    "scroll",
+    () => {
+      if (!scheduled) {
+        scheduled = true;
+        window.requestAnimationFrame(update);
+      }
+    },
+    { passive: true },
+  );
+  update();
+}
+
+// ---------------------------------------------------------------- copy buttons
+function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  return new Promise((resolve, reject) => {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    if (ok) resolve();
+    else reject(new Error("copy refused"));
+  });
+}
+
+/** A copy button on every listing: code cells, code in the prose and solutions, library code. */
+function addCopyButtons(): void {
+  document.querySelectorAll(".chapter pre").forEach((pre) => {
+    const code = pre.querySelector("code");
+    if (!code || pre.classList.contains("output")) return;
+    const box = document.createElement("div");
+    box.className = "code-box";
+    pre.parentNode!.insertBefore(box, pre);
+    box.appendChild(pre);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the code");
+    button.addEventListener("click", () => {
+      copyText(code.textContent ?? "").then(
+        () => flash(button, "Copied"),
+        () => flash(button, "Select and copy"),
+      );
+    });
+    box.appendChild(button);
+  });
+}
+
+function flash(button: HTMLButtonElement, text: string): void {
+  button.textContent = text;
+  setTimeout(() => {
+    button.textContent = "Copy";
+  }, 1500);
+}
+
+// ---------------------------------------------------------------- search
+interface Result {
+  url: string;
+  chapter: number | null;
+  chapterTitle: string;
+  title: string;
+  excerpt: string;
+}
+let search: { engine: MiniSearch; options: SearchOptions } | null = null;
+let loading: Promise<void> | null = null;
+
+function loadIndex(): Promise<void> {
+  if (loading) return loading;
+  loading = new Promise<void>((resolve, reject) => {
+    if (window.GTD_SEARCH_INDEX) return resolve();
+    const script = document.createElement("script");
+    script.src = "assets/search-index.js";
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error("the search index did not load"));
+    document.head.appendChild(script);
+  }).then(() => {
+    const data = window.GTD_SEARCH_INDEX!;
+    search = {
+      engine: MiniSearch.loadJS(data.index, data.options),
+      options: data.options.searchOptions,
+    };
+  });
+  return loading;
+}
+
+function setupSearch(): void {
+  const input = document.getElementById("search") as HTMLInputElement | null;
+  const list = document.getElementById("search-results");
+  if (!input || !list) return;
+  let selected = -1;
+
+  function span(className: string, text: string): HTMLSpanElement {
+    const el = document.createElement("span");
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  function render(query: string): void {
+    list!.textContent = "";
+    selected = -1;
+    if (!query.trim()) {
+      list!.hidden = true;
+      return;
+    }
+    const results = search!.engine
+      .search(query, search!.options)
+      .slice(0, 8) as unknown as Result[];
+    if (!results.length) {
+      const none = document.createElement("li");
+      none.className = "search-empty";
+      none.textContent = "Nothing found for “" + query + "”";
+      list!.appendChild(none);
+    }
+    for (const r of results) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = r.url;
+      link.appendChild(
+        span(
+          "search-where",
+          r.chapter == null ? r.chapterTitle : r.chapter + " · " + r.chapterTitle,
+        ),
+      );
+      link.appendChild(span("search-title", r.title));
+      link.appendChild(span("search-excerpt", r.excerpt));
+      item.appendChild(link);
+      list!.appendChild(item);
+    }
+    list!.hidden = false;
+  }
+
+  function choose(index: number): void {
+    const links = list!.querySelectorAll("a");
+    if (!links.length) return;
+    selected = (index + links.length) % links.length;
+    links.forEach((a, i) => a.classList.toggle("selected", i === selected));
+    links[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  input.addEventListener("focus", () => {
+    loadIndex().catch(reportSearchError);
+  });
+  input.addEventListener("input", () => {
+    loadIndex().then(() => render(input.value), reportSearchError);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      choose(selected + 1);
+      event.preventDefault();
+    } else if (event.key === "ArrowUp") {
+      choose(selected - 1);
+      event.preventDefault();
+    } else if (event.key === "Escape") {
+      list.hidden = true;
+      input.blur();
+    } else if (event.key === "Enter") {
+      const links = list.querySelectorAll("a");
+      if (links.length) window.location.href = links[Math.max(selected, 0)].href;
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName ?? "");
+    if (event.key === "/" && !typing) {
+      input.focus();
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (!(event.target as Element).closest(".search")) list.hidden = true;
+  });
+}
+
+function reportSearchError(error: Error): void {
+  console.error("book: " + error.message);
+}
+
+// ---------------------------------------------------------------- menu (narrow screens)
+function setupMenu(): void {
+  const button = document.querySelector(".menu-toggle");
+  const sidebar = document.getElementById("sidebar");
+  if (!button || !sidebar) return;
+  button.addEventListener("click", () => {
+    const open = sidebar.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+}
+
+function start(): void {
+  document.getElementById("theme-toggle")?.addEventListener("click", () => {
+    setTheme(currentTheme() === "dark" ? "light" : "dark");
+  });
+  themeChanged();
+  drawFigures();
+  followScroll();
+  addCopyButtons();
+  setupSearch();
+  setupMenu();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,0 +1,396 @@
+// The book's pages as HTML: the one page skeleton (the document and its head, shared with the decks),
+// the book's frame around a page's text (top bar, chapter list, footer, table of contents), and the
+// index, chapter, reference and instructor's pages in it. Every URL in them is relative (pages sit at
+// the site's root, shared files in assets/), so the site works from any folder or static host; the
+// Content-Security-Policy lets only the site's own files load. Text is escaped by the `html` tag;
+// markup the build made (rendered markdown, goals, exercises) comes in as `raw`.
+import { html, joinHtml, raw, type Html } from "./html";
+import type { Section } from "./render";
+import type { Chapter, Reference, Site } from "./types";
+
+/**
+ * Scripts and styles only from the site itself, no inline script (figures travel as JSON data), no
+ * request anywhere else. Inline style attributes stay allowed: KaTeX positions its glyphs with them,
+ * plotly styles its SVG with them, and the library's tables align their numbers with them.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+/** The head's scripts: `defer` ones run in order once the page is parsed; the others at once. */
+export interface PageScript {
+  src: string;
+  defer?: boolean;
+}
+
+/**
+ * A whole HTML document: every page of the site and every deck. `assets` is the path to the site's
+ * assets/ folder from the page ("assets/" or "../assets/"), which prefixes the icon, the stylesheets
+ * and the scripts.
+ */
+export function pageDocument(page: {
+  title: string;
+  description?: string;
+  policy: string;
+  assets: string;
+  /** Follows the reader's light or dark theme (the book, not the decks). */
+  themed?: boolean;
+  stylesheets: string[];
+  scripts: PageScript[];
+  body: Html;
+}): string {
+  const { assets } = page;
+  const meta = [
+    page.themed ? html`<meta name="color-scheme" content="light dark">\n` : "",
+    page.description !== undefined
+      ? html`<meta name="description" content="${page.description}">\n`
+      : "",
+  ];
+  const stylesheets = page.stylesheets.map(
+    (file) => html`<link rel="stylesheet" href="${assets}${file}">`,
+  );
+  const scripts = page.scripts.map(
+    (s) => html`<script src="${assets}${s.src}"${s.defer ? raw(" defer") : ""}></script>`,
+  );
+  return html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${page.policy}">
+${meta}<title>${page.title}</title>
+<link rel="icon" href="${assets}favicon.svg" type="image/svg+xml">
+${joinHtml(stylesheets)}
+${joinHtml(scripts)}
+</head>
+${page.body}
+</html>
+`.value;
+}
+
+function topbar(site: Site): Html {
+  return html`<header class="topbar">
+  <button type="button" class="menu-toggle" aria-controls="sidebar" aria-expanded="false"
+    aria-label="Chapters">☰</button>
+  <a class="brand" href="index.html">${site.book.title}</a>
+  <div class="search" role="search">
+    <input type="search" id="search" placeholder="Search the book  ( / )" autocomplete="off"
+      aria-label="Search the book" aria-controls="search-results">
+    <ol id="search-results" class="search-results" hidden></ol>
+  </div>
+  <button type="button" id="theme-toggle" class="theme-toggle" aria-label="Dark theme"
+    title="Switch between light and dark">◐</button>
+</header>`;
+}
+
+function chapterLabel(chapter: Chapter): Html {
+  return html`${chapter.number} · ${chapter.title}`;
+}
+
+/** Which page the sidebar marks as the current one: a chapter, a reference page, the kit, or none. */
+type Current = Chapter | Reference | "instructors" | null;
+
+const ariaCurrent = (yes: boolean) => (yes ? raw(' aria-current="page"') : "");
+
+function sidebar({ chapters, references }: Site, current: Current): Html {
+  const link = (page: Chapter | Reference, label: Html | string) =>
+    html`    <li><a href="${page.page}"${ariaCurrent(page === current)}>${label}</a></li>`;
+  const referenceList = references.length
+    ? html`
+  <h2>Reference</h2>
+  <ul class="chapters references">
+${joinHtml(references.map((r) => link(r, r.title)))}
+  </ul>`
+    : "";
+  const chapter =
+    current !== null && current !== "instructors" && "downloads" in current ? current : null;
+  const downloads = chapter
+    ? html`
+  <h2>Run it yourself</h2>
+  <ul class="downloads">
+    <li><a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a></li>
+    <li><a href="${chapter.downloads.withOutputs}" download>With outputs (.zip)</a></li>
+    <li><a href="${chapter.downloads.exercises}" download>Exercise sheet (.ipynb)</a></li>
+    <li><a href="${chapter.deck.page}">Slides</a></li>
+  </ul>
+  <p class="hint">The notebooks need the project's library and kernel: see the README of the
+  source repository. A notebook with outputs shows its figures once trusted
+  (File ▸ Trust Notebook).</p>`
+    : "";
+  return html`<nav class="sidebar" id="sidebar" aria-label="Chapters">
+  <h2><a href="index.html"${ariaCurrent(current === null)}>Contents</a></h2>
+  <ol class="chapters">
+${joinHtml(chapters.map((c) => link(c, chapterLabel(c))))}
+  </ol>${referenceList}
+  <h2>Teaching</h2>
+  <ul class="chapters references">
+    <li><a href="instructors.html"${ariaCurrent(current === "instructors")}>Instructor's kit</a></li>
+  </ul>${downloads}
+</nav>`;
+}
+
+function toc(sections: Section[]): Html {
+  const items = sections.map(
+    (s) => html`    <li class="toc-${s.level}"><a href="#${s.id}">${raw(s.html)}</a></li>`,
+  );
+  return html`<aside class="toc" aria-label="On this page">
+  <h2>On this page</h2>
+  <ol>
+${joinHtml(items)}
+  </ol>
+</aside>`;
+}
+
+/**
+ * A page of the book: the document, the top bar, the chapter list (marking `current`), the page's
+ * text and the footer in `<main>`, and the table of contents of `sections`, if given.
+ */
+function bookPage(
+  site: Site,
+  page: {
+    title: string;
+    description: string;
+    figures: boolean;
+    bodyClass: string;
+    current: Current;
+    main: Html;
+    sections?: Section[];
+  },
+): string {
+  const { build } = site;
+  const body = html`<body class="${page.bodyClass}">
+<a class="skip-link" href="#content">Skip to the text</a>
+${topbar(site)}
+<div class="layout">
+${sidebar(site, page.current)}
+<main id="content">
+${page.main}
+<footer class="footer">
+  <p>Built ${build.date} from commit <code>${build.commit}</code>
+  with library ${build.library}.</p>
+</footer>
+</main>
+${page.sections ? html`${toc(page.sections)}\n` : ""}</div>
+</body>`;
+  return pageDocument({
+    title: page.title,
+    description: page.description,
+    policy: CONTENT_SECURITY_POLICY,
+    assets: "assets/",
+    themed: true,
+    stylesheets: ["katex/katex.min.css", "book.css", "highlight.css"],
+    scripts: [
+      { src: "theme.js" },
+      ...(page.figures ? [{ src: "plotly.min.js", defer: true }] : []),
+      { src: "book.js", defer: true },
+    ],
+    body,
+  });
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - 60 * minutes);
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+}
+
+/** The links to the page before and after this one: a chapter, or the contents. */
+function prevNext(prev: Chapter | undefined, next: Chapter | undefined): Html {
+  const link = (rel: "prev" | "next", target: Chapter | undefined) =>
+    html`<a rel="${rel}" href="${target?.page ?? "index.html"}"><span>${rel === "prev" ? "Previous" : "Next"}</span>${target ? chapterLabel(target) : "Contents"}</a>`;
+  return html`<nav class="prev-next" aria-label="Chapters">
+  ${link("prev", prev)}
+  ${link("next", next)}
+</nav>`;
+}
+
+export function chapterPage(site: Site, chapter: Chapter): string {
+  const { book, chapters } = site;
+  const index = chapters.indexOf(chapter);
+  return bookPage(site, {
+    title: `${chapter.number} · ${chapter.title} · ${book.title}`,
+    description: book.summaries[chapter.name],
+    figures: chapter.figures > 0,
+    bodyClass: "chapter-page",
+    current: chapter,
+    sections: chapter.sections,
+    main: html`<p class="chapter-meta">Chapter ${chapter.number} of ${chapters.length} ·
+  about ${chapter.readingMinutes} min to read · runs in ${formatSeconds(chapter.runSeconds)} ·
+  <a href="${chapter.deck.page}">slides</a></p>
+<article class="chapter">
+${raw(chapter.html)}
+</article>
+${prevNext(chapters[index - 1], chapters[index + 1])}`,
+  });
+}
+
+export function indexPage(site: Site): string {
+  const { book, chapters, references } = site;
+  const cards = chapters.map(
+    (c) => html`  <li class="chapter-card">
+    <h3><a href="${c.page}">${chapterLabel(c)}</a></h3>
+    <p class="summary">${book.summaries[c.name]}</p>
+    <p class="chapter-meta">about ${c.readingMinutes} min to read ·
+      runs in ${formatSeconds(c.runSeconds)} · ${c.figures} interactive figure${c.figures === 1 ? "" : "s"} ·
+      <a href="${c.deck.page}">${c.deck.slides} slides</a></p>
+    <p class="goals-lead">By the end of it you will be able to</p>
+    <ul class="goals">
+${joinHtml(c.goals.map((g) => html`      <li>${raw(g)}</li>`))}
+    </ul>
+  </li>`,
+  );
+  const totalRun = chapters.reduce((sum, c) => sum + c.runSeconds, 0);
+  const totalRead = chapters.reduce((sum, c) => sum + c.readingMinutes, 0);
+  // The index's list of reference pages (the notation page), after the chapters.
+  const referenceCards = references.map(
+    (r) => html`  <li class="reference-card">
+    <h3><a href="${r.page}">${r.title}</a></h3>
+    <p class="summary">${book.references[r.name]}</p>
+  </li>`,
+  );
+  const referenceList = references.length
+    ? html`
+<h2 id="reference">Reference</h2>
+<ul class="chapter-list references">
+${joinHtml(referenceCards)}
+</ul>`
+    : "";
+  return bookPage(site, {
+    title: book.title,
+    description: book.intro,
+    figures: false,
+    bodyClass: "index-page",
+    current: null,
+    main: html`<article class="index">
+<h1 id="top">${book.title}</h1>
+<p class="subtitle">${book.subtitle}</p>
+<p class="intro">${book.intro}</p>
+<h2 id="chapters">The chapters</h2>
+<p class="chapter-meta">${chapters.length} chapters · about ${totalRead} min to read ·
+  ${formatSeconds(totalRun)} to run them all (measured when this edition was built)</p>
+<ol class="chapter-list">
+${joinHtml(cards)}
+</ol>${referenceList}
+<h2 id="teaching">Teaching with the book</h2>
+<p>The <a href="instructors.html">instructor's kit</a> lists, for each chapter, what it needs and
+  teaches, its run and reading time, and its exercises by difficulty, with a slide deck and an
+  exercise sheet without the solutions to hand out.</p>
+</article>`,
+  });
+}
+
+/** A page that is not a chapter (the notation page): the chapter layout without number or downloads. */
+export function referencePage(site: Site, reference: Reference): string {
+  const { book, chapters } = site;
+  return bookPage(site, {
+    title: `${reference.title} · ${book.title}`,
+    description: book.references[reference.name],
+    figures: false,
+    bodyClass: "chapter-page reference-page",
+    current: reference,
+    sections: reference.sections,
+    main: html`<p class="chapter-meta">Reference · about ${reference.readingMinutes} min to read</p>
+<article class="chapter">
+${raw(reference.html)}
+</article>
+${prevNext(undefined, chapters[0])}`,
+  });
+}
+
+const list = (items: string[]) => html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>`;
+
+/** One chapter in the instructor's kit: what it needs, what it teaches, what it takes, its exercises. */
+function kitChapter(site: Site, chapter: Chapter): Html {
+  const needs = site.book.prerequisites[chapter.name];
+  const earlier = needs.chapters.flatMap((name) => site.chapters.filter((c) => c.name === name));
+  const chapterLinks = earlier.length
+    ? joinHtml(
+        earlier.map((c) => html`<a href="${c.page}">${chapterLabel(c)}</a>`),
+        ", ",
+      )
+    : "none: it starts from scratch";
+  const rows = chapter.exercises.map(
+    (e) =>
+      html`      <tr><td>${e.number}</td><td class="difficulty difficulty-${e.difficulty}">${e.difficulty}</td><td>${raw(e.html)}</td></tr>`,
+  );
+  const id = `kit-${chapter.name}`;
+  return html`<section class="kit-chapter" id="${id}">
+<h2><a href="${chapter.page}">${chapterLabel(chapter)}</a></h2>
+<p class="chapter-meta">about ${chapter.readingMinutes} min to read · runs in
+  ${formatSeconds(chapter.runSeconds)} (measured for this edition) · ${chapter.deck.slides} slides ·
+  ${chapter.exercises.length} exercises</p>
+<p class="kit-links"><a href="${chapter.deck.page}">Slides</a> ·
+  <a href="${chapter.downloads.exercises}" download>Exercise sheet (.ipynb, no solutions)</a> ·
+  <a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a></p>
+<h3 id="${id}-needs">What it needs</h3>
+<dl class="prerequisites">
+  <dt>Chapters</dt><dd>${chapterLinks}</dd>
+  <dt>Maths</dt><dd>${list(needs.maths)}</dd>
+  <dt>TypeScript</dt><dd>${list(needs.typescript)}</dd>
+</dl>
+<h3 id="${id}-goals">Learning goals</h3>
+<ul class="goals">
+${joinHtml(chapter.goals.map((g) => html`  <li>${raw(g)}</li>`))}
+</ul>
+<h3 id="${id}-exercises">Exercises</h3>
+<table class="exercises">
+  <thead><tr><th>#</th><th>difficulty</th><th>exercise</th></tr></thead>
+  <tbody>
+${joinHtml(rows)}
+  </tbody>
+</table>
+</section>`;
+}
+
+/**
+ * The instructor's kit (instructors.html): per chapter its prerequisites (book.json), learning goals
+ * (the chapter's own list), run time (this build's), reading time, exercises by difficulty, and links
+ * to its deck and exercise sheet.
+ */
+export function instructorsPage(site: Site): string {
+  const { book, chapters, references } = site;
+  const notation = references.find((r) => r.name === "00-notation");
+  const totalRun = chapters.reduce((sum, c) => sum + c.runSeconds, 0);
+  const notationItem = notation
+    ? html`<li><strong>Notation.</strong> The <a href="${notation.page}">notation page</a> maps every symbol of the book to Nielsen's and d2l's.</li>`
+    : "";
+  return bookPage(site, {
+    title: `Instructor's kit · ${book.title}`,
+    description: `Teaching ${book.title}: prerequisites, goals, times, slides and exercise sheets.`,
+    figures: false,
+    bodyClass: "chapter-page instructors-page",
+    current: "instructors",
+    main: html`<article class="chapter instructors">
+<h1 id="instructors">Instructor's kit</h1>
+<p>Everything here is built from the same notebooks as the book, so it cannot drift from it: the
+  learning goals are each chapter's own list, the run times were measured when this edition was built
+  (${formatSeconds(totalRun)} for all ${chapters.length} chapters), and the slides and exercise sheets
+  are made from the notebooks themselves.</p>
+<ul>
+  <li><strong>Slides.</strong> One deck per chapter, with its interactive figures. Keys: arrows or
+    space to advance, <kbd>S</kbd> the speaker view with the notes and a timer, <kbd>O</kbd> the
+    overview of all slides, <kbd>F</kbd> full screen. To print a deck or save it as PDF, open it with
+    <code>?print-pdf</code> after <code>.html</code> and print it from the browser (one page per
+    slide).</li>
+  <li><strong>Live demo.</strong> Chapter 7 trains for about three minutes. For a lecture, start
+    Jupyter with <code>GTD_LIVE_DEMO=1 npm start</code> (or set <code>LIVE_DEMO</code> to
+    <code>true</code> in its first code cell): its training runs take 3, 1 and 3 epochs instead of 30,
+    5 and 12, and each says what the full run reaches.</li>
+  <li><strong>Exercise sheets.</strong> Each chapter's notebook without the worked solutions, to hand
+    out as homework; the solutions stay in the book. Difficulty: <em>easy</em> applies the chapter
+    directly, <em>medium</em> changes an experiment or needs a short derivation, <em>hard</em> needs a
+    proof or a derivation by hand.</li>
+  ${notationItem}
+</ul>
+${joinHtml(chapters.map((c) => kitChapter(site, c)))}
+</article>`,
+  });
+}
