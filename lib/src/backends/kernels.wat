@@ -175,9 +175,9 @@
         (local.set $left (i32.sub (local.get $m) (local.get $i)))
         (call $axpy4
           (local.get $ai)
-          (call $row (local.get $ai) (local.get $rs) (i32.const 1) (local.get $left) (local.get $ai))
-          (call $row (local.get $ai) (local.get $rs) (i32.const 2) (local.get $left) (local.get $ai))
-          (call $row (local.get $ai) (local.get $rs) (i32.const 3) (local.get $left) (local.get $ai))
+          (call $row0 (local.get $ai) (local.get $rs) (i32.const 1) (local.get $left))
+          (call $row0 (local.get $ai) (local.get $rs) (i32.const 2) (local.get $left))
+          (call $row0 (local.get $ai) (local.get $rs) (i32.const 3) (local.get $left))
           (local.get $ci)
           (call $row (local.get $ci) (local.get $ldc) (i32.const 1) (local.get $left) (local.get $spare))
           (call $row (local.get $ci) (local.get $ldc) (i32.const 2) (local.get $left) (local.get $spare))
@@ -326,7 +326,7 @@
     (param $alpha f64) (param $beta f64)
     (local $i i32) (local $j i32) (local $p i32) (local $kb i32) (local $a0 i32) (local $a1 i32)
     (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $b4 i32) (local $b5 i32)
-      (local $b6 i32) (local $b7 i32)
+      (local $b6 i32) (local $b7 i32) (local $left i32)
     (local $x0 v128) (local $x1 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
     (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
     (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
@@ -335,34 +335,21 @@
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
         (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $kb))))
-        (local.set $a1 (call $row (local.get $a0) (local.get $kb) (i32.const 1)
-          (i32.sub (local.get $m) (local.get $i)) (local.get $a0)))
+        (local.set $a1 (call $row0 (local.get $a0) (local.get $kb) (i32.const 1)
+          (i32.sub (local.get $m) (local.get $i))))
         (local.set $j (i32.const 0))
         (block $cols_done
           (loop $cols
             (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
             (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $kb))))
-            (local.set $b1
-              (call $row (local.get $b0) (local.get $kb) (i32.const 1) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b2
-              (call $row (local.get $b0) (local.get $kb) (i32.const 2) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b3
-              (call $row (local.get $b0) (local.get $kb) (i32.const 3) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b4
-              (call $row (local.get $b0) (local.get $kb) (i32.const 4) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b5
-              (call $row (local.get $b0) (local.get $kb) (i32.const 5) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b6
-              (call $row (local.get $b0) (local.get $kb) (i32.const 6) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b7
-              (call $row (local.get $b0) (local.get $kb) (i32.const 7) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
+            (local.set $left (i32.sub (local.get $n) (local.get $j))) ;; columns of C left, from j
+            (local.set $b1 (call $row0 (local.get $b0) (local.get $kb) (i32.const 1) (local.get $left)))
+            (local.set $b2 (call $row0 (local.get $b0) (local.get $kb) (i32.const 2) (local.get $left)))
+            (local.set $b3 (call $row0 (local.get $b0) (local.get $kb) (i32.const 3) (local.get $left)))
+            (local.set $b4 (call $row0 (local.get $b0) (local.get $kb) (i32.const 4) (local.get $left)))
+            (local.set $b5 (call $row0 (local.get $b0) (local.get $kb) (i32.const 5) (local.get $left)))
+            (local.set $b6 (call $row0 (local.get $b0) (local.get $kb) (i32.const 6) (local.get $left)))
+            (local.set $b7 (call $row0 (local.get $b0) (local.get $kb) (i32.const 7) (local.get $left)))
             (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
             (local.set $s02 (v128.const i64x2 0 0)) (local.set $s03 (v128.const i64x2 0 0))
             (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
@@ -417,7 +404,7 @@
     (local $i i32) (local $j i32) (local $t i32) (local $first i32) (local $end i32) (local $kb i32)
       (local $o i32)
     (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $b4 i32) (local $b5 i32)
-      (local $b6 i32) (local $b7 i32)
+      (local $b6 i32) (local $b7 i32) (local $left i32)
     (local $x v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local.set $kb (i32.shl (local.get $k) (i32.const 3)))
     (block $rows_done
@@ -432,27 +419,14 @@
           (loop $cols
             (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
             (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $kb))))
-            (local.set $b1
-              (call $row (local.get $b0) (local.get $kb) (i32.const 1) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b2
-              (call $row (local.get $b0) (local.get $kb) (i32.const 2) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b3
-              (call $row (local.get $b0) (local.get $kb) (i32.const 3) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b4
-              (call $row (local.get $b0) (local.get $kb) (i32.const 4) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b5
-              (call $row (local.get $b0) (local.get $kb) (i32.const 5) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b6
-              (call $row (local.get $b0) (local.get $kb) (i32.const 6) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
-            (local.set $b7
-              (call $row (local.get $b0) (local.get $kb) (i32.const 7) (i32.sub (local.get $n) (local.get $j))
-                (local.get $b0)))
+            (local.set $left (i32.sub (local.get $n) (local.get $j))) ;; columns of C left, from j
+            (local.set $b1 (call $row0 (local.get $b0) (local.get $kb) (i32.const 1) (local.get $left)))
+            (local.set $b2 (call $row0 (local.get $b0) (local.get $kb) (i32.const 2) (local.get $left)))
+            (local.set $b3 (call $row0 (local.get $b0) (local.get $kb) (i32.const 3) (local.get $left)))
+            (local.set $b4 (call $row0 (local.get $b0) (local.get $kb) (i32.const 4) (local.get $left)))
+            (local.set $b5 (call $row0 (local.get $b0) (local.get $kb) (i32.const 5) (local.get $left)))
+            (local.set $b6 (call $row0 (local.get $b0) (local.get $kb) (i32.const 6) (local.get $left)))
+            (local.set $b7 (call $row0 (local.get $b0) (local.get $kb) (i32.const 7) (local.get $left)))
             (local.set $s0 (v128.const i64x2 0 0)) (local.set $s1 (v128.const i64x2 0 0))
             (local.set $s2 (v128.const i64x2 0 0)) (local.set $s3 (v128.const i64x2 0 0))
             (local.set $t (local.get $first))
@@ -527,6 +501,10 @@
   (func $entry (param $c i32) (param $i i32) (param $n i32) (param $j i32) (result i32)
     (i32.add (local.get $c)
       (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
+
+  ;; $row with row 0 itself as the stand-in (for rows that are only read).
+  (func $row0 (param $base i32) (param $stride i32) (param $r i32) (param $rows i32) (result i32)
+    (call $row (local.get $base) (local.get $stride) (local.get $r) (local.get $rows) (local.get $base)))
 
   ;; alpha times the double at $at, in both lanes: a factor of op(A) for $axpy4.
   (func $scaled (param $alpha f64) (param $at i32) (result v128)
