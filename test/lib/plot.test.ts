@@ -72,6 +72,7 @@ describe("linePlot", () => {
       logX: true,
     });
     expect(fig.layout.xaxis?.type).toBe("log");
+    expect(fig.layout.xaxis?.dtick).toBeCloseTo(Math.log10(2), 12); // ticks at 32, 64, 128, …
     expect(() =>
       linePlot({
         series: [{ x: [0, 64], y: [1, 2], name: "s" }],

@@ -54,7 +54,7 @@ export interface LinePlotOptions extends FigureOptions {
   yRange?: Range;
   /** Logarithmic y axis, for losses that span orders of magnitude. */
   logY?: boolean;
-  /** Logarithmic x axis, for sizes that double (chapter 8's 32 … 512); every x must be positive. */
+  /** Logarithmic x axis with ticks at the powers of two, for sizes that double (chapter 8's 32 … 512); every x must be positive. */
   logX?: boolean;
 }
 
@@ -98,7 +98,14 @@ export function linePlot(options: LinePlotOptions): Figure {
               `shows only positive values${s.x === undefined ? " (give x: the default starts at 0)" : ""}`,
           );
     });
-    layout.xaxis = { ...layout.xaxis, type: "log" };
+    // Ticks at the powers of two (tick0 and dtick are in powers of ten on a log axis).
+    layout.xaxis = {
+      ...layout.xaxis,
+      type: "log",
+      tick0: 0,
+      dtick: Math.log10(2),
+      tickformat: "d",
+    };
   }
   if (options.xRange) {
     checkRange(options.xRange, "linePlot: xRange");
