@@ -67,30 +67,44 @@ export function findJupyter(): string | null {
   return cachedJupyter;
 }
 
-let cachedPython: string | null | undefined;
 /**
- * A Python that has nbclient (the one Jupyter runs on): the interpreter named in the `jupyter` script's
- * shebang, else Debian's /usr/bin/python3 (PATH's python3 may be another one, e.g. pyenv's, without Jupyter).
+ * The first Python that can import every one of `modules`, or null. Tried in order: $PYTHON (the reader's
+ * choice), the interpreter in the `jupyter` script's shebang (the one Jupyter runs on), `python3` on PATH,
+ * and Debian's /usr/bin/python3. Each is probed, since a pyenv or virtualenv python3 can sit first on PATH
+ * without the packages the system's Jupyter has.
  */
-export function findJupyterPython(): string | null {
-  if (cachedPython !== undefined) return cachedPython;
-  const candidates: string[] = [];
-  const jupyter = findJupyter();
-  if (jupyter) {
-    const firstLine = fs.readFileSync(jupyter, "utf8").split("\n", 1)[0];
-    const match = /^#!\s*(\S*python[\d.]*)\s*$/.exec(firstLine);
-    if (match) candidates.push(match[1]);
-  }
-  candidates.push("/usr/bin/python3", "python3");
-  cachedPython = null;
-  for (const candidate of new Set(candidates)) {
-    const probe = spawnSync(candidate, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+export function findPython(modules: string[]): string | null {
+  const key = modules.join(",");
+  if (pythonFor.has(key)) return pythonFor.get(key) ?? null;
+  const candidates = [
+    process.env.PYTHON,
+    jupyterShebangPython(),
+    onPath("python3"),
+    "/usr/bin/python3",
+  ];
+  let found: string | null = null;
+  for (const candidate of new Set(candidates.filter((c): c is string => Boolean(c)))) {
+    const probe = spawnSync(candidate, ["-c", `import ${key}`], { encoding: "utf8" });
     if (probe.status === 0) {
-      cachedPython = candidate;
+      found = candidate;
       break;
     }
   }
-  return cachedPython;
+  pythonFor.set(key, found);
+  return found;
+}
+const pythonFor = new Map<string, string | null>();
+
+function jupyterShebangPython(): string | null {
+  const jupyter = findJupyter();
+  if (!jupyter) return null;
+  const firstLine = fs.readFileSync(jupyter, "utf8").split("\n", 1)[0];
+  return /^#!\s*(\S*python[\d.]*)\s*$/.exec(firstLine)?.[1] ?? null;
+}
+
+/** A Python that has nbclient: the one Jupyter runs on (see findPython for the order tried). */
+export function findJupyterPython(): string | null {
+  return findPython(["nbclient", "nbformat"]);
 }
 
 export function requireJupyter(): string {

@@ -1,9 +1,12 @@
-// The library's [784, 30, 10] network takes exactly the steps of Nielsen's network.py: from the same weights, 100
-// mini-batches of 10 MNIST images through his update_mini_batch (η = 3.0, run by numpy) and through computeGradients
-// + SGD (η = 1.5, since our MSE has no ½ and so twice his gradient) end with every weight within 1e-12.
+// The library's [784, 30, 10] network takes exactly the steps of Nielsen's algorithm: from the same weights, 100
+// mini-batches of 10 MNIST images through his per-example backpropagation (η = 3.0, in numpy) and through
+// computeGradients + SGD (η = 1.5, since our MSE has no ½ and so twice his gradient) end with every weight within
+// 1e-12.
 //
-// Needs ../shared/peers/nielsen_network.py beside the repository and Debian's python3-numpy; without either the
-// test fails and says what is missing (it never skips).
+// His algorithm runs as the project's own reference (scripts/nielsen_reference.py, written from his equations), and
+// also as his own network.py where ../shared/peers/nielsen_network.py exists beside the repository (as on CI); the
+// test says which ran. It needs numpy in a Python found as Jupyter's is ($PYTHON, Jupyter's own, python3 on PATH,
+// /usr/bin/python3); without one it fails and says what to install (it never skips).
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { endianness, tmpdir } from "node:os";
@@ -11,10 +14,11 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, expect, it } from "vitest";
 import { Matrix, Network, Random, SGD, imagesToMatrix, loadMnist, oneHot } from "../lib/src";
+import { findPython } from "../scripts/jupyter-env";
 
 const ROOT = resolve(__dirname, "..");
 const PEERS = resolve(ROOT, "..", "shared", "peers");
-const PYTHON = "/usr/bin/python3";
+const HAS_NETWORK_PY = existsSync(join(PEERS, "nielsen_network.py"));
 const DRIVER = join(ROOT, "scripts", "nielsen_step.py");
 const SIZES = [784, 30, 10];
 const EXAMPLES = 1000;
@@ -38,25 +42,21 @@ function readFloat64(name: string, length: number): Float64Array {
 const maxAbsDiff = (a: Float64Array, b: Float64Array) =>
   a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-/** Throws, saying what to install or where shared/ belongs, unless network.py and numpy are there. */
-function requirePeer(): void {
-  if (!existsSync(join(PEERS, "nielsen_network.py"))) {
+/** A Python with numpy, or an error saying what to install. */
+function requireNumpy(): string {
+  const python = findPython(["numpy"]);
+  if (!python) {
     throw new Error(
-      `Nielsen's network.py is not at ${join(PEERS, "nielsen_network.py")}: this test needs the shared/ folder beside the ` +
-        `repository (${resolve(ROOT, "..", "shared")}, holding peers/nielsen_network.py), as CI puts a copy of shared/ beside the clone.`,
+      "no Python with numpy was found ($PYTHON, Jupyter's Python, python3 on PATH, /usr/bin/python3): install " +
+        "numpy (Debian/Ubuntu: sudo apt-get install -y python3-numpy; elsewhere: pip install numpy), or set " +
+        "PYTHON=/path/to/python3 to one that has it.",
     );
   }
-  const probe = spawnSync(PYTHON, ["-c", "import numpy"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `${PYTHON} cannot import numpy (${probe.error?.message ?? probe.stderr.trim().split("\n").pop()}): install Debian's python3-numpy ` +
-        "(sudo apt-get install -y python3-numpy; .ci/run installs it).",
-    );
-  }
+  return python;
 }
 
-it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1e-12 of network.py's", async () => {
-  requirePeer();
+it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1e-12 of his algorithm's", async () => {
+  const PYTHON = requireNumpy();
   expect(endianness(), "the driver reads little-endian float64 bytes").toBe("LE");
   const net = new Network({ sizes: SIZES, random: new Random().fork("nielsen-equivalence") });
   const initial = net.layers.map((l) => ({
@@ -83,7 +83,14 @@ it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1
   const started = performance.now();
   const python = promisify(execFile)(
     PYTHON,
-    [DRIVER, PEERS, scratch, String(BATCHES), String(BATCH), String(NIELSEN_ETA)],
+    [
+      DRIVER,
+      scratch,
+      String(BATCHES),
+      String(BATCH),
+      String(NIELSEN_ETA),
+      ...(HAS_NETWORK_PY ? ["--peer", PEERS] : []),
+    ],
     {
       env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
     },
@@ -105,26 +112,45 @@ it("100 mini-batches of Nielsen's recipe end with every weight and bias within 1
     sgd.step(net.parameters());
   }
   const oursSeconds = (performance.now() - ours) / 1000;
-  const { seconds } = await python;
+  const { seconds, stdout } = await python;
+  const { ran } = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ran: string[] };
+  expect(ran, "what scripts/nielsen_step.py ran").toEqual(
+    HAS_NETWORK_PY ? ["reference", "network_py"] : ["reference"],
+  );
 
-  let maxDiff = 0;
+  const oursOf = (l: number, key: "weights" | "bias") => net.layers[l][key].data;
+  const theirs = (who: string, l: number, key: "weights" | "bias") =>
+    readFloat64(`${key === "weights" ? "W" : "b"}${l + 1}.${who}.bin`, oursOf(l, key).length);
+  const largest = (
+    who: string,
+    other: (l: number, key: "weights" | "bias") => Float64Array,
+    label = "ours",
+  ) => {
+    let diff = 0;
+    net.layers.forEach((_, l) => {
+      for (const key of ["weights", "bias"] as const) {
+        const d = maxAbsDiff(other(l, key), theirs(who, l, key));
+        expect(d, `layer ${l + 1} ${key}: max |${label} − ${who}'s|`).toBeLessThan(1e-12);
+        diff = Math.max(diff, d);
+      }
+    });
+    return diff;
+  };
+  const diffs = ran.map((who) => `${who} ${largest(who, oursOf).toExponential(2)}`);
+  if (HAS_NETWORK_PY) {
+    const againstHis = largest("network_py", (l, key) => theirs("reference", l, key), "reference");
+    diffs.push(`reference vs network_py ${againstHis.toExponential(2)}`);
+  }
   let maxMoved = 0;
   net.layers.forEach((layer, l) => {
-    const theirs = {
-      weights: readFloat64(`W${l + 1}.out.bin`, layer.weights.data.length),
-      bias: readFloat64(`b${l + 1}.out.bin`, layer.bias.data.length),
-    };
-    for (const key of ["weights", "bias"] as const) {
-      const diff = maxAbsDiff(layer[key].data, theirs[key]);
-      expect(diff, `layer ${l + 1} ${key}: max |ours − network.py's|`).toBeLessThan(1e-12);
-      maxDiff = Math.max(maxDiff, diff);
+    for (const key of ["weights", "bias"] as const)
       maxMoved = Math.max(maxMoved, maxAbsDiff(layer[key].data, initial[l][key]));
-    }
   });
   console.log(
-    `Nielsen equivalence after ${BATCHES} mini-batches of ${BATCH}: max |ours − network.py's| = ${maxDiff.toExponential(2)} ` +
-      `over ${net.parameters().reduce((n, p) => n + p.value.data.length, 0)} parameters; max change from the start ${maxMoved.toFixed(4)}; ` +
-      `ours ${oursSeconds.toFixed(2)} s, network.py ${seconds.toFixed(2)} s (with Python's start-up)`,
+    `Nielsen equivalence after ${BATCHES} mini-batches of ${BATCH}, ran ${ran.join(" and ")} with ${PYTHON}` +
+      `${HAS_NETWORK_PY ? "" : ` (${join(PEERS, "nielsen_network.py")} is absent: his own code was not run)`}: ` +
+      `max |ours − theirs| ${diffs.join(", ")} over ${net.parameters().reduce((n, p) => n + p.value.data.length, 0)} parameters; ` +
+      `max change from the start ${maxMoved.toFixed(4)}; ours ${oursSeconds.toFixed(2)} s, Python ${seconds.toFixed(2)} s (with its start-up)`,
   );
   // Not vacuous: the steps moved the weights far more than the tolerance.
   expect(maxMoved).toBeGreaterThan(1e-3);
