@@ -135,9 +135,12 @@ export function pdfPageTexts(file: string): string[] {
  * starts with its heading, a section on the first page from its part's that holds its title. A
  * section whose title pdftotext does not give back as written (a formula in it) gets none.
  */
-export function locate(texts: string[], parts: Part[]): Map<string, number> {
+export function locate(pageTexts: string[], parts: Part[]): Map<string, number> {
   const found = new Map<string, number>();
-  const flat = (s: string) => s.replace(/\s+/g, " ").trim();
+  // pdftotext joins a word hyphenated at a line's end ("cross-" "entropy" -> "crossentropy"):
+  // compared without spaces and hyphens.
+  const flat = (s: string) => s.replace(/[\s\u00ad-]+/g, "");
+  const texts = pageTexts.map(flat);
   let from = 0;
   for (const part of parts) {
     const start = texts.findIndex((t, i) => i >= from && t.startsWith(flat(part.heading)));
@@ -271,6 +274,7 @@ export async function bookPdf(
     await browser.close();
     await new Promise((done) => server.close(done));
     fs.rmSync(path.join(out, PRINT_PAGE), { force: true });
-    fs.rmSync(scratch, { recursive: true, force: true });
+    if (!process.env.GTD_KEEP_PDF_SCRATCH) fs.rmSync(scratch, { recursive: true, force: true });
+    else log(`first print kept in ${scratch}`);
   }
 }
