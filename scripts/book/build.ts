@@ -30,7 +30,7 @@ import {
   type Exercise,
 } from "./exercises";
 import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
-import { bookPdf, PDF_FILE } from "./pdf";
+import { bookPdf, PDF_FILE, type BookPdf } from "./pdf";
 import { renderChapter, type RenderedChapter } from "./render";
 import { searchIndexScript } from "./search";
 import {
@@ -246,8 +246,8 @@ export interface BuiltBook {
   bytes: number;
   seconds: number;
   executed: string[];
-  /** The book's PDF, when asked for: its file, pages and build time. */
-  pdf: { file: string; pages: number; bytes: number; seconds: number } | null;
+  /** The book's PDF, when asked for: its file, pages, size, build time, widest figure. */
+  pdf: BookPdf | null;
 }
 
 /** Builds the book into `out` (default site/). */

@@ -380,7 +380,10 @@ function sectionRange(sections: Section[]): Html {
 /** The 12-week course and the 3-day workshop, from this edition's reading and presenting times. */
 function schedules(site: Site): Html {
   const { chapters } = site;
-  const weeks = courseSchedule(chapters, 12).map((w) => {
+  // Twelve weeks, or a week a chapter for a longer book.
+  const courseWeeks = Math.max(12, chapters.length);
+  const workshop = workshopSchedule(chapters, 3);
+  const weeks = courseSchedule(chapters, courseWeeks).map((w) => {
     const label = w.parts > 1 ? html` (${w.part} of ${w.parts})` : "";
     const last = w.part === w.parts;
     const deck =
@@ -389,7 +392,7 @@ function schedules(site: Site): Html {
         : html`<a href="${w.chapter.deck.page}">${w.chapter.deck.slides} slides</a>, ~${presentingMinutes(w.chapter)} min`;
     return html`    <tr><td>${w.week}</td><td><a href="${w.chapter.page}">${chapterLabel(w.chapter)}</a>${label}</td><td>${w.parts === 1 ? html`all ${w.sections.length} sections` : sectionRange(w.sections)}</td><td>${deck}</td><td>${last ? html`<a href="${w.chapter.downloads.exercises}" download>exercise sheet</a> (${w.chapter.exercises.length})` : "reading"}</td></tr>`;
   });
-  const days = workshopSchedule(chapters, 3).map((day, i) => {
+  const days = workshop.map((day, i) => {
     const presenting = day.reduce((sum, c) => sum + presentingMinutes(c), 0);
     const reading = day.reduce((sum, c) => sum + c.readingMinutes, 0);
     const items = day.map(
@@ -404,7 +407,7 @@ function schedules(site: Site): Html {
   its reading time (its words at 200 a minute) plus its deck's presenting time, estimated at
   ${MINUTES_PER_SLIDE} minutes a slide (${load}). Adjust to your pace: they are a starting point,
   not a measurement of a class.</p>
-<h3 id="schedule-course">A 12-week course</h3>
+<h3 id="schedule-course">A ${courseWeeks}-week course</h3>
 <p>One chapter a week at least; the weeks left go to the heaviest chapters, split at their sections.
   Each week: the lecture (the deck), the reading, and the notebook run in the lab; the exercise sheet
   is the homework of a chapter's last week.</p>
@@ -414,8 +417,8 @@ function schedules(site: Site): Html {
 ${joinHtml(weeks)}
   </tbody>
 </table>
-<h3 id="schedule-workshop">A 3-day workshop</h3>
-<p>The chapters in order, cut into the three most even days. Each day alternates presenting a deck
+<h3 id="schedule-workshop">A ${workshop.length}-day workshop</h3>
+<p>The chapters in order, cut into the ${workshop.length} most even days. Each day alternates presenting a deck
   with running its notebook; the reading time is what a participant needs to go through the
   chapter's text on their own.</p>
 <table class="schedule">
@@ -460,8 +463,8 @@ export function instructorsPage(site: Site): string {
   const sections = [
     kitSection("kit-using", 2, "Using the kit"),
     kitSection("schedule", 2, "Suggested schedules"),
-    kitSection("schedule-course", 3, "A 12-week course"),
-    kitSection("schedule-workshop", 3, "A 3-day workshop"),
+    kitSection("schedule-course", 3, `A ${Math.max(12, chapters.length)}-week course`),
+    kitSection("schedule-workshop", 3, `A ${Math.min(3, chapters.length)}-day workshop`),
     kitSection("presenting", 2, "Presenting times"),
     ...chapters.map((c) => kitSection(`kit-${c.name}`, 2, `${c.number} · ${c.title}`)),
   ];

@@ -21,6 +21,8 @@ interface Prepared {
   opened: HTMLDetailsElement[];
   resized: { el: PlotElement; width: number | undefined }[];
   theme: string | undefined;
+  /** Shown dark: drawn light for print, and dark again after. */
+  dark: boolean;
 }
 
 function relayout(el: HTMLElement, update: Record<string, unknown>): void {
@@ -40,8 +42,11 @@ export function setupPrint(redraw: () => void): void {
   function before(): void {
     if (prepared) return;
     const theme = root.dataset.theme;
-    prepared = { opened: [], resized: [], theme };
-    if (theme !== "light") {
+    const dark =
+      theme === "dark" ||
+      (theme === undefined && Boolean(window.matchMedia?.("(prefers-color-scheme: dark)").matches));
+    prepared = { opened: [], resized: [], theme, dark };
+    if (dark) {
       root.dataset.theme = "light";
       redraw();
     }
@@ -59,11 +64,11 @@ export function setupPrint(redraw: () => void): void {
 
   function after(): void {
     if (!prepared) return;
-    const { opened, resized, theme } = prepared;
+    const { opened, resized, theme, dark } = prepared;
     prepared = null;
     opened.forEach((details) => (details.open = false));
     for (const { el, width } of resized) relayout(el, { width: width ?? null });
-    if (theme !== "light") {
+    if (dark) {
       if (theme === undefined) delete root.dataset.theme;
       else root.dataset.theme = theme;
       redraw();
