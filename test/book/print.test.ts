@@ -155,6 +155,19 @@ describe("a chapter printed from the browser", () => {
         ),
       );
       expect(await page.$$eval("details:not([open])", (els) => els.length)).toBe(closed);
+      // A page read in the dark theme prints light, figures included, and turns dark again after.
+      const paper = () =>
+        page.$eval(
+          ".gtd-figure.js-plotly-plot",
+          (el) =>
+            (el as unknown as { _fullLayout: { paper_bgcolor: string } })._fullLayout.paper_bgcolor,
+        );
+      await page.click("#theme-toggle");
+      await expect.poll(paper).not.toBe("white");
+      await page.emulateMedia({ media: "print" });
+      await expect.poll(paper).toBe("white");
+      await page.emulateMedia({ media: "screen" });
+      await expect.poll(paper).not.toBe("white");
       await page.screenshot({ path: screenshotPath("print-chapter-after") });
       expect(guarded.errors).toEqual([]);
       expect(guarded.blocked).toEqual([]);
