@@ -411,22 +411,22 @@ function schedules(site: Site): Html {
 <p>One chapter a week at least; the weeks left go to the heaviest chapters, split at their sections.
   Each week: the lecture (the deck), the reading, and the notebook run in the lab; the exercise sheet
   is the homework of a chapter's last week.</p>
-<table class="schedule">
+<div class="kit-table"><table class="schedule">
   <thead><tr><th>week</th><th>chapter</th><th>sections</th><th>lecture</th><th>homework</th></tr></thead>
   <tbody>
 ${joinHtml(weeks)}
   </tbody>
-</table>
+</table></div>
 <h3 id="schedule-workshop">A ${workshop.length}-day workshop</h3>
 <p>The chapters in order, cut into the ${workshop.length} most even days. Each day alternates presenting a deck
   with running its notebook; the reading time is what a participant needs to go through the
   chapter's text on their own.</p>
-<table class="schedule">
+<div class="kit-table"><table class="schedule">
   <thead><tr><th>day</th><th>chapters and decks</th><th>presenting</th><th>reading</th></tr></thead>
   <tbody>
 ${joinHtml(days)}
   </tbody>
-</table>`;
+</table></div>`;
 }
 
 /** Each deck's slides and presenting time (an estimate), the kit's table. */
@@ -439,12 +439,12 @@ function presentingTimes(site: Site): Html {
   return html`<h2 id="presenting">Presenting times</h2>
 <p>Estimated at ${MINUTES_PER_SLIDE} minutes a slide (figures and live code take longer, title
   slides less): ${minutes(total)} for all the decks.</p>
-<table class="presenting">
+<div class="kit-table"><table class="presenting">
   <thead><tr><th>deck</th><th>slides</th><th>presenting</th></tr></thead>
   <tbody>
 ${joinHtml(rows)}
   </tbody>
-</table>`;
+</table></div>`;
 }
 
 /**
@@ -519,8 +519,9 @@ ${contents}
   <li><strong>Difficulty.</strong> <em>easy</em> applies the chapter directly, <em>medium</em>
     changes an experiment or needs a short derivation, <em>hard</em> needs a proof or a derivation
     by hand.</li>
-  <li><strong>Print.</strong> A chapter prints with its figures fitted to the page and its worked
-    solutions open (on paper they cannot be clicked open)${site.pdf ? html`; the <a href="${site.pdf}">whole book as one PDF</a> has a contents with page numbers` : ""}.</li>
+  <li><strong>Print.</strong> A chapter prints with its figures fitted to the page${
+    site.solutions ? " and its worked solutions open (on paper they cannot be clicked open)" : ""
+  }${site.pdf ? html`; the <a href="${site.pdf}">whole book as one PDF</a> has a contents with page numbers` : ""}.</li>
   ${notationItem}
 </ul>
 ${schedules(site)}
