@@ -120,10 +120,19 @@ ${joinHtml(articles)}
 
 /** The text of each page of a PDF (pdftotext), whitespace made single spaces. */
 export function pdfPageTexts(file: string): string[] {
-  const text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], {
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  let text: string;
+  try {
+    text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new Error(
+      "the book's PDF needs pdftotext to number its contents: install poppler-utils " +
+        "(apt-get install poppler-utils, brew install poppler)",
+    );
+  }
   return text
     .split("\f")
     .slice(0, -1)
