@@ -1,5 +1,5 @@
 // `npm run book`: builds the offline HTML edition in site/ from the executed chapters.
-//   tsx scripts/book/build.ts [chapter…] [--reuse-only] [--out DIR]
+//   tsx scripts/book/build.ts [chapter…] [--reuse-only] [--out DIR] [--no-solutions] [--pdf]
 // Each chapter is executed only when it has no fresh run in build/executed/ (a hash of the
 // notebook, lib/ and the lock file decides; see ensureExecuted in scripts/notebooks.ts). Besides the
 // pages it writes each chapter's slide deck (slides/, see slides.ts), its exercise sheet
@@ -7,6 +7,10 @@
 // scripts (client/) with esbuild.
 // --reuse-only fails instead of executing: CI uses it after `npm test` to prove that the tests'
 // runs were reused. Naming chapters builds a book of just those (for a quick preview).
+// --no-solutions builds a site without the exercises' worked solutions (pages, downloads, decks and
+// search carry none), for a course that grades them; the answer keys then go to a folder beside the
+// site (DIR-answer-key/), not into it. --pdf also prints the whole book into one PDF (pdf.ts),
+// linked from the index: `npm run book:pdf`.
 import fs from "fs";
 import path from "path";
 import { execFileSync } from "child_process";
@@ -15,11 +19,18 @@ import { zipSync, type Zippable } from "fflate";
 import { plotlyScriptTag } from "../../lib/src/notebook/plot/show";
 import { ROOT } from "../jupyter-env";
 import { isEntryPoint } from "../entry-point";
-import { readNotebook } from "../notebook-format";
+import { readNotebook, type Notebook } from "../notebook-format";
 import * as nb from "../notebooks";
 import bookJson from "./book.json";
-import { exerciseSheet, exercisesOf, type Exercise } from "./exercises";
+import {
+  answerKey,
+  exerciseSheet,
+  exercisesOf,
+  withoutSolutions,
+  type Exercise,
+} from "./exercises";
 import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
+import { bookPdf, PDF_FILE, type BookPdf } from "./pdf";
 import { renderChapter, type RenderedChapter } from "./render";
 import { searchIndexScript } from "./search";
 import {
@@ -127,21 +138,46 @@ function writeAssets(out: string, chapters: Chapter[], references: Reference[]):
   }
 }
 
-/** The chapter's notebook as committed (no outputs), and zipped with the outputs of the run. */
-function writeDownloads(out: string, chapter: Chapter): void {
+const notebookJson = (notebook: Notebook) => JSON.stringify(notebook, null, 1) + "\n";
+
+/** Where a build without solutions puts the answer keys: a folder beside the site, not in it. */
+export const answerKeyFolder = (out: string) =>
+  path.join(path.dirname(out), `${path.basename(out)}-answer-key`);
+
+/**
+ * The chapter's notebook as committed (no outputs), zipped with the outputs of the run, its exercise
+ * sheet and its answer key. Without solutions the first two lose them too, and the answer key goes
+ * beside the site.
+ */
+function writeDownloads(out: string, chapter: Chapter, solutions: boolean): void {
   const downloads = path.join(out, "downloads");
   fs.mkdirSync(downloads, { recursive: true });
-  fs.copyFileSync(nb.notebookPath(chapter.name), path.join(out, chapter.downloads.clean));
+  const committed = readNotebook(nb.notebookPath(chapter.name));
+  const label = `chapter ${chapter.number}, ${chapter.title}`;
+  if (solutions)
+    fs.copyFileSync(nb.notebookPath(chapter.name), path.join(out, chapter.downloads.clean));
+  else
+    fs.writeFileSync(
+      path.join(out, chapter.downloads.clean),
+      notebookJson(withoutSolutions(committed)),
+    );
+  const key = solutions
+    ? path.join(out, chapter.downloads.answerKey!)
+    : path.join(answerKeyFolder(out), `${chapter.name}-answer-key.ipynb`);
+  fs.mkdirSync(path.dirname(key), { recursive: true });
+  fs.writeFileSync(key, notebookJson(answerKey(committed, { chapterLabel: label })));
   // Zipped: the outputs carry plotly.js (4.8 MB) that figures need in Jupyter; it compresses to a
   // third.
-  const executed = fs.readFileSync(chapter.executedPath);
+  const executed = solutions
+    ? fs.readFileSync(chapter.executedPath)
+    : Buffer.from(notebookJson(withoutSolutions(readNotebook(chapter.executedPath))));
   const files: Zippable = {
     [`${chapter.name}.ipynb`]: [executed, { mtime: new Date("2000-01-01T00:00:00Z") }],
   };
   fs.writeFileSync(path.join(out, chapter.downloads.withOutputs), zipSync(files, { level: 9 }));
-  const sheet = exerciseSheet(readNotebook(nb.notebookPath(chapter.name)), {
-    chapterLabel: `chapter ${chapter.number}, ${chapter.title}`,
-    bookPage: chapter.page,
+  const sheet = exerciseSheet(committed, {
+    chapterLabel: label,
+    bookPage: solutions ? chapter.page : undefined,
   });
   fs.writeFileSync(
     path.join(out, chapter.downloads.exercises),
@@ -193,6 +229,10 @@ export interface BuildOptions {
   out?: string;
   /** Fail instead of executing a chapter without a fresh run. */
   reuseOnly?: boolean;
+  /** Publish the exercises' worked solutions (true by default); see --no-solutions above. */
+  solutions?: boolean;
+  /** Also print the whole book into one PDF (pdf.ts). */
+  pdf?: boolean;
   log?: (line: string) => void;
 }
 
@@ -206,6 +246,8 @@ export interface BuiltBook {
   bytes: number;
   seconds: number;
   executed: string[];
+  /** The book's PDF, when asked for: its file, pages, size, build time, widest figure. */
+  pdf: BookPdf | null;
 }
 
 /** Builds the book into `out` (default site/). */
@@ -213,6 +255,8 @@ export async function buildBook({
   names,
   out = SITE,
   reuseOnly = false,
+  solutions = true,
+  pdf = false,
   log = console.log,
 }: BuildOptions = {}): Promise<BuiltBook> {
   const began = Date.now();
@@ -240,7 +284,10 @@ export async function buildBook({
     const step = `[${i + 1}/${chosen.length}] ${name}`;
     const run = await chapterRun(name, { step, reuseOnly, log });
     if (!run.reused) executed.push(name);
-    const notebook = readNotebook(run.path);
+    // Without solutions, the chapter is rendered, searched and made into slides without them.
+    const shown = (notebook: Notebook) => (solutions ? notebook : withoutSolutions(notebook));
+    const executedNotebook = readNotebook(run.path);
+    const notebook = shown(executedNotebook);
     let rendered: RenderedChapter;
     try {
       rendered = renderChapter(notebook, { plotlyBundleTag: bundleTag });
@@ -274,12 +321,12 @@ export async function buildBook({
     let deck: Deck;
     let exercises: Exercise[];
     try {
-      deck = deckSlides(notebook, readNotebook(nb.notebookPath(name)), {
+      deck = deckSlides(notebook, shown(readNotebook(nb.notebookPath(name))), {
         plotlyBundleTag: bundleTag,
         heading: heading[0],
         goals: rendered.goals,
       });
-      exercises = exercisesOf(notebook);
+      exercises = exercisesOf(executedNotebook);
     } catch (error) {
       throw new Error(
         `${step}: cannot make its slides or exercise list: ${(error as Error).message}`,
@@ -307,6 +354,7 @@ export async function buildBook({
         clean: `downloads/${name}.ipynb`,
         withOutputs: `downloads/${name}-with-outputs.zip`,
         exercises: `downloads/${name}-exercises.ipynb`,
+        answerKey: solutions ? `downloads/${name}-answer-key.ipynb` : null,
       },
       deck: {
         page: `slides/${name}.html`,
@@ -325,7 +373,14 @@ export async function buildBook({
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   writeAssets(out, chapters, references);
-  const site: Site = { book: BOOK, chapters, references, build };
+  const site: Site = {
+    book: BOOK,
+    chapters,
+    references,
+    build,
+    solutions,
+    pdf: pdf ? PDF_FILE : null,
+  };
   const pages: BuiltBook["pages"] = [];
   const page = (file: string, html: string) => {
     fs.writeFileSync(path.join(out, file), html);
@@ -334,7 +389,7 @@ export async function buildBook({
   page("index.html", indexPage(site));
   for (const chapter of chapters) {
     page(chapter.page, chapterPage(site, chapter));
-    writeDownloads(out, chapter);
+    writeDownloads(out, chapter, solutions);
   }
   for (const reference of references) page(reference.page, referencePage(site, reference));
   page("instructors.html", instructorsPage(site));
@@ -348,6 +403,8 @@ export async function buildBook({
     fs.writeFileSync(path.join(out, chapter.deck.page), html);
     return { file: chapter.deck.page, slides: chapter.deck.slides, bytes: Buffer.byteLength(html) };
   });
+  if (!solutions) log(`answer keys (not in the site): ${answerKeyFolder(out)}`);
+  const printed = pdf ? await bookPdf(site, out, { log }) : null;
   const bytes = sizeOf(out);
   const seconds = (Date.now() - began) / 1000;
   for (const p of pages) log(`  ${p.file.padEnd(42)} ${megabytes(p.bytes)}`);
@@ -362,7 +419,7 @@ export async function buildBook({
         ? ` (executed ${executed.length} chapter${executed.length > 1 ? "s" : ""})`
         : ""),
   );
-  return { out, chapters, references, pages, decks, bytes, seconds, executed };
+  return { out, chapters, references, pages, decks, bytes, seconds, executed, pdf: printed };
 }
 
 /** The command line: builds the book, or prints why not and exits with 1. */
@@ -377,8 +434,14 @@ async function run(args: string[]): Promise<void> {
   const options: BuildOptions & { names: string[] } = { names: [], reuseOnly: false };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--reuse-only") options.reuseOnly = true;
-    else if (args[i] === "--out") options.out = path.resolve(args[++i]);
-    else if (args[i].startsWith("--")) throw new Error(`unknown option ${args[i]}`);
+    else if (args[i] === "--no-solutions") options.solutions = false;
+    else if (args[i] === "--pdf") options.pdf = true;
+    else if (args[i] === "--out") {
+      const dir = args[++i];
+      if (!dir || dir.startsWith("--"))
+        throw new Error("--out needs a folder, e.g. --out /tmp/site");
+      options.out = path.resolve(dir);
+    } else if (args[i].startsWith("--")) throw new Error(`unknown option ${args[i]}`);
     else options.names.push(args[i]);
   }
   await buildBook(options);

@@ -6,6 +6,13 @@
 // markup the build made (rendered markdown, goals, exercises) comes in as `raw`.
 import { html, joinHtml, raw, type Html } from "./html";
 import type { Section } from "./render";
+import {
+  MINUTES_PER_SLIDE,
+  chapterLoad,
+  courseSchedule,
+  presentingMinutes,
+  workshopSchedule,
+} from "./schedule";
 import type { Chapter, Reference, Site } from "./types";
 
 /**
@@ -273,7 +280,7 @@ ${joinHtml(referenceCards)}
 <h1 id="top">${book.title}</h1>
 <p class="subtitle">${book.subtitle}</p>
 <p class="intro">${book.intro}</p>
-<h2 id="chapters">The chapters</h2>
+${site.pdf ? html`<p class="book-pdf"><a href="${site.pdf}">The whole book as one PDF</a> (A4, with contents and page numbers, for print or reading offline).</p>\n` : ""}<h2 id="chapters">The chapters</h2>
 <p class="chapter-meta">${chapters.length} chapters · about ${totalRead} min to read ·
   ${formatSeconds(totalRun)} to run them all (measured when this edition was built)</p>
 <ol class="chapter-list">
@@ -325,11 +332,16 @@ function kitChapter(site: Site, chapter: Chapter): Html {
   return html`<section class="kit-chapter" id="${id}">
 <h2><a href="${chapter.page}">${chapterLabel(chapter)}</a></h2>
 <p class="chapter-meta">about ${chapter.readingMinutes} min to read · runs in
-  ${formatSeconds(chapter.runSeconds)} (measured for this edition) · ${chapter.deck.slides} slides ·
-  ${chapter.exercises.length} exercises</p>
+  ${formatSeconds(chapter.runSeconds)} (measured for this edition) · ${chapter.deck.slides} slides,
+  about ${presentingMinutes(chapter)} min to present · ${chapter.exercises.length} exercises</p>
 <p class="kit-links"><a href="${chapter.deck.page}">Slides</a> ·
   <a href="${chapter.downloads.exercises}" download>Exercise sheet (.ipynb, no solutions)</a> ·
-  <a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a></p>
+  <a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a>${
+    chapter.downloads.answerKey
+      ? html` ·
+  <a href="${chapter.downloads.answerKey}" download>Answer key (.ipynb)</a>`
+      : ""
+  }</p>
 <h3 id="${id}-needs">What it needs</h3>
 <dl class="prerequisites">
   <dt>Chapters</dt><dd>${chapterLinks}</dd>
@@ -350,10 +362,96 @@ ${joinHtml(rows)}
 </section>`;
 }
 
+/** A heading of the kit's own, for its contents and the page's "On this page" list. */
+function kitSection(id: string, level: number, title: string): Section {
+  return { id, level, title, html: html`${title}`.value, text: [], code: [] };
+}
+
+const minutes = (n: number) => (n >= 90 ? `${Math.floor(n / 60)} h ${n % 60} min` : `${n} min`);
+
+/** A chapter's sections as a short list: "Setup – 4. XOR: …" or the sections' titles. */
+function sectionRange(sections: Section[]): Html {
+  if (!sections.length) return html`the exercises, and what is left of the week's reading`;
+  const first = raw(sections[0].html);
+  if (sections.length === 1) return html`${first}`;
+  return html`${first} … ${raw(sections[sections.length - 1].html)} (${sections.length} sections)`;
+}
+
+/** The 12-week course and the 3-day workshop, from this edition's reading and presenting times. */
+function schedules(site: Site): Html {
+  const { chapters } = site;
+  // Twelve weeks, or a week a chapter for a longer book.
+  const courseWeeks = Math.max(12, chapters.length);
+  const workshop = workshopSchedule(chapters, 3);
+  const weeks = courseSchedule(chapters, courseWeeks).map((w) => {
+    const label = w.parts > 1 ? html` (${w.part} of ${w.parts})` : "";
+    const last = w.part === w.parts;
+    const deck =
+      w.parts > 1
+        ? html`<a href="${w.chapter.deck.page}">its slides</a> for these sections`
+        : html`<a href="${w.chapter.deck.page}">${w.chapter.deck.slides} slides</a>, ~${presentingMinutes(w.chapter)} min`;
+    return html`    <tr><td>${w.week}</td><td><a href="${w.chapter.page}">${chapterLabel(w.chapter)}</a>${label}</td><td>${w.parts === 1 ? html`all ${w.sections.length} sections` : sectionRange(w.sections)}</td><td>${deck}</td><td>${last ? html`<a href="${w.chapter.downloads.exercises}" download>exercise sheet</a> (${w.chapter.exercises.length})` : "reading"}</td></tr>`;
+  });
+  const days = workshop.map((day, i) => {
+    const presenting = day.reduce((sum, c) => sum + presentingMinutes(c), 0);
+    const reading = day.reduce((sum, c) => sum + c.readingMinutes, 0);
+    const items = day.map(
+      (c) =>
+        html`<a href="${c.deck.page}">${chapterLabel(c)}</a> (${c.deck.slides} slides, ~${presentingMinutes(c)} min)`,
+    );
+    return html`    <tr><td>Day ${i + 1}</td><td>${joinHtml(items, "<br>")}</td><td>~${minutes(presenting)}</td><td>${reading} min</td></tr>`;
+  });
+  const load = chapters.map((c) => `${c.number}: ${chapterLoad(c)} min`).join(", ");
+  return html`<h2 id="schedule">Suggested schedules</h2>
+<p>Both schedules are worked out by the build from this edition's chapters: a chapter's weight is
+  its reading time (its words at 200 a minute) plus its deck's presenting time, estimated at
+  ${MINUTES_PER_SLIDE} minutes a slide (${load}). Adjust to your pace: they are a starting point,
+  not a measurement of a class.</p>
+<h3 id="schedule-course">A ${courseWeeks}-week course</h3>
+<p>One chapter a week at least; the weeks left go to the heaviest chapters, split at their sections.
+  Each week: the lecture (the deck), the reading, and the notebook run in the lab; the exercise sheet
+  is the homework of a chapter's last week.</p>
+<div class="kit-table"><table class="schedule">
+  <thead><tr><th>week</th><th>chapter</th><th>sections</th><th>lecture</th><th>homework</th></tr></thead>
+  <tbody>
+${joinHtml(weeks)}
+  </tbody>
+</table></div>
+<h3 id="schedule-workshop">A ${workshop.length}-day workshop</h3>
+<p>The chapters in order, cut into the ${workshop.length} most even days. Each day alternates presenting a deck
+  with running its notebook; the reading time is what a participant needs to go through the
+  chapter's text on their own.</p>
+<div class="kit-table"><table class="schedule">
+  <thead><tr><th>day</th><th>chapters and decks</th><th>presenting</th><th>reading</th></tr></thead>
+  <tbody>
+${joinHtml(days)}
+  </tbody>
+</table></div>`;
+}
+
+/** Each deck's slides and presenting time (an estimate), the kit's table. */
+function presentingTimes(site: Site): Html {
+  const rows = site.chapters.map(
+    (c) =>
+      html`    <tr><td><a href="${c.deck.page}">${chapterLabel(c)}</a></td><td class="number">${c.deck.slides}</td><td class="number">~${presentingMinutes(c)} min</td></tr>`,
+  );
+  const total = site.chapters.reduce((sum, c) => sum + presentingMinutes(c), 0);
+  return html`<h2 id="presenting">Presenting times</h2>
+<p>Estimated at ${MINUTES_PER_SLIDE} minutes a slide (figures and live code take longer, title
+  slides less): ${minutes(total)} for all the decks.</p>
+<div class="kit-table"><table class="presenting">
+  <thead><tr><th>deck</th><th>slides</th><th>presenting</th></tr></thead>
+  <tbody>
+${joinHtml(rows)}
+  </tbody>
+</table></div>`;
+}
+
 /**
- * The instructor's kit (instructors.html): per chapter its prerequisites (book.json), learning goals
- * (the chapter's own list), run time (this build's), reading time, exercises by difficulty, and links
- * to its deck and exercise sheet.
+ * The instructor's kit (instructors.html): its contents, how to use it, suggested schedules, the
+ * decks' presenting times, then per chapter its prerequisites (book.json), learning goals (the
+ * chapter's own list), run time (this build's), reading time, exercises by difficulty, and links
+ * to its deck, exercise sheet and answer key.
  */
 export function instructorsPage(site: Site): string {
   const { book, chapters, references } = site;
@@ -362,18 +460,51 @@ export function instructorsPage(site: Site): string {
   const notationItem = notation
     ? html`<li><strong>Notation.</strong> The <a href="${notation.page}">notation page</a> maps every symbol of the book to Nielsen's and d2l's.</li>`
     : "";
+  const sections = [
+    kitSection("kit-using", 2, "Using the kit"),
+    kitSection("schedule", 2, "Suggested schedules"),
+    kitSection("schedule-course", 3, `A ${Math.max(12, chapters.length)}-week course`),
+    kitSection("schedule-workshop", 3, `A ${Math.min(3, chapters.length)}-day workshop`),
+    kitSection("presenting", 2, "Presenting times"),
+    ...chapters.map((c) => kitSection(`kit-${c.name}`, 2, `${c.number} · ${c.title}`)),
+  ];
+  const contents = html`<nav class="kit-contents" aria-label="Contents of the kit">
+<h2 id="kit-contents">Contents</h2>
+<ol>
+${joinHtml(
+  sections
+    .filter((s) => s.level === 2 && !s.id.startsWith("kit-0"))
+    .map((s) => html`  <li><a href="#${s.id}">${s.title}</a></li>`),
+)}
+  <li>The chapters: <ol class="kit-contents-chapters">
+${joinHtml(chapters.map((c) => html`    <li><a href="#kit-${c.name}">${chapterLabel(c)}</a></li>`))}
+  </ol></li>
+</ol>
+</nav>`;
+  const sheets = site.solutions
+    ? html`<li><strong>Exercise sheets and answer keys.</strong> Each chapter's notebook without the
+    worked solutions, with an empty answer cell after each exercise, to hand out as homework; the
+    answer key holds the worked solutions alone. A course that grades the exercises can build a
+    site without any solution: <code>npm run book -- --no-solutions</code> (the answer keys then go
+    to a folder beside the site, not into it).</li>`
+    : html`<li><strong>Exercise sheets.</strong> Each chapter's notebook with an empty answer cell
+    after each exercise, to hand out as homework. This edition was built without the worked
+    solutions (<code>--no-solutions</code>): the answer keys are not part of the site.</li>`;
   return bookPage(site, {
     title: `Instructor's kit · ${book.title}`,
-    description: `Teaching ${book.title}: prerequisites, goals, times, slides and exercise sheets.`,
+    description: `Teaching ${book.title}: prerequisites, goals, times, schedules, slides and exercise sheets.`,
     figures: false,
     bodyClass: "chapter-page instructors-page",
     current: "instructors",
+    sections,
     main: html`<article class="chapter instructors">
 <h1 id="instructors">Instructor's kit</h1>
 <p>Everything here is built from the same notebooks as the book, so it cannot drift from it: the
   learning goals are each chapter's own list, the run times were measured when this edition was built
   (${formatSeconds(totalRun)} for all ${chapters.length} chapters), and the slides and exercise sheets
   are made from the notebooks themselves.</p>
+${contents}
+<h2 id="kit-using">Using the kit</h2>
 <ul>
   <li><strong>Slides.</strong> One deck per chapter, with its interactive figures. Keys: arrows or
     space to advance, <kbd>S</kbd> the speaker view with the notes and a timer, <kbd>O</kbd> the
@@ -384,12 +515,17 @@ export function instructorsPage(site: Site): string {
     Jupyter with <code>GTD_LIVE_DEMO=1 npm start</code> (or set <code>LIVE_DEMO</code> to
     <code>true</code> in its first code cell): its training runs take 3, 1 and 3 epochs instead of 30,
     5 and 12, and each says what the full run reaches.</li>
-  <li><strong>Exercise sheets.</strong> Each chapter's notebook without the worked solutions, to hand
-    out as homework; the solutions stay in the book. Difficulty: <em>easy</em> applies the chapter
-    directly, <em>medium</em> changes an experiment or needs a short derivation, <em>hard</em> needs a
-    proof or a derivation by hand.</li>
+  ${sheets}
+  <li><strong>Difficulty.</strong> <em>easy</em> applies the chapter directly, <em>medium</em>
+    changes an experiment or needs a short derivation, <em>hard</em> needs a proof or a derivation
+    by hand.</li>
+  <li><strong>Print.</strong> A chapter prints with its figures fitted to the page${
+    site.solutions ? " and its worked solutions open (on paper they cannot be clicked open)" : ""
+  }${site.pdf ? html`; the <a href="${site.pdf}">whole book as one PDF</a> has a contents with page numbers` : ""}.</li>
   ${notationItem}
 </ul>
+${schedules(site)}
+${presentingTimes(site)}
 ${joinHtml(chapters.map((c) => kitChapter(site, c)))}
 </article>`,
   });

@@ -18,6 +18,7 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".ipynb": "application/x-ipynb+json",
   ".zip": "application/zip",
+  ".pdf": "application/pdf",
 };
 
 /** Starts a static server for `dir` on 127.0.0.1; resolves to `{ server, url }` once it listens. */

@@ -36,7 +36,13 @@ export interface Chapter extends RenderedChapter {
   /** Its run in build/executed/. */
   executedPath: string;
   /** Files in the site: as committed, zipped with the outputs of the run, and the exercise sheet. */
-  downloads: { clean: string; withOutputs: string; exercises: string };
+  downloads: {
+    clean: string;
+    withOutputs: string;
+    exercises: string;
+    /** The worked solutions alone; null in a site built without solutions (they go beside it). */
+    answerKey: string | null;
+  };
   deck: { page: string; slides: number; figures: number; content: Deck };
   exercises: Exercise[];
 }
@@ -54,4 +60,8 @@ export interface Site {
   chapters: Chapter[];
   references: Reference[];
   build: BuildInfo;
+  /** Whether the exercises' worked solutions are published (`--no-solutions` makes it false). */
+  solutions: boolean;
+  /** The whole book's PDF in the site, when built with it (`npm run book:pdf`). */
+  pdf: string | null;
 }

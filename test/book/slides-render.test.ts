@@ -285,18 +285,40 @@ describe("exercises and exercise sheets", () => {
     }
   });
 
-  it("the sheet keeps the chapter and the exercises and drops every solution", () => {
+  it("the sheet keeps the chapter and the exercises, drops every solution, leaves room to answer", () => {
     const sheet = exercises.exerciseSheet(chapter, {
       chapterLabel: "chapter 9, Testing",
       bookPage: "09-testing.html",
     });
     const text = sheet.cells.map((c) => cellText(c.source));
     expect(text[0]).toContain("Exercise sheet for chapter 9, Testing");
+    expect(text[0]).toContain("solutions are in the book (09-testing.html)");
     expect(text[2]).toBe("const a = 1;");
-    const exercisesCell = text[3];
-    expect(exercisesCell).toContain("**1.** *(easy)* Add `a` to itself.");
-    expect(exercisesCell).toContain("// <details> inside a code block stays");
-    expect(exercisesCell).toContain("The end.");
+    // The exercises' cell, cut after each exercise for its answer cells.
+    expect(text.slice(3)).toEqual([
+      "## Exercises",
+      "**1.** *(easy)* Add `a` to itself.",
+      "*Your answer:*",
+      "",
+      "**2.** *(hard)* Prove that `<details>` in code does not count.\n\n" +
+        "```ts\n// <details> inside a code block stays\n```\n\nThe end.",
+      "*Your answer:*",
+      "",
+    ]);
+    expect(sheet.cells.slice(3).map((c) => c.cell_type)).toEqual([
+      "markdown",
+      "markdown",
+      "markdown",
+      "code",
+      "markdown",
+      "markdown",
+      "code",
+    ]);
+    expect(sheet.cells.filter((c) => c.metadata.tags?.includes("answer"))).toHaveLength(4);
+    const ids = sheet.cells.flatMap((c) => (c.id ? [c.id] : []));
+    expect(ids.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(ids).size).toBe(ids.length);
+    const exercisesCell = text.join("\n");
     for (const secret of [
       "secret answer",
       "nobody else",
@@ -308,5 +330,34 @@ describe("exercises and exercise sheets", () => {
     expect(exercisesCell).not.toMatch(/\n\n\n/);
     // The chapter itself is unchanged.
     expect(JSON.stringify(chapter)).toContain("secret answer");
+  });
+
+  it("a sheet for a course without published solutions does not point at them", () => {
+    const sheet = exercises.exerciseSheet(chapter, { chapterLabel: "chapter 9, Testing" });
+    expect(cellText(sheet.cells[0].source)).not.toMatch(/solution/i);
+  });
+
+  it("the answer key holds each exercise and its worked solution alone", () => {
+    const key = exercises.answerKey(chapter, { chapterLabel: "chapter 9, Testing" });
+    const text = key.cells.map((c) => cellText(c.source));
+    expect(text[0]).toMatch(/^# Answer key: chapter 9, Testing/);
+    expect(text[1]).toBe("**1.** *(easy)* Add `a` to itself.");
+    expect(text[2]).toContain("console.log(a + a); // the secret answer");
+    expect(text[2]).toContain("It prints 2, which nobody else says.");
+    expect(text[3]).toMatch(/^\*\*2\.\*\* \*\(hard\)\*/);
+    expect(text[4]).toContain("Proof by nesting.");
+    expect(text[4]).toContain("still hidden");
+    expect(text.join("\n")).not.toContain("const a = 1;");
+    expect(text.join("\n")).not.toMatch(/<summary>Solution/);
+    expect(key.cells).toHaveLength(5);
+  });
+
+  it("without solutions, the notebook keeps its cells and loses every solution", () => {
+    const bare = exercises.withoutSolutions(chapter);
+    expect(bare.cells).toHaveLength(chapter.cells.length);
+    const text = JSON.stringify(bare);
+    expect(text).toContain("**2.** *(hard)*");
+    for (const secret of ["secret answer", "still hidden", "Proof by nesting", "<summary>"])
+      expect(text).not.toContain(secret);
   });
 });

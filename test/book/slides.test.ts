@@ -340,6 +340,7 @@ describe("the instructor's kit", () => {
           chapter.deck.page,
           chapter.downloads.exercises,
           chapter.downloads.clean,
+          chapter.downloads.answerKey,
         ]);
         for (const href of kit.links) {
           const response = await page.request.get(new URL(href, page.url()).href);
@@ -379,7 +380,11 @@ describe("the instructor's kit", () => {
       // The rest is all there: every exercise, and every code cell as committed.
       for (const e of chapter.exercises)
         expect(sheetProse).toContain(`**${e.number}.** *(${e.difficulty})*`);
-      expect(text(sheet.cells, "code")).toEqual(text(committed.cells, "code"));
+      // Every code cell as committed, and after each exercise an empty one for the answer.
+      const answers = sheet.cells.filter((c) => c.metadata.tags?.includes("answer"));
+      expect(answers.filter((c) => c.cell_type === "code")).toHaveLength(chapter.exercises.length);
+      const own = sheet.cells.filter((c) => !answers.includes(c));
+      expect(text(own, "code")).toEqual(text(committed.cells, "code"));
       expect(sheet.cells.every((c) => !outputsOf(c).length)).toBe(true);
     },
   );

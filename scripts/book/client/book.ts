@@ -5,6 +5,7 @@
 import MiniSearch, { type Options, type SearchOptions, type AsPlainObject } from "minisearch";
 import type { Figure } from "../../../lib/src/notebook/plot/figure";
 import { figureDataScripts, figureIdOf, readFigure } from "./figures";
+import { setupPrint } from "./print";
 
 declare global {
   interface Window {
@@ -337,6 +338,7 @@ function start(): void {
   addCopyButtons();
   setupSearch();
   setupMenu();
+  setupPrint(redrawFigures);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
