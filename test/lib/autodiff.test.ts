@@ -21,6 +21,8 @@ import {
   graphOf,
   graphLayout,
   graphSvg,
+  setDisplaySink,
+  showGraph,
   networkLoss,
   numericalDerivative,
   numericalGradient,
@@ -649,6 +651,21 @@ describe("graphSvg: the graph a chapter draws", () => {
     expect(svg).toContain(">y = mul<");
     expect(svg).toContain("a &lt;small&gt; graph"); // text is escaped
     expect(svg.startsWith("<svg") && svg.endsWith("</svg>")).toBe(true);
+  });
+
+  it("showGraph writes the drawing in a box that scrolls sideways; a small graph is never stretched", () => {
+    const { y } = smallGraph();
+    const written: string[] = [];
+    setDisplaySink({ html: (markup) => written.push(markup) });
+    try {
+      showGraph(y);
+    } finally {
+      setDisplaySink(null);
+    }
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^<div class="gtd-graph-box" style="overflow-x: auto"><svg /);
+    const width = Number(/ width="(\d+(?:\.\d+)?)"/.exec(written[0])![1]);
+    expect(written[0]).toContain(`min-width: ${Math.min(width, 600)}px`);
   });
 
   it("refuses what is not a Value, an unknown option and a digit count that is not a positive integer", () => {

@@ -53,7 +53,9 @@ describe("chapter 9: automatic differentiation", () => {
 
   it("draws the graph with every node's data and grad, the ones the prose reads off it", () => {
     const [svg] = chapter.html("check-graph");
-    expect(svg).toMatch(/^<svg class="gtd-graph"/);
+    expect(svg).toMatch(
+      /^<div class="gtd-graph-box" style="overflow-x: auto"><svg class="gtd-graph"/,
+    );
     expect(svg.match(/<rect [^>]*rx="6"/g)).toHaveLength(29);
     const alice = tiny.gradients(-2, -1, 1);
     const { o } = tiny.feedforward(-2, -1);
@@ -195,20 +197,17 @@ describe("chapter 9: automatic differentiation", () => {
     );
     chapter.expectProseStates([
       "the tape kept **228662** numbers and\nthe network **105780**, **116%** more",
-      "**116%** more numbers kept for a batch of 1024",
+      "**116%** more numbers kept for a batch of\n  1024",
     ]);
-    // "slower … for small batches": the median ratio for one image is clearly above 1 …
+    // "slower … for a single image": the median ratio for one image is clearly above 1 …
     const spread = (text: string) => {
       const m = /^([0-9.]+) \(([0-9.]+)–([0-9.]+)\)$/.exec(text)!;
       return { median: Number(m[1]), min: Number(m[2]), max: Number(m[3]) };
     };
     const one = spread(rows[0]["tape ÷ Network"]);
-    const most = spread(rows[4]["tape ÷ Network"]);
     expect(one.median).toBeGreaterThan(1.15);
     expect(numberAfter(stdout, "the tape took")).toBe(one.median);
-    // … "the gap closed": the largest batch's median ratio is below the smallest's …
-    expect(most.median).toBeLessThan(one.median - 0.1);
-    // … "until the two took the same time within their ranges": the two ranges overlap at n = 1024.
+    // … and "for the largest batch the ranges of the two times overlapped".
     const tape = spread(rows[4]["tape, µs"]);
     const network = spread(rows[4]["Network, µs"]);
     expect(tape.min).toBeLessThanOrEqual(network.max);

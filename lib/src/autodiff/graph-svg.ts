@@ -19,8 +19,10 @@ export interface GraphSvgOptions {
   title?: string;
 }
 
-const BOX = { width: 112, height: 44, gapX: 14, gapY: 16 };
+const BOX = { width: 104, height: 44, gapX: 10, gapY: 16 };
 const MARGIN = 10;
+/** Narrower than this, the drawing scrolls sideways (in `showGraph`'s box) rather than shrink its text further. */
+const MIN_WIDTH = 600;
 const TITLE_HEIGHT = 24;
 const COLOURS = { leaf: "#dbeafe", operation: "#ffffff", root: "#fde68a", edge: "#64748b" };
 
@@ -115,7 +117,7 @@ export function graphSvg(root: Value, options: GraphSvgOptions = {}): string {
     : "";
   return (
     `<svg class="gtd-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" ` +
-    `width="${width}" height="${height}" style="max-width: 100%; height: auto" ` +
+    `width="${width}" height="${height}" style="max-width: 100%; min-width: ${Math.min(width, MIN_WIDTH)}px; height: auto" ` +
     `font-family="system-ui, sans-serif" font-size="12" fill="#0f172a" role="img" ` +
     `aria-label="${escapeHtml(title ?? "computational graph")}">` +
     `<defs><marker id="gtd-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
@@ -124,7 +126,11 @@ export function graphSvg(root: Value, options: GraphSvgOptions = {}): string {
   );
 }
 
-/** Shows the graph that ends at `root` in the notebook (see `graphSvg`). */
+/**
+ * Shows the graph that ends at `root` in the notebook (see `graphSvg`), in a box that scrolls sideways
+ * on a screen too narrow for it (a phone) instead of shrinking its text out of reach.
+ */
 export function showGraph(root: Value, options: GraphSvgOptions = {}): void {
-  displaySink().html(graphSvg(root, options));
+  const svg = graphSvg(root, options);
+  displaySink().html(`<div class="gtd-graph-box" style="overflow-x: auto">${svg}</div>`);
 }
