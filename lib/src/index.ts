@@ -26,9 +26,10 @@
  * |               | metrics           | accuracy, confusion matrix, one-hot                        | 5–8        |
  * |               | persistence       | saveNetwork, loadNetwork                                   | 7          |
  * |               | divergence        | what the small models' training loops say when it fails    | 3, 4       |
- * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | issue 21   |
- * |               | tensor            | Tape and Tensor: the same over whole matrices              | issue 21   |
- * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | issue 21   |
+ * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | 9          |
+ * |               | tensor            | Tape and Tensor: the same over whole matrices              | 9          |
+ * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | 9          |
+ * |               | graph-svg         | a Value's graph drawn as an SVG, data and grad in each box | 9          |
  * | data/         | datasets          | two moons, circles, splits, standardising                  | 5, 6       |
  * |               | mnist             | loadMnist and the IDX files                                | 7, 8       |
  * | measuring/    | product-steps     | the definition, loop order and tiling of a product         | 8          |
@@ -64,6 +65,7 @@ export * from "./networks/metrics";
 export * from "./autodiff/value";
 export * from "./autodiff/tensor";
 export * from "./autodiff/network-tape";
+export * from "./autodiff/graph-svg";
 export * from "./data/datasets";
 export * from "./data/mnist";
 export * from "./measuring/timing";

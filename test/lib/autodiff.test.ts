@@ -19,6 +19,10 @@ import {
   TinyNetwork,
   Value,
   graphOf,
+  graphLayout,
+  graphSvg,
+  setDisplaySink,
+  showGraph,
   networkLoss,
   numericalDerivative,
   numericalGradient,
@@ -608,5 +612,66 @@ describe("the tape against Network.computeGradients: the same bits", () => {
     expect(cost.networkEntries).toEqual({ values: 2 * n * units, gradients: parameters });
     expect(cost.tape.samples).toHaveLength(1);
     expect(cost.ratio.median).toBeGreaterThan(0);
+  });
+});
+
+// ================================================================================= drawing the graph
+
+describe("graphSvg: the graph a chapter draws", () => {
+  function smallGraph() {
+    const x = new Value(2, "x");
+    const w = new Value(-3, "w");
+    const b = new Value(0.5, "b");
+    const y = x.mul(w).add(b).tanh().mul(x); // x used twice; b used one row below x·w
+    y.label = "y";
+    y.backward();
+    return { x, w, b, y };
+  }
+
+  it("puts every input in a row above its result, and a leaf in the row just above its first use", () => {
+    const { y } = smallGraph();
+    const { nodes, edges } = graphOf(y);
+    const rows = graphLayout(nodes, edges);
+    const rowOf = new Map(rows.flatMap((ids, r) => ids.map((id) => [id, r] as const)));
+    expect([...rowOf.keys()].sort((a, b) => a - b)).toEqual(nodes.map((n) => n.id));
+    for (const { from, to } of edges) expect(rowOf.get(from)!).toBeLessThan(rowOf.get(to)!);
+    const b = nodes.find((n) => n.label === "b")!;
+    const add = nodes.find((n) => n.op === "add")!;
+    expect(rowOf.get(b.id)).toBe(rowOf.get(add.id)! - 1);
+    expect(rows[rows.length - 1]).toEqual([nodes.length - 1]); // the root alone at the bottom
+  });
+
+  it("draws one box per node with its name, data and grad, and one arrow per edge", () => {
+    const { x, y } = smallGraph();
+    const svg = graphSvg(y, { title: "a <small> graph", digits: 3 });
+    const { nodes, edges } = graphOf(y);
+    expect(svg.match(/<rect [^>]*rx="6"/g)).toHaveLength(nodes.length);
+    expect(svg.match(/<line /g)).toHaveLength(edges.length);
+    expect(svg).toContain(`grad ${Number(x.grad.toPrecision(3))}`);
+    expect(svg).toContain(">y = mul<");
+    expect(svg).toContain("a &lt;small&gt; graph"); // text is escaped
+    expect(svg.startsWith("<svg") && svg.endsWith("</svg>")).toBe(true);
+  });
+
+  it("showGraph writes the drawing in a box that scrolls sideways; a small graph is never stretched", () => {
+    const { y } = smallGraph();
+    const written: string[] = [];
+    setDisplaySink({ html: (markup) => written.push(markup) });
+    try {
+      showGraph(y);
+    } finally {
+      setDisplaySink(null);
+    }
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^<div class="gtd-graph-box" style="overflow-x: auto"><svg /);
+    const width = Number(/ width="(\d+(?:\.\d+)?)"/.exec(written[0])![1]);
+    expect(written[0]).toContain(`min-width: ${Math.min(width, 600)}px`);
+  });
+
+  it("refuses what is not a Value, an unknown option and a digit count that is not a positive integer", () => {
+    const { y } = smallGraph();
+    expect(() => graphSvg(3 as unknown as Value)).toThrow(/graphOf: root must be a Value, got/);
+    expect(() => graphSvg(y, { colour: "red" } as never)).toThrow(/graphSvg.*colour/);
+    expect(() => graphSvg(y, { digits: 0 })).toThrow(/graphSvg: digits/);
   });
 });
