@@ -154,7 +154,8 @@ export function rewriteHtmlOutput(
     const alt = figureAlternative(specs.get(attr(figure, "id") ?? "")!, description);
     setAttr(figure, "role", "img");
     setAttr(figure, "aria-label", label ? `${label}: ${alt}` : alt);
-    if (label) numberFigure(figure, label, description ?? figureTitle(specs.get(attr(figure, "id")!)!));
+    if (label)
+      numberFigure(figure, label, description ?? figureTitle(specs.get(attr(figure, "id")!)!));
   });
   for (const div of elementsOf(fragment, "div", "gtd-source")) highlightSource(div);
   return { html: parse5.serialize(fragment), figures: figures.length, dropped: false };
