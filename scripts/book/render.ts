@@ -126,6 +126,26 @@ export function formulaText(tex: string): string {
 }
 
 /**
+ * The bold phrases of a paragraph: where the book introduces a term ("The **learning rate** η sets
+ * how far we step"), so that searching for the term finds the place that defines it.
+ */
+function boldTerms(token: Token): string[] {
+  const terms: string[] = [];
+  let current: string[] | null = null;
+  for (const child of token.children ?? []) {
+    if (child.type === "strong_open") current = [];
+    else if (child.type === "strong_close" && current) {
+      const term = current.join("").trim();
+      // Not a number (results are bold too) and not a whole sentence.
+      if (/\p{Letter}/u.test(term) && term.split(/\s+/).length <= 5) terms.push(term);
+      current = null;
+    } else if (current && (child.type === "text" || child.type === "code_inline"))
+      current.push(child.content);
+  }
+  return terms;
+}
+
+/**
  * Plain text of an inline token: words and code, no markup; a formula as `formulaText` reads it, or
  * as "…" for a heading's anchor (anchors stay what they were before formulas were read).
  */
@@ -187,10 +207,12 @@ export function createMarkdown({ permalinks = false }: { permalinks?: boolean } 
         const html = md.renderer.renderInline(children, md.options, env);
         if (level === 1 && !env.opening.id) env.opening.id = id;
         if (level >= 2 && level <= 3)
-          env.sections.push({ id, level, title, html, text: [], code: [] });
+          env.sections.push({ id, level, title, html, text: [], code: [], terms: [] });
         if (permalinks && level >= 2) inline.children = [...children, permalink(state, id, title)];
       } else if (token.type === "inline" && tokens[i - 1]?.type !== "heading_open") {
-        (env.sections.at(-1) ?? env.opening).text.push(inlineText(token));
+        const section = env.sections.at(-1) ?? env.opening;
+        section.text.push(inlineText(token));
+        section.terms.push(...boldTerms(token));
       } else if (token.type === "math_block" || token.type === "math_block_eqno") {
         (env.sections.at(-1) ?? env.opening).text.push(formulaText(token.content));
       } else if (token.type === "fence" || token.type === "code_block") {
@@ -241,6 +263,8 @@ export interface Section {
   /** The text of its paragraphs and its code, for the search index. */
   text: string[];
   code: string[];
+  /** The phrases it puts in bold: the terms it introduces. */
+  terms: string[];
 }
 
 /** A page's heading and what comes before its first section. */
@@ -248,6 +272,7 @@ export interface Opening {
   id: string | null;
   text: string[];
   code: string[];
+  terms: string[];
 }
 
 /** What rendering a chapter's markdown collects, across its cells (markdown-it's `env`). */
@@ -269,7 +294,7 @@ export function chapterEnv(): ChapterEnv {
   return {
     ids: new Set(["top", "content", "sidebar", "search", "search-results", "theme-toggle"]),
     // The chapter's heading and what comes before its sections.
-    opening: { id: null, text: [], code: [] },
+    opening: { id: null, text: [], code: [], terms: [] },
     sections: [],
     mathErrors: [],
   };

@@ -313,9 +313,11 @@ function setupSearch(): void {
       list!.hidden = true;
       return;
     }
-    const results = search!.engine
-      .search(query, search!.options)
-      .slice(0, 8) as unknown as Result[];
+    // Every word of the query first; any of them when no section has them all.
+    let found = search!.engine.search(query, search!.options);
+    if (!found.length)
+      found = search!.engine.search(query, { ...search!.options, combineWith: "OR" });
+    const results = found.slice(0, 8) as unknown as Result[];
     if (!results.length) {
       const none = document.createElement("li");
       none.className = "search-empty";
