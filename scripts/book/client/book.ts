@@ -114,7 +114,14 @@ function draw(figure: DrawnFigure): void {
   const layout = themedLayout(spec.layout);
   // A figure made wider than the column is fitted to it (plotly then follows the column's width);
   // one narrower keeps its width, and its div shrinks to it, so no band of page shows beside it.
-  if (layout.width && layout.width > column) delete layout.width;
+  if (layout.width && layout.width > column) {
+    // A grid of images keeps its aspect (scaleanchor): a narrower figure is shorter too.
+    const yaxis = layout.yaxis as { scaleanchor?: string } | undefined;
+    if (yaxis?.scaleanchor && typeof layout.height === "number") {
+      layout.height = Math.round(80 + ((layout.height - 80) * column) / layout.width);
+    }
+    delete layout.width;
+  }
   el.style.maxWidth = layout.width ? `${layout.width}px` : "";
   const width = layout.width ?? column;
   figure.narrow = column < NARROW;

@@ -94,6 +94,32 @@ function stackPanels(layout: Layout): void {
 }
 
 /**
+ * Axis titles for a narrow figure: a smaller font, broken into lines that fit the plot's width (x)
+ * or height (y), and margins that grow to hold them and the tick labels (plotly's automargin)
+ * instead of the fixed ones drawn for a wide figure.
+ */
+function fitAxisTitles(layout: Layout, width: number): void {
+  const size = 13;
+  const height = (layout.height as number) ?? 400;
+  for (const key of [...axisKeys(layout, "x"), ...axisKeys(layout, "y")]) {
+    const axis = { ...(layout[key] as Layout) };
+    if (axis.visible === false) continue;
+    axis.automargin = true;
+    const title = axis.title as { text?: string } | undefined;
+    if (title?.text) {
+      const room = key.startsWith("x") ? width - 60 : height * 0.45;
+      const chars = Math.max(10, Math.floor(room / (size * GLYPH)));
+      axis.title = {
+        ...title,
+        text: wrapTitle(title.text, chars).join("<br>"),
+        font: { ...((title as Layout).font as object), size },
+      };
+    }
+    layout[key] = axis;
+  }
+}
+
+/**
  * A legend in rows below the plot: at phone width a legend in the plot covers the data, and one
  * above it sat on the title. Plotly makes room for it in the bottom margin.
  */
@@ -129,10 +155,11 @@ export function fitLayout(
   const narrow = width < NARROW;
   if (narrow) {
     const margin = { ...(fitted.margin as Layout) } as Record<string, number>;
-    margin.l = Math.min(margin.l ?? 64, 52);
+    margin.l = Math.min(margin.l ?? 64, 40);
     margin.r = Math.min(margin.r ?? 24, 12);
     fitted.margin = margin;
     stackPanels(fitted);
+    fitAxisTitles(fitted, width);
     if (hasLegend(figure, fitted)) legendBelow(fitted);
   }
   fitTitle(fitted, width, narrow);
