@@ -77,7 +77,7 @@ function themedLayout(layout: Figure["layout"]): Layout {
 }
 
 /** Black lines and markers would vanish on the dark background: they turn light grey there. */
-function themedData(data: Figure["data"]): unknown {
+function themedData(data: Figure["data"], layout: Figure["layout"]): unknown {
   if (currentTheme() !== "dark") return data;
   const black = new Set(["#000000", "#000", "black", "#222", "#222222"]);
   const copy = JSON.parse(JSON.stringify(data), (key, value) =>
@@ -86,9 +86,11 @@ function themedData(data: Figure["data"]): unknown {
       : value,
   ) as Array<Record<string, unknown>>;
   for (const trace of copy) {
-    // Images (MNIST digits, weights) are heatmaps on white paper: in the dark they would stay
-    // glaring white tiles, so their white turns to the dark paper and their black ink to light.
-    if (trace.type === "heatmap" && Array.isArray(trace.colorscale)) {
+    // Images (MNIST digits, weights: heatmaps with hidden axes) are drawn on white paper: in the
+    // dark they would stay glaring white tiles, so their white turns to the dark paper and their
+    // black ink to light. (A decision boundary's heatmap keeps its colours: they are its meaning.)
+    const images = (layout.xaxis as { visible?: boolean } | undefined)?.visible === false;
+    if (images && trace.type === "heatmap" && Array.isArray(trace.colorscale)) {
       trace.colorscale = (trace.colorscale as [number, string][]).map(([at, colour]) => [
         at,
         /^(#fff(fff)?|white)$/i.test(colour)
@@ -128,7 +130,7 @@ function draw(figure: DrawnFigure): void {
   const fitted = fitLayout(spec, layout, { width, coarse: isCoarse() && !figure.zooming });
   if (figure.zooming) fitted.dragmode = "zoom";
   const config = fitConfig(spec.config, { coarse: isCoarse(), zooming: figure.zooming });
-  void window.Plotly!.react(el, themedData(spec.data), fitted, config);
+  void window.Plotly!.react(el, themedData(spec.data, spec.layout), fitted, config);
 }
 
 /**
