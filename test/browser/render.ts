@@ -122,7 +122,10 @@ export async function openGuardedPage(
   browser: Browser,
   options: Pick<CheckOptions, "allowOrigins" | "ignoreErrors"> & {
     /** The screen and pointer (a phone: 390×844, hasTouch, isMobile); a 1280×900 desktop by default. */
-    device?: Pick<BrowserContextOptions, "viewport" | "hasTouch" | "isMobile" | "deviceScaleFactor">;
+    device?: Pick<
+      BrowserContextOptions,
+      "viewport" | "hasTouch" | "isMobile" | "deviceScaleFactor"
+    >;
   } = {},
 ): Promise<GuardedPage> {
   const allowed = new Set((options.allowOrigins ?? []).map(normaliseOrigin));
