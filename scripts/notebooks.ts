@@ -268,17 +268,21 @@ function filesUnder(absolute: string): string[] {
 
 /** Cell tags that only the slide decks read (see scripts/book/slides.js). */
 export const SLIDE_ONLY_TAGS = new Set<string>(["remove-input", "slide-outline"]);
+/** Cell metadata that only the book reads: its figures' descriptions (scripts/book/render.ts). */
+export const BOOK_ONLY_METADATA = ["figure_descriptions"];
 
 /**
  * The notebook as its run sees it: without the cells' slide metadata (`slideshow` and the slide-only
- * tags), which changes how a deck shows a cell and nothing a cell computes, so that tagging slides
- * does not execute a chapter again. The decks read that metadata from the notebook itself.
+ * tags) and the book's figure descriptions, which change how a deck or a page shows a cell and
+ * nothing a cell computes, so that tagging slides or describing figures does not execute a chapter
+ * again. The decks read that metadata from the notebook itself.
  */
 function notebookForExecution(file: string): Buffer {
   const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
   for (const cell of notebook.cells ?? []) {
     if (!cell.metadata) continue;
     delete cell.metadata.slideshow;
+    for (const key of BOOK_ONLY_METADATA) delete cell.metadata[key];
     if (Array.isArray(cell.metadata.tags)) {
       cell.metadata.tags = cell.metadata.tags.filter((tag) => !SLIDE_ONLY_TAGS.has(tag));
       if (!cell.metadata.tags.length) delete cell.metadata.tags;

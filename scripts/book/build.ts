@@ -59,6 +59,10 @@ function gitCommit(): string {
   }
 }
 
+function bookVersion(): string {
+  return (readJson(path.join(ROOT, "package.json")) as { version: string }).version;
+}
+
 function libraryVersion(): string {
   const lib = JSON.parse(fs.readFileSync(path.join(ROOT, "lib", "package.json"), "utf8"));
   return `${lib.name} ${lib.version}`;
@@ -290,7 +294,10 @@ export async function buildBook({
     const notebook = shown(executedNotebook);
     let rendered: RenderedChapter;
     try {
-      rendered = renderChapter(notebook, { plotlyBundleTag: bundleTag });
+      rendered = renderChapter(notebook, {
+        plotlyBundleTag: bundleTag,
+        committed: readNotebook(nb.notebookPath(name)),
+      });
     } catch (error) {
       throw new Error(`${step}: cannot render ${(error as Error).message}`);
     }
@@ -368,8 +375,15 @@ export async function buildBook({
   const build: BuildInfo = {
     date: new Date().toISOString().slice(0, 10),
     commit: gitCommit(),
+    version: bookVersion(),
     library: libraryVersion(),
   };
+  if (BOOK.repository.includes("/OWNER/")) {
+    log(
+      `warning: scripts/book/book.json's repository is a placeholder (${BOOK.repository}): ` +
+        `set the source repository's address before publishing`,
+    );
+  }
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   writeAssets(out, chapters, references);

@@ -13,7 +13,7 @@ import {
   presentingMinutes,
   workshopSchedule,
 } from "./schedule";
-import type { Chapter, Reference, Site } from "./types";
+import type { Book, Chapter, Reference, Site } from "./types";
 
 /**
  * Scripts and styles only from the site itself, no inline script (figures travel as JSON data), no
@@ -87,6 +87,8 @@ function topbar(site: Site): Html {
   <button type="button" class="menu-toggle" aria-controls="sidebar" aria-expanded="false"
     aria-label="Chapters">☰</button>
   <a class="brand" href="index.html">${site.book.title}</a>
+  <button type="button" class="search-toggle" aria-controls="search" aria-expanded="false"
+    aria-label="Search the book">⌕</button>
   <div class="search" role="search">
     <input type="search" id="search" placeholder="Search the book  ( / )" autocomplete="off"
       aria-label="Search the book" aria-controls="search-results">
@@ -106,9 +108,23 @@ type Current = Chapter | Reference | "instructors" | null;
 
 const ariaCurrent = (yes: boolean) => (yes ? raw(' aria-current="page"') : "");
 
+/**
+ * The current page's sections, listed under its entry in the chapter list: the in-page contents
+ * where the "On this page" column is hidden (narrower screens, and the ☰ menu on a phone).
+ */
+function pageContents(sections: Section[]): Html {
+  const items = sections.map(
+    (s) => html`      <li class="toc-${s.level}"><a href="#${s.id}">${raw(s.html)}</a></li>`,
+  );
+  return html`
+    <ol class="page-contents" aria-label="On this page">
+${joinHtml(items)}
+    </ol>`;
+}
+
 function sidebar({ chapters, references }: Site, current: Current): Html {
   const link = (page: Chapter | Reference, label: Html | string) =>
-    html`    <li><a href="${page.page}"${ariaCurrent(page === current)}>${label}</a></li>`;
+    html`    <li><a href="${page.page}"${ariaCurrent(page === current)}>${label}</a>${page === current && page.sections.length ? pageContents(page.sections) : ""}</li>`;
   const referenceList = references.length
     ? html`
   <h2>Reference</h2>
@@ -143,6 +159,45 @@ ${joinHtml(chapters.map((c) => link(c, chapterLabel(c))))}
 </nav>`;
 }
 
+/** The notebook's page in the source repository (GitHub's address form). */
+export function sourceUrl(book: Book, name: string): string {
+  return `${book.repository.replace(/\/+$/, "")}/blob/${book.branch}/notebooks/${name}.ipynb`;
+}
+
+/** The book as BibTeX, for the index's "How to cite" (CITATION.cff at the repository's root says the same). */
+export function bibtex(book: Book, version: string): string {
+  return [
+    `@book{from_gates_to_digits_${book.year},`,
+    `  title     = {${book.title}: ${book.subtitle}},`,
+    `  author    = {{${book.authors}}},`,
+    `  year      = {${book.year}},`,
+    `  edition   = {${version}},`,
+    `  url       = {${book.repository}},`,
+    `  note      = {Text under ${book.license.text.name}, code under the ${book.license.code.name} License}`,
+    `}`,
+  ].join("\n");
+}
+
+/**
+ * Every page's footer: the licences of the text and the code, how to cite, the source repository
+ * (and the page's notebook in it), and the build.
+ */
+function footer({ book, build }: Site, source: string | undefined): Html {
+  const { text, code } = book.license;
+  const sourceLink = source
+    ? html` · <a class="view-source" href="${sourceUrl(book, source)}">view this page's notebook</a>`
+    : "";
+  return html`<footer class="footer">
+  <p class="license">Text © ${book.year} ${book.authors}, under
+  <a rel="license" href="${text.url}">${text.name}</a>; code under the
+  <a href="${book.repository}/blob/${book.branch}/${code.file}">${code.name} License</a>.
+  <a href="index.html#cite">How to cite</a> ·
+  <a class="repository" href="${book.repository}">source repository</a>${sourceLink}</p>
+  <p>Built ${build.date} from commit <code>${build.commit}</code>
+  with library ${build.library}.</p>
+</footer>`;
+}
+
 function toc(sections: Section[]): Html {
   const items = sections.map(
     (s) => html`    <li class="toc-${s.level}"><a href="#${s.id}">${raw(s.html)}</a></li>`,
@@ -169,6 +224,8 @@ function bookPage(
     current: Current;
     main: Html;
     sections?: Section[];
+    /** The page's notebook, for its "view source" link. */
+    source?: string;
   },
 ): string {
   const { build } = site;
@@ -179,10 +236,7 @@ ${topbar(site)}
 ${sidebar(site, page.current)}
 <main id="content">
 ${page.main}
-<footer class="footer">
-  <p>Built ${build.date} from commit <code>${build.commit}</code>
-  with library ${build.library}.</p>
-</footer>
+${footer(site, page.source)}
 </main>
 ${page.sections ? html`${toc(page.sections)}\n` : ""}</div>
 </body>`;
@@ -229,9 +283,11 @@ export function chapterPage(site: Site, chapter: Chapter): string {
     bodyClass: "chapter-page",
     current: chapter,
     sections: chapter.sections,
+    source: chapter.name,
     main: html`<p class="chapter-meta">Chapter ${chapter.number} of ${chapters.length} ·
   about ${chapter.readingMinutes} min to read · runs in ${formatSeconds(chapter.runSeconds)} ·
-  <a href="${chapter.deck.page}">slides</a></p>
+  <a href="${chapter.deck.page}">slides</a> ·
+  <a class="view-source" href="${sourceUrl(book, chapter.name)}">view source</a></p>
 <article class="chapter">
 ${raw(chapter.html)}
 </article>
@@ -290,8 +346,28 @@ ${joinHtml(cards)}
 <p>The <a href="instructors.html">instructor's kit</a> lists, for each chapter, what it needs and
   teaches, its run and reading time, and its exercises by difficulty, with a slide deck and an
   exercise sheet without the solutions to hand out.</p>
+${licenseAndCitation(site)}
 </article>`,
   });
+}
+
+/** The index's sections on the licences, the source and how to cite the book. */
+function licenseAndCitation({ book, build }: Site): Html {
+  const { text, code } = book.license;
+  return html`<h2 id="license">License and source</h2>
+<p>The text and figures of this book are licensed under
+  <a rel="license" href="${text.url}">${text.name}</a> (Creative Commons Attribution 4.0): share and
+  adapt them, for any purpose, as long as you credit the book. Its code (the library, the notebooks'
+  code cells and the tooling) is under the
+  <a href="${book.repository}/blob/${book.branch}/${code.file}">${code.name} License</a>. The
+  notebooks, the library and the tests are in the
+  <a class="repository" href="${book.repository}">source repository</a>; every chapter links to its
+  notebook there.</p>
+<h2 id="cite">How to cite</h2>
+<p>${book.authors}, <cite>${book.title}: ${book.subtitle}</cite>, edition ${build.version},
+  ${book.year}, ${book.repository}. As BibTeX (the repository's <code>CITATION.cff</code> says the
+  same, for GitHub's "Cite this repository"):</p>
+<pre class="bibtex"><code>${bibtex(book, build.version)}</code></pre>`;
 }
 
 /** A page that is not a chapter (the notation page): the chapter layout without number or downloads. */
@@ -304,7 +380,9 @@ export function referencePage(site: Site, reference: Reference): string {
     bodyClass: "chapter-page reference-page",
     current: reference,
     sections: reference.sections,
-    main: html`<p class="chapter-meta">Reference · about ${reference.readingMinutes} min to read</p>
+    source: reference.name,
+    main: html`<p class="chapter-meta">Reference · about ${reference.readingMinutes} min to read ·
+  <a class="view-source" href="${sourceUrl(book, reference.name)}">view source</a></p>
 <article class="chapter">
 ${raw(reference.html)}
 </article>
@@ -364,7 +442,7 @@ ${joinHtml(rows)}
 
 /** A heading of the kit's own, for its contents and the page's "On this page" list. */
 function kitSection(id: string, level: number, title: string): Section {
-  return { id, level, title, html: html`${title}`.value, text: [], code: [] };
+  return { id, level, title, html: html`${title}`.value, text: [], code: [], terms: [] };
 }
 
 const minutes = (n: number) => (n >= 90 ? `${Math.floor(n / 60)} h ${n % 60} min` : `${n} min`);

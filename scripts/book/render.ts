@@ -35,12 +35,126 @@ export function slugify(text: string): string {
   return slug || "section";
 }
 
-/** Plain text of an inline token: words and code, no markup; a formula shows as "…". */
-function inlineText(token: Token): string {
+/** TeX commands as the characters they typeset (binary operators with spaces around them). */
+const TEX_SYMBOLS: Record<string, string> = {
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  delta: "δ",
+  Delta: "Δ",
+  epsilon: "ε",
+  varepsilon: "ε",
+  eta: "η",
+  theta: "θ",
+  lambda: "λ",
+  mu: "μ",
+  pi: "π",
+  rho: "ρ",
+  sigma: "σ",
+  Sigma: "Σ",
+  tau: "τ",
+  phi: "φ",
+  psi: "ψ",
+  omega: "ω",
+  nabla: "∇",
+  partial: "∂",
+  sum: "Σ",
+  prod: "Π",
+  infty: "∞",
+  ldots: "…",
+  cdots: "⋯",
+  dots: "…",
+  top: "ᵀ",
+  sqrt: "√",
+  log: "log ",
+  exp: "exp ",
+  max: "max ",
+  min: "min ",
+  ln: "ln ",
+  tanh: "tanh ",
+  cdot: " · ",
+  times: " × ",
+  odot: " ⊙ ",
+  circ: " ∘ ",
+  le: " ≤ ",
+  leq: " ≤ ",
+  ge: " ≥ ",
+  geq: " ≥ ",
+  ne: " ≠ ",
+  neq: " ≠ ",
+  approx: " ≈ ",
+  to: " → ",
+  rightarrow: " → ",
+  leftarrow: " ← ",
+  in: " ∈ ",
+  quad: " ",
+  qquad: " ",
+};
+
+/**
+ * A formula as a reader can read it in plain text (search excerpts): Greek letters and operators
+ * as their characters, `\frac{a}{b}` as a/b, typesetting commands dropped. `\frac{\partial
+ * C}{\partial w}` reads `∂C/∂w`, `W^{\top}` reads `Wᵀ`.
+ */
+export function formulaText(tex: string): string {
+  let text = tex
+    .replace(
+      /\\(text|mathrm|mathbf|mathit|operatorname|boldsymbol|mathcal|hat|bar|tilde)\s*\{([^{}]*)\}/g,
+      "$2",
+    )
+    .replace(/\\(left|right|big|Big|bigg|Bigg)\b/g, "")
+    .replace(/\\[,;:! ]/g, " ")
+    .replace(/\\([A-Za-z]+)/g, (_, name: string) =>
+      /^[dt]?frac$/.test(name) ? "\\frac" : (TEX_SYMBOLS[name] ?? ""),
+    )
+    .replace(/([∂∇]) (?=\S)/g, "$1");
+  // A part with spaces or signs in it gets parentheses: e^{-z} reads e^(-z), 1/(1 + e^(-z)).
+  const part = (x: string) => (/[\s+\-−=]/.test(x.trim()) ? `(${x.trim()})` : x.trim());
+  for (let i = 0; i < 8 && /[{}]/.test(text); i++) {
+    const before = text;
+    text = text
+      .replace(/\^\s*\{\s*ᵀ\s*\}/g, "ᵀ")
+      .replace(/([\^_])\s*\{([^{}]*)\}/g, (_, mark, x) => `${mark}${part(x)}`)
+      .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (_, a, b) => `${part(a)}/${part(b)}`);
+    if (text === before) break;
+  }
+  return text
+    .replace(/\^ᵀ/g, "ᵀ")
+    .replace(/[{}\\]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * The bold phrases of a paragraph: where the book introduces a term ("The **learning rate** η sets
+ * how far we step"), so that searching for the term finds the place that defines it.
+ */
+function boldTerms(token: Token): string[] {
+  const terms: string[] = [];
+  let current: string[] | null = null;
+  for (const child of token.children ?? []) {
+    if (child.type === "strong_open") current = [];
+    else if (child.type === "strong_close" && current) {
+      const term = current.join("").trim();
+      // Not a number (results are bold too) and not a whole sentence.
+      if (/\p{Letter}/u.test(term) && term.split(/\s+/).length <= 5) terms.push(term);
+      current = null;
+    } else if (current && (child.type === "text" || child.type === "code_inline"))
+      current.push(child.content);
+  }
+  return terms;
+}
+
+/**
+ * Plain text of an inline token: words and code, no markup; a formula as `formulaText` reads it, or
+ * as "…" for a heading's anchor (anchors stay what they were before formulas were read).
+ */
+function inlineText(token: Token, { formulas = true }: { formulas?: boolean } = {}): string {
   return (token.children ?? [])
     .map((child) => {
       if (child.type === "text" || child.type === "code_inline") return child.content;
-      if (child.type === "math_inline" || child.type === "math_inline_block") return "…";
+      if (child.type === "math_inline" || child.type === "math_inline_block")
+        return formulas ? formulaText(child.content) : "…";
       if (child.type === "softbreak" || child.type === "hardbreak") return " ";
       return "";
     })
@@ -53,7 +167,7 @@ function inlineText(token: Token): string {
  * collected in `env.mathErrors`, so that the build fails on it instead of showing raw TeX.
  * Headings get anchors, and the page's sections and their text are collected in `env.sections`.
  */
-export function createMarkdown(): Markdown {
+export function createMarkdown({ permalinks = false }: { permalinks?: boolean } = {}): Markdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight });
   let currentEnv: ChapterEnv | null = null;
   const recordingKatex = {
@@ -84,17 +198,23 @@ export function createMarkdown(): Markdown {
         const inline = tokens[i + 1];
         const children = inline.children ?? [];
         const title = inlineText(inline);
-        let id = slugify(title);
-        for (let n = 2; env.ids.has(id); n++) id = `${slugify(title)}-${n}`;
+        const slug = slugify(inlineText(inline, { formulas: false }));
+        let id = slug;
+        for (let n = 2; env.ids.has(id); n++) id = `${slug}-${n}`;
         env.ids.add(id);
         token.attrSet("id", id);
         const level = Number(token.tag.slice(1));
         const html = md.renderer.renderInline(children, md.options, env);
         if (level === 1 && !env.opening.id) env.opening.id = id;
         if (level >= 2 && level <= 3)
-          env.sections.push({ id, level, title, html, text: [], code: [] });
+          env.sections.push({ id, level, title, html, text: [], code: [], terms: [] });
+        if (permalinks && level >= 2) inline.children = [...children, permalink(state, id, title)];
       } else if (token.type === "inline" && tokens[i - 1]?.type !== "heading_open") {
-        (env.sections.at(-1) ?? env.opening).text.push(inlineText(token));
+        const section = env.sections.at(-1) ?? env.opening;
+        section.text.push(inlineText(token));
+        section.terms.push(...boldTerms(token));
+      } else if (token.type === "math_block" || token.type === "math_block_eqno") {
+        (env.sections.at(-1) ?? env.opening).text.push(formulaText(token.content));
       } else if (token.type === "fence" || token.type === "code_block") {
         (env.sections.at(-1) ?? env.opening).code.push(token.content);
       }
@@ -112,6 +232,15 @@ export function createMarkdown(): Markdown {
       return md.render(source, env);
     },
   };
+}
+
+/** The ¶ after a heading that links to it (shown on hover or focus): a section's permalink. */
+function permalink(state: { Token: typeof Token }, id: string, title: string): Token {
+  const token = new state.Token("html_inline", "", 0);
+  token.content =
+    ` <a class="permalink" href="#${escapeHtml(id)}" ` +
+    `aria-label="${escapeHtml(`Link to this section: ${title}`)}">¶</a>`;
+  return token;
 }
 
 /** A notebook of the book, linked from another one: `05-backpropagation.ipynb#section`. */
@@ -134,6 +263,8 @@ export interface Section {
   /** The text of its paragraphs and its code, for the search index. */
   text: string[];
   code: string[];
+  /** The phrases it puts in bold: the terms it introduces. */
+  terms: string[];
 }
 
 /** A page's heading and what comes before its first section. */
@@ -141,6 +272,7 @@ export interface Opening {
   id: string | null;
   text: string[];
   code: string[];
+  terms: string[];
 }
 
 /** What rendering a chapter's markdown collects, across its cells (markdown-it's `env`). */
@@ -162,7 +294,7 @@ export function chapterEnv(): ChapterEnv {
   return {
     ids: new Set(["top", "content", "sidebar", "search", "search-results", "theme-toggle"]),
     // The chapter's heading and what comes before its sections.
-    opening: { id: null, text: [], code: [] },
+    opening: { id: null, text: [], code: [], terms: [] },
     sections: [],
     mathErrors: [],
   };
@@ -193,10 +325,16 @@ export function learningGoals(md: MarkdownItInstance, source: string): string[] 
   return goals;
 }
 
-/** What rendering outputs needs and counts: setupPlots()'s output (dropped), and the figures seen. */
+/**
+ * What rendering outputs needs and counts: setupPlots()'s output (dropped), and the figures seen;
+ * for a chapter's page also its number (figures are numbered in it) and the current cell's
+ * descriptions of its figures.
+ */
 export interface OutputContext {
   plotlyBundleTag: string;
   figures: number;
+  chapter?: number;
+  descriptions?: readonly string[];
 }
 
 export function renderOutput(output: Output, context: OutputContext): string {
@@ -211,7 +349,14 @@ export function renderOutput(output: Output, context: OutputContext): string {
   }
   const data = output.data ?? {};
   if (data["text/html"] !== undefined) {
-    const { html, figures } = rewriteHtmlOutput(join(data["text/html"]), context);
+    const { html, figures } = rewriteHtmlOutput(join(data["text/html"]), {
+      plotlyBundleTag: context.plotlyBundleTag,
+      chapter: context.chapter,
+      before: context.figures,
+      descriptions: context.descriptions,
+    });
+    // The next output's figures take the cell's next descriptions.
+    if (context.descriptions) context.descriptions = context.descriptions.slice(figures);
     context.figures += figures;
     return html ? `<div class="output html">${html}</div>` : "";
   }
@@ -249,11 +394,33 @@ export interface RenderedChapter {
   readingMinutes: number;
 }
 
+/** Cell metadata: one-line descriptions of the cell's figures, in order, for their text alternatives. */
+export const FIGURE_DESCRIPTIONS = "figure_descriptions";
+
+/** A cell's descriptions of its figures (its metadata `figure_descriptions`: a string or strings). */
+export function figureDescriptions(cell: Notebook["cells"][number]): string[] {
+  const value = cell.metadata?.[FIGURE_DESCRIPTIONS];
+  if (value === undefined) return [];
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || !list.every((d) => typeof d === "string" && d.trim()))
+    throw new Error(
+      `metadata.${FIGURE_DESCRIPTIONS} must be a sentence or a list of sentences, one per figure`,
+    );
+  return list as string[];
+}
+
 export function renderChapter(
   notebook: Notebook,
-  { plotlyBundleTag }: { plotlyBundleTag: string },
+  {
+    plotlyBundleTag,
+    committed: committedNotebook = notebook,
+  }: {
+    plotlyBundleTag: string;
+    /** The notebook as committed: its cells' figure descriptions are read from it (the run's may be older). */
+    committed?: Notebook;
+  },
 ): RenderedChapter {
-  const { md, render } = createMarkdown();
+  const { md, render } = createMarkdown({ permalinks: true });
   const env = chapterEnv();
   const context: OutputContext = { plotlyBundleTag, figures: 0 };
   const parts: string[] = [];
@@ -278,6 +445,11 @@ export function renderChapter(
       } else if (cell.cell_type === "code") {
         codeCell++;
         (env.sections.at(-1) ?? env.opening).code.push(source);
+        const committed = committedNotebook.cells[index];
+        context.descriptions = figureDescriptions(
+          committed?.cell_type === "code" && join(committed.source) === source ? committed : cell,
+        );
+        context.chapter ??= Number(/^Chapter (\d+)/.exec(title ?? "")?.[1]) || undefined;
         const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, context)).join("\n");
         parts.push(
           `<div class="cell code" id="code-${codeCell}">` +

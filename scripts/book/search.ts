@@ -21,17 +21,24 @@ export interface SearchDocument {
   url: string;
   text: string;
   code: string;
+  /** The terms the section introduces (its bold phrases). */
+  terms: string;
   excerpt: string;
 }
 
 /** Shared with the page script (client/book.ts), which passes the same options to MiniSearch.loadJS. */
+// The ranking: a section whose heading or introduced terms match comes first; the chapter's
+// title counts little (every section of "Learning by gradient descent" holds "learning"), and a
+// query of several words wants them all (see client/book.ts: it falls back to any of them when
+// that finds nothing). test/book/book.test.ts checks "learning rate" against its introduction.
 export const SEARCH_OPTIONS = {
-  fields: ["title", "chapterTitle", "text", "code"],
+  fields: ["title", "terms", "chapterTitle", "text", "code"],
   storeFields: ["title", "chapter", "chapterTitle", "url", "excerpt"],
   searchOptions: {
-    boost: { title: 4, chapterTitle: 3, text: 1, code: 0.3 },
+    boost: { title: 3, terms: 3, chapterTitle: 0.5, text: 1, code: 0.3 },
     prefix: true,
     fuzzy: 0.2,
+    combineWith: "AND",
   },
 };
 
@@ -62,6 +69,7 @@ export function searchDocuments(
         url: `${chapter.page}#${section.id}`,
         text,
         code: section.code.join("\n"),
+        terms: section.terms.join(" · "),
         excerpt: excerpt(text),
       });
     }

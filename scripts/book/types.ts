@@ -8,6 +8,21 @@ export interface Book {
   title: string;
   subtitle: string;
   intro: string;
+  /** Who wrote it (as a citation names them) and the year of this edition. */
+  authors: string;
+  year: number;
+  /**
+   * The source repository's web address (GitHub's form: pages link to
+   * `<repository>/blob/<branch>/notebooks/<name>.ipynb`). The publisher sets it; a placeholder
+   * holds `OWNER`, and the build warns about it.
+   */
+  repository: string;
+  branch: string;
+  /** The text's licence (Creative Commons) and the code's (the repository's LICENSE file). */
+  license: {
+    text: { name: string; spdx: string; url: string };
+    code: { name: string; spdx: string; file: string };
+  };
   /** A chapter's one-line summary, by its name (`01-perceptron-logic-gates`). */
   summaries: Record<string, string>;
   /** The pages that are not chapters (the notation page), with their summaries, by name. */
@@ -50,6 +65,8 @@ export interface Chapter extends RenderedChapter {
 /** Where a site was built from: the date, the commit, the library's name and version. */
 export interface BuildInfo {
   date: string;
+  /** The book's edition: package.json's version. */
+  version: string;
   commit: string;
   library: string;
 }

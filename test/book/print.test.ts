@@ -257,6 +257,7 @@ describe("the kit's schedules", () => {
     html: id,
     text: [Array(words).fill("w").join(" ")],
     code: [],
+    terms: [],
   });
   const fake = (number: number, slides: number, reading: number, sections: number) =>
     ({

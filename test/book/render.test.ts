@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { figureHtml, linePlot, plotlyScriptTag } from "../../lib/src";
 import { compactFigure } from "../../lib/src/notebook/plot/payload";
 import { chapterRun } from "../../scripts/book/build";
-import { rewriteHtmlOutput } from "../../scripts/book/figures";
-import { renderChapter } from "../../scripts/book/render";
+import { fitConfig, fitLayout, wrapTitle } from "../../scripts/book/client/fit";
+import { figureAlternative, rewriteHtmlOutput } from "../../scripts/book/figures";
+import { formulaText, renderChapter } from "../../scripts/book/render";
 import type { Cell, Notebook, Output } from "../../scripts/notebook-format";
 import * as notebooks from "../../scripts/notebooks";
 
@@ -148,6 +149,122 @@ describe("outputs", () => {
     );
     expect(page.html).toContain('<pre class="output stream">a &lt; b\n</pre>');
     expect(page.html).toContain('<pre class="output error">Error: &lt;bad&gt;</pre>');
+  });
+});
+
+describe("what a published book carries", () => {
+  it("gives every heading a ¶ permalink to its anchor, kept out of the contents and the index", () => {
+    const page = render(markdown("# Chapter 1 · A\n\n## 2. The rate $\\eta$\n\ntext"));
+    expect(page.html).toContain(
+      '<a class="permalink" href="#the-rate" aria-label="Link to this section: 2. The rate η">¶</a>',
+    );
+    expect(page.sections[0]).toMatchObject({ id: "the-rate", title: "2. The rate η" });
+    expect(page.html).not.toContain('href="#chapter-1-a"');
+    expect(page.sections[0].html).not.toContain("¶");
+  });
+
+  it("reads formulas as text for the search index instead of showing …", () => {
+    expect(formulaText("\\frac{\\partial C}{\\partial w}")).toBe("∂C/∂w");
+    expect(formulaText("\\sigma(z) = \\frac{1}{1+e^{-z}}")).toBe("σ(z) = 1/(1+e^(-z))");
+    expect(formulaText("W^{\\top} \\odot \\delta")).toBe("Wᵀ ⊙ δ");
+    const page = render(
+      markdown(
+        "# Chapter 1 · A\n\n## Step\n\nThe rate $\\eta$ scales $\\nabla C$.\n\n$$w' = w - \\eta g$$",
+      ),
+    );
+    expect(page.sections[0].text.join(" ")).toBe("The rate η scales ∇C. w' = w - η g");
+  });
+
+  const figure = linePlot({
+    title: "Loss while training",
+    xTitle: "epoch",
+    yTitle: "loss",
+    series: [
+      { name: "train", y: [3, 2, 1] },
+      { name: "test", y: [3, 2.5, 2] },
+    ],
+  });
+  const figureCell = (metadata: Record<string, unknown> = {}): Cell => ({
+    ...code("show(plot)", [html(figureHtml(figure, { id: "gtd-figure-f1" }))]),
+    metadata,
+  });
+
+  it("numbers a chapter's figures and gives each a text alternative a screen reader says", () => {
+    const page = render(markdown("# Chapter 5 · Test"), figureCell(), figureCell());
+    expect(page.figures).toBe(2);
+    expect(page.html).toContain('<figure class="book-figure" id="figure-5-1">');
+    expect(page.html).toContain('<a class="figure-number" href="#figure-5-2">Figure 5.2</a>');
+    expect(page.html).toContain(
+      'role="img" aria-label="Figure 5.1: Loss while training. A line plot of loss against epoch. ' +
+        'Series: train, test."',
+    );
+  });
+
+  it("adds the description a cell gives (metadata figure_descriptions), from the committed notebook", () => {
+    const description = "The test loss stops falling after the second epoch.";
+    const executed = notebookOf([markdown("# Chapter 5 · Test"), figureCell()]);
+    const committed = notebookOf([
+      markdown("# Chapter 5 · Test"),
+      figureCell({ figure_descriptions: [description] }),
+    ]);
+    const page = renderChapter(executed, { plotlyBundleTag: bundleTag, committed });
+    expect(page.html).toContain(`Series: train, test. ${description.slice(0, -1)}."`);
+    expect(page.html).toContain(`Figure 5.1</a> ${description}</figcaption>`);
+    expect(() =>
+      render(markdown("# Chapter 5 · T"), figureCell({ figure_descriptions: [3] })),
+    ).toThrow(
+      /code cell 1, cell 2 of the notebook: metadata.figure_descriptions must be a sentence/,
+    );
+    // Describing a figure is not a change a chapter's run depends on.
+    expect(
+      figureAlternative({
+        data: [{ type: "heatmap", z: [[1]] }],
+        layout: {
+          xaxis: { visible: false },
+          yaxis: { visible: false },
+        },
+      }),
+    ).toBe("A grid of images.");
+  });
+
+  it("lays figures out for a phone: titles wrap, panels stack, legends go below, no drag", () => {
+    expect(wrapTitle("The training curves of the network with one hidden layer", 20)).toEqual([
+      "The training curves",
+      "of the network with",
+      "one hidden layer",
+    ]);
+    const twoPanels = {
+      data: [{ name: "train" }, { name: "test" }],
+      layout: {
+        title: { text: "Loss and accuracy of the network on MNIST, epoch by epoch" },
+        height: 380,
+        margin: { l: 64, r: 24, t: 80, b: 56 },
+        xaxis: { domain: [0, 0.44] },
+        yaxis: { title: { text: "loss" } },
+        xaxis2: { domain: [0.56, 1], anchor: "y2" },
+        yaxis2: { anchor: "x2", title: { text: "accuracy" } },
+        legend: { orientation: "h", x: 0, y: 1.12 },
+      },
+    };
+    const phone = fitLayout(twoPanels as never, twoPanels.layout, { width: 358, coarse: true });
+    expect(phone.dragmode).toBe(false);
+    expect((phone.title as { text: string }).text.split("<br>").length).toBeGreaterThan(1);
+    expect((phone.xaxis2 as { domain: number[] }).domain).toEqual([0, 1]);
+    const [low, high] = (phone.yaxis as { domain: number[] }).domain;
+    const [low2, high2] = (phone.yaxis2 as { domain: number[] }).domain;
+    expect(high2).toBeLessThan(low); // the second panel under the first
+    expect(high).toBe(1);
+    expect(low2).toBe(0);
+    expect(phone.legend).toMatchObject({ orientation: "h", yanchor: "top" });
+    expect((phone.legend as { y: number }).y).toBeLessThan(0);
+    const desk = fitLayout(twoPanels as never, twoPanels.layout, { width: 900, coarse: false });
+    expect(desk.dragmode).toBeUndefined();
+    expect(desk.xaxis2).toEqual(twoPanels.layout.xaxis2);
+    expect(fitConfig({ displaylogo: false }, { coarse: true, zooming: false })).toMatchObject({
+      scrollZoom: false,
+      displayModeBar: false,
+    });
+    expect(fitConfig({}, { coarse: true, zooming: true }).displayModeBar).toBeUndefined();
   });
 });
 

@@ -12,7 +12,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from "playwright-core";
 import { PLACEHOLDER_TEXT } from "../../lib/src";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -114,7 +120,13 @@ function normaliseOrigin(origin: string): string {
  */
 export async function openGuardedPage(
   browser: Browser,
-  options: Pick<CheckOptions, "allowOrigins" | "ignoreErrors"> = {},
+  options: Pick<CheckOptions, "allowOrigins" | "ignoreErrors"> & {
+    /** The screen and pointer (a phone: 390×844, hasTouch, isMobile); a 1280×900 desktop by default. */
+    device?: Pick<
+      BrowserContextOptions,
+      "viewport" | "hasTouch" | "isMobile" | "deviceScaleFactor"
+    >;
+  } = {},
 ): Promise<GuardedPage> {
   const allowed = new Set((options.allowOrigins ?? []).map(normaliseOrigin));
   const isAllowed = (raw: string): boolean => {
@@ -132,6 +144,7 @@ export async function openGuardedPage(
 
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
+    ...options.device,
     serviceWorkers: "block",
   });
   const guarded: GuardedPage = {

@@ -6,6 +6,7 @@ import MiniSearch, { type Options, type SearchOptions, type AsPlainObject } from
 import type { Figure } from "../../../lib/src/notebook/plot/figure";
 import { figureDataScripts, figureIdOf, readFigure } from "./figures";
 import { setupPrint } from "./print";
+import { NARROW, fitConfig, fitLayout } from "./fit";
 
 declare global {
   interface Window {
@@ -48,7 +49,7 @@ function themeChanged(): void {
 systemDark?.addEventListener?.("change", themeChanged);
 
 // ---------------------------------------------------------------- figures
-const figures: { el: HTMLElement; spec: Figure }[] = [];
+const figures: DrawnFigure[] = [];
 
 const DARK = {
   paper: "#1d2025",
@@ -77,22 +78,86 @@ function themedLayout(layout: Figure["layout"]): Layout {
 }
 
 /** Black lines and markers would vanish on the dark background: they turn light grey there. */
-function themedData(data: Figure["data"]): unknown {
+function themedData(data: Figure["data"], layout: Figure["layout"]): unknown {
   if (currentTheme() !== "dark") return data;
   const black = new Set(["#000000", "#000", "black", "#222", "#222222"]);
-  return JSON.parse(JSON.stringify(data), (key, value) =>
+  const copy = JSON.parse(JSON.stringify(data), (key, value) =>
     typeof value === "string" && black.has(value.toLowerCase()) && key === "color"
       ? DARK.text
       : value,
-  );
+  ) as Array<Record<string, unknown>>;
+  for (const trace of copy) {
+    // Images (MNIST digits, weights: heatmaps with hidden axes) are drawn on white paper: in the
+    // dark they would stay glaring white tiles, so their white turns to the dark paper and their
+    // black ink to light. (A decision boundary's heatmap keeps its colours: they are its meaning.)
+    const images = (layout.xaxis as { visible?: boolean } | undefined)?.visible === false;
+    if (images && trace.type === "heatmap" && Array.isArray(trace.colorscale)) {
+      trace.colorscale = (trace.colorscale as [number, string][]).map(([at, colour]) => [
+        at,
+        /^(#fff(fff)?|white)$/i.test(colour)
+          ? DARK.paper
+          : /^(#000(000)?|black)$/i.test(colour)
+            ? DARK.text
+            : colour,
+      ]);
+    }
+  }
+  return copy;
 }
 
-function draw({ el, spec }: { el: HTMLElement; spec: Figure }): void {
+/** A finger, not a mouse: figures must let a swipe scroll the page. */
+const coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
+const isCoarse = () => Boolean(coarse?.matches);
+
+function draw(figure: DrawnFigure): void {
+  const { el, spec } = figure;
   el.querySelector(".gtd-placeholder")?.remove();
+  // The width the column gives the figure (the div itself may be narrowed to a fixed-width figure).
+  const column = el.parentElement?.clientWidth || el.clientWidth;
   const layout = themedLayout(spec.layout);
-  // A figure made wider than the column is fitted to it (plotly then follows the column's width).
-  if (layout.width && layout.width > el.clientWidth) delete layout.width;
-  void window.Plotly!.react(el, themedData(spec.data), layout, spec.config || {});
+  // A figure made wider than the column is fitted to it (plotly then follows the column's width);
+  // one narrower keeps its width, and its div shrinks to it, so no band of page shows beside it.
+  if (layout.width && layout.width > column) {
+    // A grid of images keeps its aspect (scaleanchor): a narrower figure is shorter too.
+    const yaxis = layout.yaxis as { scaleanchor?: string } | undefined;
+    if (yaxis?.scaleanchor && typeof layout.height === "number") {
+      layout.height = Math.round(80 + ((layout.height - 80) * column) / layout.width);
+    }
+    delete layout.width;
+  }
+  el.style.maxWidth = layout.width ? `${layout.width}px` : "";
+  const width = layout.width ?? column;
+  figure.narrow = column < NARROW;
+  const fitted = fitLayout(spec, layout, { width, coarse: isCoarse() && !figure.zooming });
+  if (figure.zooming) fitted.dragmode = "zoom";
+  const config = fitConfig(spec.config, { coarse: isCoarse(), zooming: figure.zooming });
+  void window.Plotly!.react(el, themedData(spec.data, spec.layout), fitted, config);
+}
+
+/**
+ * On a touch screen a figure does not take drags (they scroll the page); its "Zoom" button turns
+ * zooming on (drag to zoom, the mode bar back) and "Done" turns it off and resets the axes.
+ */
+function addZoomButton(figure: DrawnFigure): void {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "zoom-button";
+  button.textContent = "Zoom";
+  button.setAttribute("aria-pressed", "false");
+  button.addEventListener("click", () => {
+    figure.zooming = !figure.zooming;
+    button.textContent = figure.zooming ? "Done zooming" : "Zoom";
+    button.setAttribute("aria-pressed", String(figure.zooming));
+    draw(figure);
+  });
+  figure.el.insertAdjacentElement("afterend", button);
+}
+
+interface DrawnFigure {
+  el: HTMLElement;
+  spec: Figure;
+  narrow: boolean;
+  zooming: boolean;
 }
 
 function drawFigures(): void {
@@ -105,10 +170,23 @@ function drawFigures(): void {
   for (const script of scripts) {
     const el = document.getElementById(figureIdOf(script) ?? "");
     if (!el) continue;
-    const figure = { el, spec: readFigure(script) };
+    const figure = { el, spec: readFigure(script), narrow: false, zooming: false };
     figures.push(figure);
     draw(figure);
+    if (isCoarse()) addZoomButton(figure);
   }
+  // A figure laid out for a narrow column is laid out again when the column widens (a phone turned
+  // sideways), and the other way round; plotly itself follows the width within a layout.
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(() => {
+      for (const figure of figures) {
+        const width = figure.el.parentElement?.clientWidth ?? 0;
+        if (width < NARROW !== figure.narrow) draw(figure);
+      }
+    }, 150);
+  });
 }
 
 function redrawFigures(): void {
@@ -245,9 +323,11 @@ function setupSearch(): void {
       list!.hidden = true;
       return;
     }
-    const results = search!.engine
-      .search(query, search!.options)
-      .slice(0, 8) as unknown as Result[];
+    // Every word of the query first; any of them when no section has them all.
+    let found = search!.engine.search(query, search!.options);
+    if (!found.length)
+      found = search!.engine.search(query, { ...search!.options, combineWith: "OR" });
+    const results = found.slice(0, 8) as unknown as Result[];
     if (!results.length) {
       const none = document.createElement("li");
       none.className = "search-empty";
@@ -319,12 +399,70 @@ function reportSearchError(error: Error): void {
 
 // ---------------------------------------------------------------- menu (narrow screens)
 function setupMenu(): void {
-  const button = document.querySelector(".menu-toggle");
+  const button = document.querySelector<HTMLButtonElement>(".menu-toggle");
   const sidebar = document.getElementById("sidebar");
   if (!button || !sidebar) return;
-  button.addEventListener("click", () => {
-    const open = sidebar.classList.toggle("open");
+  const setOpen = (open: boolean) => {
+    sidebar.classList.toggle("open", open);
     button.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+  button.addEventListener("click", () => setOpen(!sidebar.classList.contains("open")));
+  // Escape closes it (and gives the focus back to its button); so does choosing a section of
+  // this page in it, which would otherwise stay covered by the menu.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !sidebar.classList.contains("open")) return;
+    setOpen(false);
+    button.focus();
+  });
+  sidebar.addEventListener("click", (event) => {
+    if ((event.target as Element).closest(".page-contents a")) setOpen(false);
+  });
+}
+
+// ---------------------------------------------------------------- search box (phones)
+/** On a phone the search box hides behind a button; opened, it takes the title's place. */
+function setupSearchToggle(): void {
+  const toggle = document.querySelector<HTMLButtonElement>(".search-toggle");
+  const bar = document.querySelector(".topbar");
+  const input = document.getElementById("search") as HTMLInputElement | null;
+  if (!toggle || !bar || !input) return;
+  const setOpen = (open: boolean) => {
+    bar.classList.toggle("searching", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+  toggle.addEventListener("click", () => {
+    setOpen(true);
+    input.focus();
+  });
+  input.addEventListener("focus", () => setOpen(true));
+  input.addEventListener("blur", () => {
+    // After a tap on a result the page changes anyway; an empty box closes.
+    if (!input.value) setOpen(false);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") setOpen(false);
+  });
+}
+
+// ---------------------------------------------------------------- wide formulas and listings
+/**
+ * Marks the display formulas and listings wider than their box, which scroll sideways: the
+ * stylesheet shades the edge they continue past (phones show no scroll bar), and the keyboard can
+ * scroll them (tabindex).
+ */
+function markScrolling(): void {
+  const mark = () => {
+    document.querySelectorAll<HTMLElement>(".katex-display, .chapter pre").forEach((el) => {
+      const scrolls = el.scrollWidth > el.clientWidth + 1;
+      el.classList.toggle("scrolls", scrolls);
+      if (scrolls && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+  };
+  mark();
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(mark, 200);
   });
 }
 
@@ -337,8 +475,10 @@ function start(): void {
   followScroll();
   addCopyButtons();
   setupSearch();
+  setupSearchToggle();
   setupMenu();
   setupPrint(redrawFigures);
+  markScrolling();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
