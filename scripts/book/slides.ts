@@ -353,7 +353,7 @@ function outlinePieces(markdown: Markdown, source: string, type: SlideType): Pie
  * How many lines of code or output a slide holds at the smallest size it sets them in (19 px, see
  * client/slides.ts), below its title; and how many characters such a line holds before it wraps.
  */
-const CODE_LINES = 23;
+const CODE_LINES = 22;
 const CODE_CHARS = 100;
 /** A figure's share of a slide in those lines: about the smallest height it is drawn at. */
 const FIGURE_LINES = 9;

@@ -22,6 +22,11 @@ declare global {
 /** The slide's size in CSS pixels before reveal scales it to the window: 16:9. */
 const WIDTH = 1280;
 const HEIGHT = 720;
+/**
+ * The height a slide's content fills: the slide's, but for a strip at the bottom where reveal puts
+ * the slide number and the arrows, which nothing on the slide should run into.
+ */
+const ROOM = HEIGHT - 40;
 /** A figure is never drawn smaller than this, even if the slide then overflows (a test catches it). */
 const MIN_FIGURE_HEIGHT = 180;
 /** The figures' text on a slide, in px (the book's is 14). */
@@ -88,12 +93,12 @@ function figureRows(section: HTMLElement): number {
  */
 function fitText(section: HTMLElement): void {
   const rows = figureRows(section);
-  const room = HEIGHT - rows * FIGURE_ROOM;
+  const room = ROOM - rows * FIGURE_ROOM;
   const fits = (px: number) => {
     section.style.fontSize = px + "px";
-    const tablesFit = Array.from(section.querySelectorAll<HTMLElement>(".output.html table")).every(
-      (el) => el.scrollWidth <= section.clientWidth,
-    );
+    const tablesFit = Array.from(
+      section.querySelectorAll<HTMLElement>(".output.html table, .table-halves"),
+    ).every((el) => el.scrollWidth <= section.clientWidth);
     return tablesFit && contentHeight(section) <= room;
   };
   // What does not fit at the smallest size is laid out tighter, one way after another.
@@ -206,7 +211,7 @@ async function drawSlide(section: HTMLElement | null | undefined): Promise<void>
       box.style.width = Math.floor(100 / columns) - 1 + "%";
     }
   }
-  const room = (HEIGHT - contentHeight(section)) / rows;
+  const room = (ROOM - contentHeight(section)) / rows;
   for (const el of pending) {
     const script = figureDataScriptOf(el, section);
     if (!script) continue;
