@@ -81,15 +81,15 @@ describe("a deck, laid out by its cells' slide metadata", () => {
     markdown("### A step inside", "subslide"),
     code("const long = 1;\nshow(figure);", "slide", ["remove-input"], [figure()]),
     markdown(
-      `## 2. Many words\n\nThe lead.\n\n$$a = b$$\n\nMore text.\n\n### 2.1 More\n\n${"long ".repeat(60)}`,
+      `## 2. Many words\n\nThe lead.\n\n$$a = b$$\n\nMore text.\n\n### 2.1 More\n\n${"long ".repeat(150)}`,
       "slide",
       ["slide-outline"],
     ),
   ]);
 
-  it("has a title slide, then one per slide and subslide, skipped cells left out", () => {
-    expect(deck.stacks.map((stack) => stack.length)).toEqual([1, 2, 1, 1]);
-    expect(deck.slides).toBe(5);
+  it("has a title slide, then one per slide and subslide and per heading, skipped cells left out", () => {
+    expect(deck.stacks.map((stack) => stack.length)).toEqual([1, 2, 1, 2]);
+    expect(deck.slides).toBe(6);
     const [title] = deck.stacks[0];
     expect(title.parts.join("")).toContain("<h1>Chapter 9 · Testing</h1>");
     expect(title.parts.join("")).toContain("<li>check things</li>");
@@ -115,16 +115,29 @@ describe("a deck, laid out by its cells' slide metadata", () => {
     expect(deck.figures).toBe(1);
   });
 
-  it("shows an outline cell's headings, short leads and display formulas, its text in the notes", () => {
-    const outline = deck.stacks[3][0];
+  it("gives a slide without a heading of its own the title of its section", () => {
+    const [running, figure] = deck.stacks[2][0].parts;
+    expect(running).toBe('<h2 class="running-title">A step inside</h2>');
+    expect(figure).toContain("gtd-figure");
+    for (const slide of deck.stacks.flat())
+      expect(slide.parts[0], slide.parts.join("")).toMatch(/^<h[1-3][\s>]/);
+  });
+
+  it("shows an outline cell's sections each on a slide: heading, lead, formulas; its text in the notes", () => {
+    const [outline, more] = deck.stacks[3];
     const shown = outline.parts.join("");
     expect(shown).toContain("Many words");
     expect(shown).toContain("<p>The lead.</p>");
     expect(shown).toContain("katex-display");
-    expect(shown).toContain("2.1 More");
     expect(shown).not.toContain("More text");
-    expect(shown).not.toContain("long long");
+    expect(shown).not.toContain("2.1 More");
     expect(outline.notes.join("")).toContain("More text");
+    // The next section's slide: its heading and the start of its one long sentence, cut with "…".
+    const next = more.parts.join("");
+    expect(next).toContain("2.1 More");
+    expect(next).toMatch(/(long ){20,}…/);
+    expect(next.length).toBeLessThan(900);
+    expect(more.notes.join("")).toContain("long ".repeat(150).trim());
   });
 
   it("names the cells without slide metadata, and refuses a slide type Jupyter does not have", () => {
@@ -160,6 +173,159 @@ describe("a deck, laid out by its cells' slide metadata", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("outline slides: what a slide shows of a long text", () => {
+  const outlineDeck = (source: string, type = "slide") =>
+    deckOf([markdown("# T", "notes"), markdown(source, type, ["slide-outline"])]);
+  const shownOf = (slide: slides.Slide) => slide.parts.join("");
+
+  it("splits sentences after a full stop and a capital, never inside code or maths", () => {
+    expect(slides.sentences("One $a. B$ two. Three `x. Y` four! **Five.** six. Seven")).toEqual([
+      "One $a. B$ two.",
+      "Three `x. Y` four!",
+      "**Five.** six.",
+      "Seven",
+    ]);
+    expect(slides.sentences("**Equation 1: the error.** The output")).toEqual([
+      "**Equation 1: the error.**",
+      "The output",
+    ]);
+  });
+
+  it("a cell that goes on into the next section: its end on the current slide, each heading a slide of its own", () => {
+    const built = deckOf([
+      markdown("# T", "notes"),
+      markdown("## 1. First\n\nShort.", "slide"),
+      markdown(
+        [
+          "The result: it works, as the table above shows for every one of the nine parameters of the small network. More words that only the notes carry, " +
+            "and more ".repeat(30),
+          "",
+          "## 2. Second",
+          "",
+          "The second lead.",
+          "",
+          "### 2.1 Inside",
+          "",
+          "The third lead.",
+        ].join("\n"),
+        "slide",
+        ["slide-outline"],
+      ),
+    ]);
+    expect(built.stacks.map((stack) => stack.length)).toEqual([1, 1, 2]);
+    const first = built.stacks[1][0];
+    expect(first.parts[1]).toMatch(/^<div class="fragment"><p>The result: it works, as/);
+    expect(first.parts[1]).not.toContain("only the notes");
+    expect(first.notes.join("")).toContain("only the notes");
+    const [second, inside] = built.stacks[2];
+    expect(shownOf(second)).toContain("2. Second");
+    expect(shownOf(second)).toContain("The second lead.");
+    expect(shownOf(second)).not.toContain("Inside");
+    expect(shownOf(inside)).toMatch(/^<h3[^>]*>2.1 Inside<\/h3>/);
+    expect(shownOf(inside)).toContain("The third lead.");
+  });
+
+  it("keeps each formula with the label that names it, and a label's first sentence when no formula follows", () => {
+    const built = outlineDeck(
+      [
+        "## 2. Equations",
+        "",
+        "The lead, naming the error,",
+        "",
+        "$$e = 1,$$",
+        "",
+        "a paragraph between that the slide leaves out.",
+        "",
+        "**Equation 1: the output.** Its derivation, which the slide leaves out.",
+        "",
+        "$$a = b.$$",
+        "",
+        "From there it is one step:",
+        "",
+        "$$c = d.$$",
+        "",
+        "**The algorithm.** Run it forwards. Then backwards, which the slide leaves out.",
+      ].join("\n"),
+    );
+    const shown = shownOf(built.stacks[1][0]);
+    const order = [
+      "The lead, naming the error,",
+      "katex-display",
+      "<strong>Equation 1: the output.</strong>",
+      "katex-display",
+      "From there it is one step:",
+      "katex-display",
+      "<strong>The algorithm.</strong> Run it forwards.",
+    ].map((text, i, all) => shown.indexOf(text, i && shown.indexOf(all[i - 1]) + 1));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect((shown.match(/katex-display/g) ?? []).length).toBe(3);
+    for (const left of ["between", "derivation", "backwards"]) expect(shown).not.toContain(left);
+  });
+
+  it("an exercises section shows each exercise's first sentence", () => {
+    const built = outlineDeck(
+      [
+        "## Exercises",
+        "",
+        "**1.** *(easy)* Add two numbers. Then explain why it works.",
+        "",
+        "<details><summary>Solution</summary>",
+        "",
+        "The secret answer.",
+        "</details>",
+        "",
+        "**2.** *(hard)* Prove it. With care.",
+      ].join("\n"),
+    );
+    const shown = shownOf(built.stacks[1][0]);
+    expect(shown).toContain("Add two numbers.");
+    expect(shown).toContain("Prove it.");
+    for (const left of ["explain why", "secret answer", "With care"])
+      expect(shown).not.toContain(left);
+  });
+
+  it("an outline too long for one slide goes on on the next, under the same title", () => {
+    const equations = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `**Equation ${i + 1}: part ${i + 1}.** Words.\n\n$$\\frac{a_${i}}{b} = \\sum_i c_i.$$`,
+    );
+    const built = outlineDeck(
+      ["## 3. Many formulas", "", "The lead.", "", ...equations].join("\n\n"),
+    );
+    const stack = built.stacks[1];
+    expect(stack.length).toBeGreaterThan(1);
+    expect(stack[1].parts[0]).toBe('<h2 class="running-title">3. Many formulas</h2>');
+    const all = stack.map(shownOf).join("");
+    for (let i = 1; i <= 8; i++) expect(all).toContain(`Equation ${i}: part ${i}.`);
+    // Each slide's notes are the text its outline comes from: the notes together hold all of it.
+    const notes = stack.map((slide) => slide.notes.join("")).join("");
+    for (let i = 1; i <= 8; i++) expect(notes.split(`Equation ${i}: part`).length).toBe(2);
+  });
+});
+
+describe("code cells on slides", () => {
+  const context = () => ({ plotlyBundleTag: bundleTag, figures: 0 });
+
+  it("a cell whose code and outputs are too long for one slide goes on on the next", () => {
+    const cell = code("const a = 1;\n".repeat(15), "slide", [], [printed("x\n".repeat(15))]);
+    const shown = slides.codeSlides(cell, [], context());
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toContain(`<pre class="input">`);
+    expect(shown[1]).toContain('<pre class="output stream">x');
+    expect(slides.codeSlides(code("1", "slide", [], [printed("1")]), [], context())).toHaveLength(
+      1,
+    );
+  });
+
+  it("a narrow output (an image in characters) keeps what follows it beside it", () => {
+    const art = Array.from({ length: 28 }, () => "|" + " ".repeat(28) + "|").join("\n") + "\n";
+    const cell = code("show(x)", "slide", ["remove-input"], [printed(art), printed("label 5\n")]);
+    expect(slides.codeSlides(cell, ["remove-input"], context())).toHaveLength(1);
   });
 });
 

@@ -25,8 +25,13 @@ import type { Chapter } from "../../scripts/book/types";
 import { cellText, outputsOf } from "../../scripts/notebook-format";
 import { NOTEBOOKS, readNotebook } from "../notebooks/harness";
 
-/** The deck's slide size (scripts/book/client/slides.ts). */
+/** The deck's slide size (scripts/book/client/slides.ts), and the window the decks are shown in. */
 const SLIDE = { width: 1280, height: 720 };
+/**
+ * The smallest code, table and output text a slide may show, in pixels of a 1280×720 screen: what
+ * the slide sets (getComputedStyle) times reveal's scale of the slide to the window.
+ */
+const MIN_SMALL_TEXT = 18;
 
 let book: BuiltBook;
 let folder: string;
@@ -66,6 +71,7 @@ async function open(path: string): Promise<GuardedPage & { failed: string[] }> {
   guarded.page.on("response", (r) => {
     if (r.status() >= 400) failed.push(`${r.url()} (HTTP ${r.status()})`);
   });
+  await guarded.page.setViewportSize(SLIDE);
   await guarded.page.goto(new URL(path, origin).href, { waitUntil: "load" });
   await guarded.page.waitForFunction(
     () => document.documentElement.dataset.deckReady === "true",
@@ -86,6 +92,13 @@ interface SlideFacts {
   figures: number;
   drawn: number;
   heading: string;
+  /** Its first element is a heading (h1-h3): its title. */
+  titled: boolean;
+  /** It shows something besides its title: text, code, a table, a formula, a figure, an image. */
+  content: boolean;
+  /** The smallest code, table or output text on it, in screen pixels (Infinity when it has none). */
+  smallest: number;
+  smallestWhat: string;
 }
 
 function currentSlideFacts(): SlideFacts {
@@ -121,7 +134,34 @@ function currentSlideFacts(): SlideFacts {
       el.querySelector("svg.main-svg") &&
       ((el as HTMLElement & { data?: unknown[] }).data?.length ?? 0) > 0,
   );
+  const shown = Array.from(slide.children).filter((el) => !el.matches("aside.notes"));
+  const titled = /^H[1-3]$/.test(shown[0]?.tagName ?? "");
+  const content = shown
+    .slice(titled ? 1 : 0)
+    .some(
+      (el) => (el.textContent ?? "").trim().length > 0 || el.querySelector(".gtd-figure, img, svg"),
+    );
+  let smallest = Infinity;
+  let smallestWhat = "";
+  slide
+    .querySelectorAll<HTMLElement>("pre, pre *, table, table *, .output, .output *")
+    .forEach((el) => {
+      if (el.closest("aside.notes, .katex, svg")) return;
+      const own = Array.from(el.childNodes).some(
+        (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? "").trim(),
+      );
+      if (!own) return;
+      const size = parseFloat(getComputedStyle(el).fontSize) * scale;
+      if (size < smallest) {
+        smallest = size;
+        smallestWhat = `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}"`;
+      }
+    });
   return {
+    titled,
+    content,
+    smallest,
+    smallestWhat,
     index: `${h + 1}.${v + 1}`,
     height: Math.round(bottom),
     width: Math.round(right),
@@ -146,7 +186,7 @@ interface RevealApi {
 
 describe("the slide decks, served from the built site", () => {
   it.each(chapterNames)(
-    "%s: every slide shown in turn, its figures drawn, none taller or wider than the slide",
+    "%s: → reaches every slide; each has a title and more, its code and tables large enough, its figures drawn, none taller or wider than the slide",
     async (name) => {
       const chapter = chapterOf(name);
       const guarded = await open(chapter.deck.page);
@@ -159,13 +199,17 @@ describe("the slide decks, served from the built site", () => {
         expect(total).toBeGreaterThanOrEqual(5);
         const seen = new Map<string, SlideFacts>();
         for (let step = 0; step < 10 * total; step++) {
-          // Figures are drawn when their slide is shown: wait for them (or time out and report).
+          // A slide's text is sized and its figures drawn when it is shown: wait for them (or time
+          // out and report).
           await page
             .waitForFunction(
               () => {
                 const slide = (window as unknown as { Reveal: RevealApi }).Reveal.getCurrentSlide();
-                return Array.from(slide.querySelectorAll(".gtd-figure")).every(
-                  (el) => el.closest("aside.notes") || el.querySelector("svg.main-svg"),
+                return (
+                  slide.dataset.fitted === "true" &&
+                  Array.from(slide.querySelectorAll(".gtd-figure")).every(
+                    (el) => el.closest("aside.notes") || el.querySelector("svg.main-svg"),
+                  )
                 );
               },
               null,
@@ -179,7 +223,8 @@ describe("the slide decks, served from the built site", () => {
             return reveal.isLastSlide() && !reveal.availableFragments().next;
           });
           if (done) break;
-          await page.evaluate(() => (window as unknown as { Reveal: RevealApi }).Reveal.next());
+          // As a lecturer steps through the deck: the right arrow, for every slide and fragment.
+          await page.keyboard.press("ArrowRight");
         }
         const slides = [...seen.values()];
         expect(slides.length, "slides visited").toBe(total);
@@ -196,6 +241,14 @@ describe("the slide decks, served from the built site", () => {
           ...(s.drawn < s.figures
             ? [`slide ${s.index}: ${s.drawn} of ${s.figures} figures drawn`]
             : []),
+          ...(s.titled ? [] : [`slide ${s.index} has no title`]),
+          ...(s.content ? [] : [`slide ${s.index} "${s.heading}" shows only its title`]),
+          ...(s.smallest < MIN_SMALL_TEXT
+            ? [
+                `slide ${s.index} "${s.heading}" sets ${s.smallestWhat} in ` +
+                  `${s.smallest.toFixed(1)} px (at least ${MIN_SMALL_TEXT})`,
+              ]
+            : []),
         ]);
         expect(problems, name).toEqual([]);
         expect(slides.reduce((sum, s) => sum + s.figures, 0)).toBe(chapter.deck.figures);
@@ -211,9 +264,11 @@ describe("the slide decks, served from the built site", () => {
         expect(guarded.errors).toEqual([]);
         expect(guarded.blocked).toEqual([]);
         expect(guarded.failed).toEqual([]);
+        const small = slides.map((s) => s.smallest).filter(Number.isFinite);
         console.log(
           `${name}: ${total} slides, ${chapter.deck.figures} figures; tallest ` +
-            `${Math.max(...slides.map((s) => s.height))} px`,
+            `${Math.max(...slides.map((s) => s.height))} px; smallest code, table or output ` +
+            `${Math.min(...small).toFixed(1)} px on screen`,
         );
       } finally {
         await guarded.context.close();
