@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ARC4_STATE_BYTES, type MaskForm } from "./arc4";
 import type { AdamStepCall, Backend, GemmCall } from "./backend";
 import { jsBackend } from "./js";
 
@@ -45,6 +46,7 @@ const KERNELS = {
     "c2",
     "eps",
   ],
+  arc4_fill: ["s", "out", "n", "mask", "keep", "scale"],
   peak: ["iterations", "x"],
 } as const;
 
@@ -138,8 +140,17 @@ export function residentFloat64(length: number): Float64Array {
   return view;
 }
 
+/**
+ * `length` zero bytes in the module's memory (a generator's state, so that its draws need no copy), or an
+ * ordinary Uint8Array where WebAssembly is unavailable or the resident region is full.
+ */
+export function residentBytes(length: number): Uint8Array {
+  const doubles = residentFloat64(Math.ceil(length / 8));
+  return new Uint8Array(doubles.buffer, doubles.byteOffset, length);
+}
+
 /** The byte address of `x` in the module's memory, or -1 if it lives elsewhere. */
-function addressOf(x: Float64Array): number {
+function addressOf(x: Float64Array | Uint8Array): number {
   return ourBuffers.has(x.buffer) ? x.byteOffset : -1;
 }
 
@@ -330,9 +341,26 @@ function adamStep(step: AdamStepCall): void {
   );
 }
 
+/**
+ * Draws of seedrandom's generator into `out` (or dropout masks made of them) in the module: the state and
+ * `out` are used where they live in the memory, else copied into the scratch space and back.
+ */
+function arc4Fill(state: Uint8Array, out: Float64Array, mask: MaskForm | null): void {
+  const layout = new Layout();
+  const stateHome = addressOf(state);
+  const s = stateHome >= 0 ? stateHome : layout.take(ARC4_STATE_BYTES);
+  const o = layout.place(out, out.length * 8, true);
+  reserve(layout.bytes);
+  const bytes = new Uint8Array(memory!.buffer);
+  if (stateHome < 0) bytes.set(state.subarray(0, ARC4_STATE_BYTES), s);
+  kernels!.arc4_fill(s, o, out.length, mask ? 1 : 0, mask?.keep ?? 0, mask?.scale ?? 0);
+  if (stateHome < 0) state.set(bytes.subarray(s, s + ARC4_STATE_BYTES));
+  copyOut(out, 1, out.length, o, out.length * 8);
+}
+
 /** The WebAssembly backend, or null where this engine cannot run it ({@link wasmUnavailable} says why). */
 export const wasmBackend: Backend | null =
-  kernels === null ? null : { name: "wasm", gemm, addScaled, adamStep, allFinite };
+  kernels === null ? null : { name: "wasm", gemm, addScaled, adamStep, allFinite, arc4Fill };
 
 /**
  * Runs the module's `peak` loop (register-only f64x2 multiplications and additions, kernels.wat) for
