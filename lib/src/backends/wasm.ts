@@ -16,6 +16,7 @@ import * as path from "path";
 import { ARC4_STATE_BYTES, type MaskForm } from "./arc4";
 import type { AdamStepCall, Backend, GemmCall } from "./backend";
 import { jsBackend } from "./js";
+import { providePoolSource, runShares, threadsFor } from "./pool";
 
 /**
  * Every export of kernels.wat with the names of its parameters (all numbers: byte addresses, counts,
@@ -51,6 +52,9 @@ const KERNELS = {
 } as const;
 
 type KernelExports = { [name in keyof typeof KERNELS]: (...args: number[]) => number };
+
+/** The exports in table order: a helper thread is told a kernel by its index here. */
+const KERNEL_NAMES = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 /** Where the module's bytes are: lib/build/, next to the compiled library (and beside lib/src/). */
 export const WASM_FILE = path.resolve(__dirname, "..", "..", "build", "kernels.wasm");
@@ -102,6 +106,11 @@ function loadKernels(): KernelExports | string {
     if (typeof exported !== "function" || exported.length !== params.length)
       return `${WASM_FILE} does not match wasm.ts: its export "${name}" should take ${params.length} arguments (${params.join(", ")})`;
   }
+  providePoolSource({
+    memory: memory!,
+    bytes: new Uint8Array(bytes as Uint8Array),
+    names: KERNEL_NAMES,
+  });
   return instance.exports as unknown as KernelExports;
 }
 
@@ -223,6 +232,34 @@ function copyOut(x: Float64Array, rows: number, cols: number, at: number, stride
  */
 export const WASM_SPARSE_DOT_LIMIT = 0.35;
 
+/** Runs one kernel call on this thread (a share of runShares). */
+function runHere(kernel: number, args: readonly number[]): void {
+  kernels![KERNEL_NAMES[kernel]](...args);
+}
+
+/**
+ * Splits `rows` rows into `parts` shares of whole multiples of `step` rows (the last takes the rest) and
+ * runs `call(first row, rows)` for each, the shares after the first on helper threads. Each row of the
+ * output is computed by the same kernel, its sums in the same order, whichever share it falls in.
+ */
+function splitRows(
+  rows: number,
+  parts: number,
+  step: number,
+  kernel: keyof typeof KERNELS,
+  call: (first: number, count: number, part: number) => number[],
+): void {
+  const each = Math.ceil(rows / parts / step) * step;
+  const shares: { kernel: number; args: number[] }[] = [];
+  for (let first = 0, part = 0; first < rows; first += each, part++)
+    shares.push({
+      kernel: KERNEL_NAMES.indexOf(kernel),
+      args: call(first, Math.min(each, rows - first), part),
+    });
+  if (shares.length === 1) runHere(shares[0].kernel, shares[0].args);
+  else runShares(shares, runHere);
+}
+
 /** Entries of A per block of the dot form: 8 MB of A, and so of scratch, at most (at least one row). */
 const DOT_BLOCK_ENTRIES = 1 << 20;
 
@@ -243,7 +280,9 @@ function gemm(call: GemmCall): void {
     const a = layout.place(A, A.length * 8, true);
     const b = layout.place(B, k * ld, unpadded);
     const c = layout.place(C, m * ld, unpadded);
-    const spare = layout.take(ld); // where the stand-in rows of C go when m is not a multiple of 4
+    const parts = threadsFor(m * k * n);
+    // where the stand-in rows of C go when a share's rows are not a multiple of 4: one row per share
+    const spare = layout.take(ld * parts);
     const idx = layout.take(k * nv * 4);
     const start = layout.take((k + 1) * 4);
     const val = layout.take(k * ld);
@@ -261,7 +300,20 @@ function gemm(call: GemmCall): void {
     w.pack_rows(b, k, nv, ld, skip, idx, start, val);
     const rs = (transA ? 1 : k) * 8;
     const cs = (transA ? m : 1) * 8;
-    w.axpy(a, rs, cs, m, k, c, ld, alpha, idx, start, val, spare);
+    splitRows(m, parts, 4, "axpy", (i, rows, part) => [
+      a + i * rs,
+      rs,
+      cs,
+      rows,
+      k,
+      c + i * ld,
+      ld,
+      alpha,
+      idx,
+      start,
+      val,
+      spare + part * ld,
+    ]);
     copyOut(C, m, n, c, ld);
   } else {
     // Dot form: C = alpha·A·Bᵀ + beta·C, a block of rows of A at a time. Rows of C do not depend on
@@ -288,10 +340,31 @@ function gemm(call: GemmCall): void {
       if (beta !== 0) copyIn(rowsOfC, rows, n, c, n * 8);
       const sparse =
         skipZeros && w.pack_dot(a, rows, k, idx, start, val) < WASM_SPARSE_DOT_LIMIT * rows * k;
+      const parts = threadsFor(rows * k * n);
       if (sparse && (bFinite ??= w.all_finite(b, B.length) === 1)) {
-        w.dot_sparse(b, c, rows, k, n, alpha, beta, idx, start, val);
+        splitRows(rows, parts, 2, "dot_sparse", (i, count) => [
+          b,
+          c + i * n * 8,
+          count,
+          k,
+          n,
+          alpha,
+          beta,
+          idx,
+          start + i * 4,
+          val,
+        ]);
       } else {
-        w.dot_dense(a, b, c, rows, k, n, alpha, beta);
+        splitRows(rows, parts, 2, "dot_dense", (i, count) => [
+          a + i * k * 8,
+          b,
+          c + i * n * 8,
+          count,
+          k,
+          n,
+          alpha,
+          beta,
+        ]);
       }
       copyOut(rowsOfC, rows, n, c, n * 8);
     }
