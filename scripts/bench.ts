@@ -7,6 +7,7 @@
 //                                      ours on 1 and 2 threads (the pool) for Nielsen's recipe and the best network
 //   npm run bench -- --rounds 5        rounds (the median is shown); --json also prints one JSON object at the end
 //   npm run bench -- --guard           only the cost of fit's divergence guard (below)
+//   npm run bench -- --threads         only the training products on 1 and 2 threads: where the pool pays
 //
 // The networks, 50,000 training images each epoch:
 //   nielsen   Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0, 1), batches of 10, his η = 3.0 (our 1.5)
@@ -25,17 +26,19 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as L from "../lib/src";
 import { DivergenceGuard } from "../lib/src/networks/guard";
+import { setPoolMinimumWork } from "../lib/src/backends/pool";
 
 const require = createRequire(__filename);
 
 const args = process.argv.slice(2);
-const KNOWN = ["--guard", "--json", "--peers", "--rounds"];
+const KNOWN = ["--guard", "--json", "--peers", "--rounds", "--threads"];
 for (const a of args)
   if (a.startsWith("--") && !KNOWN.includes(a))
     fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
 const json = args.includes("--json");
 const withPeers = args.includes("--peers");
 const guardOnly = args.includes("--guard");
+const threadsOnly = args.includes("--threads");
 const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
 if (!Number.isInteger(rounds) || rounds < 1)
@@ -319,6 +322,52 @@ function peerEpoch([script, extra, blasThreads = 1]: PeerRun): number {
   return Number(match[1]);
 }
 
+// ------------------------------------------------------------------ the pool
+
+/**
+ * The training products (and the validation pass's) on 1 and 2 threads, interleaved, every product split
+ * whatever its size: time on 2 threads ÷ time on 1 per round, against the product's multiply-adds, to place
+ * the pool's threshold (POOL_MIN_WORK in backends/pool.ts).
+ */
+function printThreadGain(data: Data): void {
+  const random = new L.Random().fork("bench-threads");
+  const rows = (count: number) => new L.Matrix(count, 784, data.X.data.slice(0, count * 784));
+  const shapes: [string, L.Matrix, L.Matrix, L.GemmOptions][] = [
+    ["dZ·W2    10×10·10×30", random.normalMatrix(10, 10), random.normalMatrix(10, 30), {}],
+    ["dZ·W2    64×10·10×256", random.normalMatrix(64, 10), random.normalMatrix(10, 256), {}],
+    ["X·W1ᵀ    10×784·(30×784)ᵀ", rows(10), random.normalMatrix(30, 784), { transB: true }],
+    ["dZᵀ·X    (10×30)ᵀ·10×784", random.normalMatrix(10, 30), rows(10), { transA: true }],
+    ["X·W1ᵀ    64×784·(256×784)ᵀ", rows(64), random.normalMatrix(256, 784), { transB: true }],
+    ["dZᵀ·X    (64×256)ᵀ·64×784", random.normalMatrix(64, 256), rows(64), { transA: true }],
+    ["val X·W1ᵀ 10000×784·(256×784)ᵀ", data.Xval, random.normalMatrix(256, 784), { transB: true }],
+  ];
+  const previous = setPoolMinimumWork(0);
+  console.log(
+    "\nProducts on 2 threads: time ÷ time on 1 thread, median (range) of interleaved rounds",
+  );
+  try {
+    for (const [name, a, b, options] of shapes) {
+      const m = options.transA ? a.cols : a.rows;
+      const k = options.transA ? a.rows : a.cols;
+      const n = options.transB ? b.rows : b.cols;
+      const times = L.compareTimings(
+        {
+          one: () => L.withThreads(1, () => L.gemm(a, b, options)),
+          two: () => L.withThreads(2, () => L.gemm(a, b, options)),
+        },
+        { rounds: Math.max(rounds, 5), budget: 0.1 },
+      );
+      console.log(
+        `  ${name.padEnd(34)} ${String(m * k * n).padStart(10)} multiply-adds   ` +
+          `${(times.one.median * 1e6).toFixed(0).padStart(7)} µs on 1   ` +
+          `2 ÷ 1: ${L.formatSpread(L.ratioSpread(times.two, times.one))}`,
+      );
+    }
+  } finally {
+    setPoolMinimumWork(previous);
+  }
+}
+
 // ------------------------------------------------------------------ report
 
 /** Prints the guard's cost on Nielsen's network and the best one; returns the ratios (with the guard / without). */
@@ -361,6 +410,10 @@ function main() {
 
   if (guardOnly) {
     printGuardCost(data);
+    return;
+  }
+  if (threadsOnly) {
+    printThreadGain(data);
     return;
   }
 

@@ -84,6 +84,27 @@ describe("the worker pool", () => {
     if (getBackend() === "wasm") expect(sharesOnHelpers() - sharesBefore).toBeGreaterThan(checked);
   });
 
+  it("gives one thread's Adam steps on 2 and 3 threads, odd lengths too", () => {
+    setPoolMinimumWork(0);
+    for (const length of [1, 2, 7, 1001, 200_960]) {
+      const run = (threads: number) =>
+        withThreads(threads, () => {
+          const values = new Random(`adam-${length}`);
+          const w = Matrix.resident(1, length);
+          const g = Matrix.resident(1, length);
+          const adam = new Adam({ learningRate: 0.01 });
+          for (let step = 0; step < 3; step++) {
+            g.data.set(values.uniformMatrix(1, length, -1, 1).data);
+            adam.step([{ name: "w", value: w, grad: g }]);
+          }
+          return w;
+        });
+      const one = run(1);
+      for (const threads of [2, 3])
+        expect(sameBits(run(threads), one), `${length} on ${threads}`).toBe(true);
+    }
+  });
+
   it("trains chapter 7's best network to the same bits on 1, 2 and 3 threads (dropout, Adam, validation)", () => {
     setPoolMinimumWork(0);
     const data = new Random("pool-data");

@@ -174,7 +174,7 @@ function post(helper: Helper, kernel: number, args: readonly number[]): void {
 
 /**
  * The smallest product, in multiply-adds (m·k·n), that is split between threads: below it, waking a
- * helper costs more than its share saves (measured: see scripts/bench.ts --threads).
+ * helper costs more than its share saves (measured: npm run bench -- --threads).
  */
 export const POOL_MIN_WORK = 1 << 20;
 

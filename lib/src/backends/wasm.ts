@@ -392,17 +392,25 @@ function addScaled(d: Float64Array, o: Float64Array, scale: number): void {
   kernels!.add_scaled(addressOf(d), addressOf(o), scale, d.length);
 }
 
+/**
+ * Adam's step on one weight, in multiply-adds of a product (the unit of the pool's threshold): about 16, as
+ * its division and square root cost several multiplications each.
+ */
+const ADAM_WORK_PER_WEIGHT = 16;
+
 /** Adam's step in the module where all four arrays live there. */
 function adamStep(step: AdamStepCall): void {
   const { w, g, m, v, beta1, beta2, learningRate, correction1, correction2, epsilon } = step;
   if (!inPlacePair(w, g) || !bothResident(m, v)) return jsBackend.adamStep(step);
   const [pw, pg, pm, pv] = [w, g, m, v].map(addressOf);
-  kernels!.adam(
-    pw,
-    pg,
-    pm,
-    pv,
-    w.length,
+  // Each weight's update is its own, so a large parameter is split between threads by ranges of weights.
+  const parts = threadsFor(w.length * ADAM_WORK_PER_WEIGHT);
+  splitRows(w.length, parts, 2, "adam", (i, count) => [
+    pw + i * 8,
+    pg + i * 8,
+    pm + i * 8,
+    pv + i * 8,
+    count,
     beta1,
     1 - beta1,
     beta2,
@@ -411,7 +419,7 @@ function adamStep(step: AdamStepCall): void {
     correction1,
     correction2,
     epsilon,
-  );
+  ]);
 }
 
 /**
