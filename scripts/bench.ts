@@ -3,9 +3,11 @@
 // and the products it spends its time in. It prints figures and never fails on time.
 //
 //   npm run bench                      the three networks below, one epoch each, both backends; the GEMM table
-//   npm run bench -- --peers           also the peers from ../shared/peers, interleaved with ours, 3 rounds
+//   npm run bench -- --peers           also the peers (../shared/peers, scripts/peers), interleaved with ours, 3 rounds;
+//                                      ours on 1 and 2 threads (the pool) for Nielsen's recipe and the best network
 //   npm run bench -- --rounds 5        rounds (the median is shown); --json also prints one JSON object at the end
 //   npm run bench -- --guard           only the cost of fit's divergence guard (below)
+//   npm run bench -- --threads         only the training products on 1 and 2 threads: where the pool pays
 //
 // The networks, 50,000 training images each epoch:
 //   nielsen   Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0, 1), batches of 10, his η = 3.0 (our 1.5)
@@ -15,7 +17,8 @@
 // Then fit's divergence guard: the time of one training step (backpropagate and the optimiser's step on a batch of
 // MNIST images) with the guard against without it, interleaved, for Nielsen's network and the best one (no dropout).
 // The peers (Nielsen's recipe, one epoch each): Nielsen's per-example network.py, numpy with whole mini-batches in
-// float64 and float32, PyTorch at batch 10 in float64 and float32, all on one BLAS thread. The machine's speed
+// float64 and float32, PyTorch at batch 10 in float64 and float32, all on one BLAS thread; and PyTorch's version of
+// chapter 7's best network (scripts/peers/torch_best.py) in float64 and float32 on 1 and 2 BLAS threads. The machine's speed
 // swings between hours, so only ratios within one run mean anything: each round times every contender once.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,17 +26,19 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as L from "../lib/src";
 import { DivergenceGuard } from "../lib/src/networks/guard";
+import { setPoolMinimumWork } from "../lib/src/backends/pool";
 
 const require = createRequire(__filename);
 
 const args = process.argv.slice(2);
-const KNOWN = ["--guard", "--json", "--peers", "--rounds"];
+const KNOWN = ["--guard", "--json", "--peers", "--rounds", "--threads"];
 for (const a of args)
   if (a.startsWith("--") && !KNOWN.includes(a))
     fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
 const json = args.includes("--json");
 const withPeers = args.includes("--peers");
 const guardOnly = args.includes("--guard");
+const threadsOnly = args.includes("--threads");
 const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
 if (!Number.isInteger(rounds) || rounds < 1)
@@ -184,22 +189,27 @@ const NETWORKS: Record<NetworkName, BenchNetwork> = {
   },
 };
 
-/** One epoch of a network on a backend: seconds (as fit reports them) and the test accuracy after it. */
-function ourEpoch(name: NetworkName, backend: L.BackendName, data: Data) {
+/**
+ * One epoch of a network on a backend and a number of threads (the WebAssembly backend's pool): seconds (as fit
+ * reports them) and the test accuracy after it.
+ */
+function ourEpoch(name: NetworkName, backend: L.BackendName, data: Data, threads = 1) {
   const spec = NETWORKS[name];
-  return L.withBackend(backend, () => {
-    const net = new L.Network({ ...spec.options, random: new L.Random().fork(`bench-${name}`) });
-    let seconds = NaN;
-    L.fit(net, data.X, data.Y, {
-      epochs: 1,
-      batchSize: spec.batchSize,
-      optimizer: spec.optimizer(),
-      random: new L.Random().fork(`bench-${name}-shuffle`),
-      ...(spec.validation ? { validation: { X: data.Xval, Y: data.Yval } } : {}),
-      onEpoch: (log: L.EpochLog) => (seconds = log.seconds),
-    });
-    return { seconds, accuracy: L.accuracy(net.classify(data.Xtest), data.testLabels) };
-  });
+  return L.withThreads(threads, () =>
+    L.withBackend(backend, () => {
+      const net = new L.Network({ ...spec.options, random: new L.Random().fork(`bench-${name}`) });
+      let seconds = NaN;
+      L.fit(net, data.X, data.Y, {
+        epochs: 1,
+        batchSize: spec.batchSize,
+        optimizer: spec.optimizer(),
+        random: new L.Random().fork(`bench-${name}-shuffle`),
+        ...(spec.validation ? { validation: { X: data.Xval, Y: data.Yval } } : {}),
+        onEpoch: (log: L.EpochLog) => (seconds = log.seconds),
+      });
+      return { seconds, accuracy: L.accuracy(net.classify(data.Xtest), data.testLabels) };
+    }),
+  );
 }
 
 // ------------------------------------------------------------------ fit's divergence guard
@@ -249,15 +259,29 @@ function guardCost(name: NetworkName, data: Data) {
   return { ...times, ratio: L.ratioSpread(times.guarded, times.without) };
 }
 
-/** A peer's script in ../shared/peers and its arguments after MNIST_DIR and the epoch count. */
-type PeerRun = [script: string, extra: string[]];
+/**
+ * A peer's script (in ../shared/peers, or in scripts/peers for those written here), its arguments after
+ * MNIST_DIR and the epoch count, and its OpenBLAS threads.
+ */
+type PeerRun = [script: string, extra: string[], blasThreads?: number];
 const PEER_RUNS: Record<string, PeerRun> = {
   network_py: ["nielsen_network.py", []],
   numpy_f64: ["numpy_minibatch.py", ["30", "float64"]],
   numpy_f32: ["numpy_minibatch.py", ["30", "float32"]],
   torch_f64_b10: ["torch_mnist.py", ["30", "1", "float64", "10"]],
   torch_f32_b10: ["torch_mnist.py", ["30", "1", "float32", "10"]],
+  // chapter 7's best network (scripts/peers/torch_best.py): 1 intra-op thread, OpenBLAS on 1 or 2 threads
+  torch_best_f64_1: ["torch_best.py", ["float64"], 1],
+  torch_best_f64_2: ["torch_best.py", ["float64"], 2],
+  torch_best_f32_1: ["torch_best.py", ["float32"], 1],
+  torch_best_f32_2: ["torch_best.py", ["float32"], 2],
 };
+
+/** Where a peer's script is: the ones written for this project in scripts/peers, the others in ../shared/peers. */
+const peerPath = (script: string) =>
+  fs.existsSync(path.join(__dirname, "peers", script))
+    ? path.join(__dirname, "peers", script)
+    : path.join(PEERS, script);
 
 /** Which peers can run here, or why not: each needs its script, and numpy or torch in /usr/bin/python3. */
 function availablePeers() {
@@ -267,8 +291,7 @@ function availablePeers() {
   const available: Record<string, PeerRun> = {};
   const skipped: Record<string, string> = {};
   for (const [name, [script]] of Object.entries(PEER_RUNS)) {
-    if (!fs.existsSync(path.join(PEERS, script)))
-      skipped[name] = `${path.join(PEERS, script)} not found`;
+    if (!fs.existsSync(peerPath(script))) skipped[name] = `${peerPath(script)} not found`;
     else if (!numpy)
       skipped[name] = "numpy is not installed for /usr/bin/python3 (apt-get install python3-numpy)";
     else if (script.startsWith("torch") && !torch)
@@ -280,10 +303,16 @@ function availablePeers() {
 }
 
 /** Seconds of one training epoch of a peer (each prints "train 3.14 s"), or throws with its last line. */
-function peerEpoch([script, extra]: PeerRun): number {
-  const run = spawnSync(PYTHON, [path.join(PEERS, script), MNIST_DIR, "1", ...extra], {
+function peerEpoch([script, extra, blasThreads = 1]: PeerRun): number {
+  // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some workplaces for old OpenBLAS builds, slow a current one
+  // 1.5–1.7× and are set on no reader's machine: the peers run without them.
+  const { OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, ...env } = process.env;
+  void OPENBLAS_CORETYPE;
+  void OPENBLAS_L2_SIZE;
+  const threads = String(blasThreads);
+  const run = spawnSync(PYTHON, [peerPath(script), MNIST_DIR, "1", ...extra], {
     encoding: "utf8",
-    env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" },
+    env: { ...env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: "1" },
   });
   const match = /train ([0-9.]+) s/.exec(run.stdout || "");
   if (run.status !== 0 || !match)
@@ -291,6 +320,52 @@ function peerEpoch([script, extra]: PeerRun): number {
       `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}`,
     );
   return Number(match[1]);
+}
+
+// ------------------------------------------------------------------ the pool
+
+/**
+ * The training products (and the validation pass's) on 1 and 2 threads, interleaved, every product split
+ * whatever its size: time on 2 threads ÷ time on 1 per round, against the product's multiply-adds, to place
+ * the pool's threshold (POOL_MIN_WORK in backends/pool.ts).
+ */
+function printThreadGain(data: Data): void {
+  const random = new L.Random().fork("bench-threads");
+  const rows = (count: number) => new L.Matrix(count, 784, data.X.data.slice(0, count * 784));
+  const shapes: [string, L.Matrix, L.Matrix, L.GemmOptions][] = [
+    ["dZ·W2    10×10·10×30", random.normalMatrix(10, 10), random.normalMatrix(10, 30), {}],
+    ["dZ·W2    64×10·10×256", random.normalMatrix(64, 10), random.normalMatrix(10, 256), {}],
+    ["X·W1ᵀ    10×784·(30×784)ᵀ", rows(10), random.normalMatrix(30, 784), { transB: true }],
+    ["dZᵀ·X    (10×30)ᵀ·10×784", random.normalMatrix(10, 30), rows(10), { transA: true }],
+    ["X·W1ᵀ    64×784·(256×784)ᵀ", rows(64), random.normalMatrix(256, 784), { transB: true }],
+    ["dZᵀ·X    (64×256)ᵀ·64×784", random.normalMatrix(64, 256), rows(64), { transA: true }],
+    ["val X·W1ᵀ 10000×784·(256×784)ᵀ", data.Xval, random.normalMatrix(256, 784), { transB: true }],
+  ];
+  const previous = setPoolMinimumWork(0);
+  console.log(
+    "\nProducts on 2 threads: time ÷ time on 1 thread, median (range) of interleaved rounds",
+  );
+  try {
+    for (const [name, a, b, options] of shapes) {
+      const m = options.transA ? a.cols : a.rows;
+      const k = options.transA ? a.rows : a.cols;
+      const n = options.transB ? b.rows : b.cols;
+      const times = L.compareTimings(
+        {
+          one: () => L.withThreads(1, () => L.gemm(a, b, options)),
+          two: () => L.withThreads(2, () => L.gemm(a, b, options)),
+        },
+        { rounds: Math.max(rounds, 5), budget: 0.1 },
+      );
+      console.log(
+        `  ${name.padEnd(34)} ${String(m * k * n).padStart(10)} multiply-adds   ` +
+          `${(times.one.median * 1e6).toFixed(0).padStart(7)} µs on 1   ` +
+          `2 ÷ 1: ${L.formatSpread(L.ratioSpread(times.two, times.one))}`,
+      );
+    }
+  } finally {
+    setPoolMinimumWork(previous);
+  }
 }
 
 // ------------------------------------------------------------------ report
@@ -337,6 +412,10 @@ function main() {
     printGuardCost(data);
     return;
   }
+  if (threadsOnly) {
+    printThreadGain(data);
+    return;
+  }
 
   const measured = L.numpyCeiling();
   const ceiling = measured.gflops;
@@ -367,6 +446,12 @@ function main() {
         const r = ourEpoch(name, backend, data);
         record(`${name}_${backend}`, r.seconds);
         accuracy[`${name}_${backend}`] = r.accuracy;
+      }
+      if (withPeers && !L.wasmUnavailable && name !== "softmax") {
+        // the same network on two threads, in the same round (the same bits: only the time differs)
+        const r = ourEpoch(name, "wasm", data, 2);
+        record(`${name}_wasm_2t`, r.seconds);
+        accuracy[`${name}_wasm_2t`] = r.accuracy;
       }
     }
     for (const [name, run] of Object.entries(available)) record(name, peerEpoch(run));
@@ -412,11 +497,31 @@ function main() {
         `  ours, js`.padEnd(24) +
           `${t.nielsen_js.toFixed(2)} s   ${(t.nielsen_js / ours).toFixed(2)}`,
       );
-    for (const name of Object.keys(PEER_RUNS)) {
+    for (const name of Object.keys(PEER_RUNS).filter((n) => !n.startsWith("torch_best"))) {
       if (skipped[name]) console.log(`  ${name.padEnd(22)}not timed: ${skipped[name]}`);
       else
         console.log(`  ${name.padEnd(22)}${t[name].toFixed(2)} s   ${(t[name] / ours).toFixed(2)}`);
     }
+    const best = t.best_wasm;
+    console.log(
+      `\nChapter 7's best network, one epoch with the validation pass: each time relative to ours (wasm, 1 thread) = 1.00`,
+    );
+    console.log(`  ours, wasm, 1 thread`.padEnd(24) + `${best.toFixed(2)} s   1.00`);
+    if (t.best_wasm_2t)
+      console.log(
+        `  ours, wasm, 2 threads`.padEnd(24) +
+          `${t.best_wasm_2t.toFixed(2)} s   ${(t.best_wasm_2t / best).toFixed(2)}`,
+      );
+    for (const name of Object.keys(PEER_RUNS).filter((n) => n.startsWith("torch_best"))) {
+      if (skipped[name]) console.log(`  ${name.padEnd(22)}not timed: ${skipped[name]}`);
+      else
+        console.log(`  ${name.padEnd(22)}${t[name].toFixed(2)} s   ${(t[name] / best).toFixed(2)}`);
+    }
+    if (t.nielsen_wasm_2t)
+      console.log(
+        `  (Nielsen's recipe on 2 threads: ${t.nielsen_wasm_2t.toFixed(2)} s, ` +
+          `${(t.nielsen_wasm_2t / ours).toFixed(2)} of ours on 1)`,
+      );
     const target = (label: string, value: number | undefined, goal: number) =>
       console.log(
         `  ${label}: ${value === undefined ? "not measured" : `${value.toFixed(2)}×`} (target ≥ ${goal}×)`,
@@ -429,6 +534,11 @@ function main() {
       3,
     );
     target("best network, wasm against js", t.best_js && t.best_js / t.best_wasm, 4);
+    target(
+      "best network on 2 threads against PyTorch float64 on 2 cores",
+      t.torch_best_f64_2 && t.best_wasm_2t && t.torch_best_f64_2 / t.best_wasm_2t,
+      1,
+    );
   }
 
   if (json) {
@@ -452,8 +562,11 @@ function main() {
       figures[`${name}_guard_step_ratio`] = Number(ratio.median.toFixed(4));
     figures.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     for (const name of Object.keys(PEER_RUNS))
-      if (t[name] !== undefined)
-        figures[`nielsen_time_ratio_${name}_to_ours`] = Number((t[name] / ours).toFixed(3));
+      if (t[name] !== undefined) {
+        const network = name.startsWith("torch_best") ? "best" : "nielsen";
+        const base = network === "best" ? t.best_wasm : ours;
+        figures[`${network}_time_ratio_${name}_to_ours`] = Number((t[name] / base).toFixed(3));
+      }
     console.log(JSON.stringify(figures));
   }
 }

@@ -30,6 +30,27 @@ const net = new Network({ sizes: [2, 64, 64, 3], hidden: "relu", output: "softma
 const long = { epochs: 100000, batchSize: 10, optimizer: new SGD({ learningRate: 0.05 }) };
 """
 TRAIN = "const history = fit(net, data.X, Y, long);"
+# The same with products large enough to be split between two threads (backends/pool.ts), then a check that
+# the pool still gives one thread's bits after the interrupt.
+SETUP_POOL = """
+import { gemm, Matrix, setThreads, withThreads } from "../lib";
+setThreads(2);
+const wide = new Network({ sizes: [2, 1024, 1024, 3], hidden: "relu", output: "softmax",
+                           loss: "categoricalCrossEntropy", init: "he" });
+const wideLong = { epochs: 100000, batchSize: 64, optimizer: new SGD({ learningRate: 0.01 }) };
+"""
+TRAIN_POOL = "fit(wide, data.X, Y, wideLong);"
+REPORT_POOL = """
+const pa = Matrix.fromFunction(64, 1024, (i, j) => Math.sin(i + 3 * j));
+const pb = Matrix.fromFunction(1024, 1024, (i, j) => Math.cos(2 * i - j));
+const [p1, p2] = [1, 2].map((n) => withThreads(n, () => gemm(pa, pb)));
+console.log(JSON.stringify({
+  epochs: wide.history.epochs.length,
+  losses: wide.history.loss.length,
+  finite: wide.layers.every((l) => l.weights.isFinite() && l.bias.isFinite()),
+  samePool: p1.data.every((v, i) => Object.is(v, p2.data[i])),
+}));
+"""
 TRAIN_ASYNC = "await Promise.resolve();\nfit(net, data.X, Y, long);"
 REPORT = """
 console.log(JSON.stringify({
@@ -108,6 +129,13 @@ def main():
         later = json.loads(out) if status == "ok" else {"error": err}
         result["async"]["after"] = first
         result["async"]["oneSecondLater"] = later
+
+        status, out, err, _, errors = run(client, SETUP_POOL)
+        if status != "ok":
+            raise RuntimeError(f"pool setup failed: {err}{errors}")
+        result["pool"] = interrupted_run(km, client, TRAIN_POOL)
+        status, out, err, _, _ = run(client, REPORT_POOL)
+        result["pool"]["after"] = json.loads(out) if status == "ok" else {"error": err}
 
         status, out, err, _, _ = run(client, 'console.log("the next cell runs")')
         result["nextCell"] = {"status": status, "stdout": out}

@@ -45,6 +45,10 @@ export {
   getBackend,
   withBackend,
   wasmUnavailable,
+  setThreads,
+  getThreads,
+  withThreads,
+  threadsUnavailable,
   type BackendName,
 } from "./backends/select";
 export { runPeakLoop } from "./backends/wasm";

@@ -113,3 +113,48 @@ it("an interrupt mid-step leaves the weights of the last completed step and the 
     sameHistory: true,
   });
 });
+
+// An interrupt while products are split between threads: fit stops as above, the helper threads are left
+// asleep (the next product on 2 threads gives one thread's bits), and the process still exits on its own.
+const POOL_SCRIPT = `
+const lib = require("./lib/build");
+const pool = require("./lib/build/backends/pool");
+lib.setThreads(2);
+pool.setPoolMinimumWork(0); // split every product
+const rng = new lib.Random("pool-interrupt");
+const X = lib.Matrix.fromFunction(2000, 784, () => (rng.uniform() < 0.8 ? 0 : rng.uniform()));
+const Y = lib.oneHot(Array.from({ length: 2000 }, () => rng.int(10)), 10);
+const net = new lib.Network({ sizes: [784, 256, 10], hidden: "relu", output: "softmax",
+  loss: "categoricalCrossEntropy", init: "he", dropout: 0.2, random: new lib.Random("n") });
+const sharesBefore = pool.sharesOnHelpers();
+let result = {};
+try {
+  lib.fit(net, X, Y, { epochs: 50, batchSize: 64, optimizer: new lib.Adam({ learningRate: 0.001 }),
+    onBatch: ({ epoch, batch }) => { if (epoch === 2 && batch === 10) process.kill(process.pid, "SIGINT"); } });
+  result.error = "fit finished";
+} catch (e) {
+  result.name = e.name;
+}
+result.helpersRan = pool.sharesOnHelpers() > sharesBefore;
+const a = lib.Matrix.fromFunction(64, 784, () => rng.uniform());
+const b = lib.Matrix.fromFunction(256, 784, () => rng.uniform());
+const one = lib.withThreads(1, () => lib.gemm(a, b, { transB: true }));
+const two = lib.withThreads(2, () => lib.gemm(a, b, { transB: true }));
+result.sameAfterwards = one.data.every((v, i) => Object.is(v, two.data[i]));
+console.log(JSON.stringify(result));
+`;
+
+it("an interrupt while products run on two threads stops fit, and the pool works on and lets the process exit", () => {
+  // execFileSync's timeout fails the test if a helper thread kept the process alive
+  const output = execFileSync(process.execPath, ["-e", POOL_SCRIPT], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, GATES_BACKEND: "wasm" }, // the pool splits the WebAssembly kernels
+  });
+  expect(JSON.parse(output.trim().split("\n").pop()!)).toEqual({
+    name: "TrainingInterrupted",
+    helpersRan: true,
+    sameAfterwards: true,
+  });
+});

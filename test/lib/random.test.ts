@@ -1,4 +1,6 @@
 import { describe, it, expect } from "vitest";
+import seedrandom from "seedrandom";
+import { withBackend } from "../../lib/src/backends/select";
 import { DEFAULT_SEED, Random, randomSource } from "../../lib/src/core/random";
 import { Matrix } from "../../lib/src/core/matrix";
 
@@ -280,5 +282,68 @@ describe("fork", () => {
     expect(draws(new Random("ab").fork("c"))).not.toEqual(draws(new Random("a").fork("bc")));
     expect(draws(new Random("a/b").fork("c"))).not.toEqual(draws(new Random("a").fork("b/c")));
     expect(draws(new Random("a").fork("b"))).not.toEqual(draws(new Random("ab")));
+  });
+});
+
+describe("seedrandom's stream, drawn one at a time or in bulk (backends/arc4.ts)", () => {
+  const backends = ["js", "wasm"] as const;
+
+  it("gives seedrandom's numbers on 3 million draws per backend, in bulk and one at a time", () => {
+    for (const name of backends)
+      withBackend(name, () => {
+        for (const seed of ["from-gates-to-digits", "7", JSON.stringify(["fork", "a", "b"])]) {
+          const reference = seedrandom(seed);
+          const ours = new Random(seed);
+          const bulk = ours.fillUniform(new Float64Array(1_000_000 - 3));
+          let differing = 0;
+          for (let q = 0; q < bulk.length; q++) if (!Object.is(bulk[q], reference())) differing++;
+          // then single draws from the same state: the stream goes on where the bulk draw left it
+          for (let q = 0; q < 3; q++) if (!Object.is(ours.uniform(), reference())) differing++;
+          expect(differing, `${name}, seed ${seed}`).toBe(0);
+        }
+      });
+  });
+
+  it("keeps one state whichever way it is drawn: shuffles, normals, masks and bulk interleaved", () => {
+    const run = (name: "js" | "wasm", bulk: boolean) =>
+      withBackend(name, () => {
+        const r = new Random("mixed");
+        const seen: number[] = [];
+        for (let round = 0; round < 20; round++) {
+          seen.push(...r.shuffle([0, 1, 2, 3, 4, 5, 6, 7]));
+          seen.push(r.normal(), r.int(1000));
+          const size = 1 + ((round * 37) % 300);
+          if (bulk) seen.push(...r.fillUniform(new Float64Array(size)));
+          else for (let q = 0; q < size; q++) seen.push(r.uniform());
+        }
+        return seen;
+      });
+    const reference = run("js", false);
+    for (const name of backends) expect(run(name, true)).toEqual(reference);
+  });
+
+  it("dropoutMask is 1/keep where the same draws fall below keep, and 0 elsewhere", () => {
+    for (const name of backends)
+      withBackend(name, () => {
+        const draws = new Random("mask").fillUniform(new Float64Array(10_001));
+        for (const keep of [0.8, 0.5, 1, 0]) {
+          const mask = new Random("mask").dropoutMask(new Float64Array(10_001), keep);
+          const expected = Array.from(draws, (u) => (u < keep ? 1 / keep : 0));
+          expect(Array.from(mask)).toEqual(expected);
+        }
+      });
+  });
+
+  it("names bad arguments of the bulk draws", () => {
+    const r = new Random();
+    expect(() => r.fillUniform([1, 2] as unknown as Float64Array)).toThrow(
+      "fillUniform: out must be a Float64Array, got",
+    );
+    expect(() => r.dropoutMask(new Float64Array(2), 1.5)).toThrow(
+      "dropoutMask: keep must be in [0, 1], got 1.5",
+    );
+    expect(() => r.dropoutMask(new Float64Array(2), NaN)).toThrow(
+      "dropoutMask: keep must be a finite number, got NaN",
+    );
   });
 });

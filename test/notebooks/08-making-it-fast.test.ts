@@ -208,6 +208,26 @@ describe("chapter 8: making it fast", () => {
     );
   });
 
+  it("trains the best network on one thread and on two to the same weights, and prints the gain with its spread", () => {
+    const out = chapter.stdout("check-cores");
+    const times = out.match(
+      /^one epoch on 10,000 images: ([\d.]+) \(([\d.]+)–([\d.]+)\) s on one thread, ([\d.]+) \(([\d.]+)–([\d.]+)\) s on two$/m,
+    );
+    expect(times, out).not.toBeNull();
+    const [median1, low1, high1, median2, low2, high2] = times!.slice(1).map(Number);
+    expect(low1).toBeLessThanOrEqual(median1);
+    expect(median1).toBeLessThanOrEqual(high1);
+    expect(low2).toBeLessThanOrEqual(median2);
+    expect(median2).toBeLessThanOrEqual(high2);
+    expect(low2).toBeGreaterThan(0);
+    // the bits do not depend on the thread count: 3 rounds × 2 runs, every weight by Object.is
+    expect(out).toMatch(
+      /^two threads [\d.]+ \([\d.]+–[\d.]+\)× as fast as one; the same weights in every bit in all 6 runs: true$/m,
+    );
+    // the prose reads the ratio from the output and claims no direction for it
+    chapter.expectProseStates(["read the ratio on this run as this run's"]);
+  });
+
   it("states the exercises' figures as their solutions print them", () => {
     const [first, second, third, fourth] = chapter.solutions();
     expect(first.stdout).toMatch(

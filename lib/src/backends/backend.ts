@@ -8,6 +8,8 @@
  * test/lib/wasm.test.ts.
  */
 
+import type { MaskForm } from "./arc4";
+
 /** The names `setBackend` accepts. */
 export type BackendName = "js" | "wasm";
 
@@ -57,4 +59,9 @@ export interface Backend {
   adamStep(step: AdamStepCall): void;
   /** True if no entry of `x` is NaN or ±∞. */
   allFinite(x: Float64Array): boolean;
+  /**
+   * The next `out.length` draws of seedrandom's generator from `state` (arc4.ts), or with `mask` the
+   * dropout masks `u < keep ? scale : 0` made of them; advances `state`.
+   */
+  arc4Fill(state: Uint8Array, out: Float64Array, mask: MaskForm | null): void;
 }

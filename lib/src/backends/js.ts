@@ -3,6 +3,7 @@
  * loops are in kernels.ts; the other loops are short enough to stand here. The WebAssembly backend
  * (wasm.ts) gives exactly these bits.
  */
+import { arc4Fill } from "./arc4";
 import type { AdamStepCall, Backend, GemmCall } from "./backend";
 import {
   allFinite,
@@ -73,4 +74,4 @@ function adamStep(step: AdamStepCall): void {
   }
 }
 
-export const jsBackend: Backend = { name: "js", gemm, addScaled, adamStep, allFinite };
+export const jsBackend: Backend = { name: "js", gemm, addScaled, adamStep, allFinite, arc4Fill };

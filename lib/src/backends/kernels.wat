@@ -22,6 +22,7 @@
 ;; | dot_sparse | kernels.ts dotSparse     | 1 row × 8 columns            | gemm, dot form             |
 ;; | add_scaled | js.ts addScaled          | 2 entries (ts: 4)            | Matrix.addInPlace, SGD     |
 ;; | adam       | js.ts adamStep           | 2 entries (ts: 1)            | Adam.step                  |
+;; | arc4_fill  | arc4.ts arc4Fill         | 1 draw (serial by nature)    | Random's draws, dropout    |
 ;; | peak       | none (a measuring stick) | 12 vectors in registers      | timing.ts, chapter 8       |
 ;;
 ;; When zeros are skipped. The axpy form always goes through pack_rows, which lists only the vector
@@ -634,6 +635,76 @@
                 (f64x2.extract_lane 0 (local.get $gq))))))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (br $next))))
+
+  ;; ---------------------------------------------------------------- seedrandom's ARC4 (arc4.ts)
+
+  ;; n draws of seedrandom's generator to $out, as arc4.ts's arc4Fill computes them, advancing the state
+  ;; at $s (S in 256 bytes, then i and j). Each byte of the key stream: i ← i + 1, j ← j + S[i], swap
+  ;; S[i] and S[j], output S[S[i] + S[j]]. The draw's numerator is kept in an i64 (exact, as arc4.ts
+  ;; explains) and scaled by 2^−e at the end, exactly. With $mask = 1 each draw u is stored as
+  ;; u < $keep ? $scale : 0 (a dropout mask).
+  (func (export "arc4_fill")
+    (param $s i32) (param $out i32) (param $n i32) (param $mask i32) (param $keep f64) (param $scale f64)
+    (local $i i32) (local $j i32) (local $t i32) (local $u i32) (local $b i32) (local $c i32)
+    (local $end i32) (local $num i64) (local $x i64) (local $e i64) (local $r f64)
+    (local.set $i (i32.load8_u offset=256 (local.get $s)))
+    (local.set $j (i32.load8_u offset=257 (local.get $s)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $draw
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        ;; six bytes: the numerator over 2^48
+        (local.set $num (i64.const 0))
+        (local.set $c (i32.const 6))
+        (loop $six
+          (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (i32.const 255)))
+          (local.set $t (i32.load8_u (i32.add (local.get $s) (local.get $i))))
+          (local.set $j (i32.and (i32.add (local.get $j) (local.get $t)) (i32.const 255)))
+          (local.set $u (i32.load8_u (i32.add (local.get $s) (local.get $j))))
+          (i32.store8 (i32.add (local.get $s) (local.get $i)) (local.get $u))
+          (i32.store8 (i32.add (local.get $s) (local.get $j)) (local.get $t))
+          (local.set $b (i32.load8_u
+            (i32.add (local.get $s) (i32.and (i32.add (local.get $u) (local.get $t)) (i32.const 255)))))
+          (local.set $num (i64.or (i64.shl (local.get $num) (i64.const 8)) (i64.extend_i32_u (local.get $b))))
+          (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+          (br_if $six (local.get $c)))
+        ;; while n < 2^52: n ← (n + x)·256, d ← 256·d, x ← the next byte
+        (local.set $e (i64.const 48))
+        (local.set $x (i64.const 0))
+        (block $full
+          (loop $more
+            (br_if $full (i64.ge_u (local.get $num) (i64.const 0x10000000000000)))
+            (local.set $num (i64.shl (i64.add (local.get $num) (local.get $x)) (i64.const 8)))
+            (local.set $e (i64.add (local.get $e) (i64.const 8)))
+          (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (i32.const 255)))
+          (local.set $t (i32.load8_u (i32.add (local.get $s) (local.get $i))))
+          (local.set $j (i32.and (i32.add (local.get $j) (local.get $t)) (i32.const 255)))
+          (local.set $u (i32.load8_u (i32.add (local.get $s) (local.get $j))))
+          (i32.store8 (i32.add (local.get $s) (local.get $i)) (local.get $u))
+          (i32.store8 (i32.add (local.get $s) (local.get $j)) (local.get $t))
+          (local.set $b (i32.load8_u
+            (i32.add (local.get $s) (i32.and (i32.add (local.get $u) (local.get $t)) (i32.const 255)))))
+            (local.set $x (i64.extend_i32_u (local.get $b)))
+            (br $more)))
+        ;; while n ≥ 2^53: n, d and x halved
+        (block $fits
+          (loop $halve
+            (br_if $fits (i64.lt_u (local.get $num) (i64.const 0x20000000000000)))
+            (local.set $num (i64.shr_u (local.get $num) (i64.const 1)))
+            (local.set $x (i64.shr_u (local.get $x) (i64.const 1)))
+            (local.set $e (i64.sub (local.get $e) (i64.const 1)))
+            (br $halve)))
+        ;; (n + x)/d with d = 2^e: below 2^53, so converted exactly, then scaled by an exact power of two
+        (local.set $r (f64.mul (f64.convert_i64_u (i64.add (local.get $num) (local.get $x)))
+          (f64.reinterpret_i64 (i64.shl (i64.sub (i64.const 1023) (local.get $e)) (i64.const 52)))))
+        (if (local.get $mask)
+          (then (local.set $r (select (local.get $scale) (f64.const 0)
+            (f64.lt (local.get $r) (local.get $keep))))))
+        (f64.store (local.get $out) (local.get $r))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $draw)))
+    (i32.store8 offset=256 (local.get $s) (local.get $i))
+    (i32.store8 offset=257 (local.get $s) (local.get $j)))
 
   ;; ---------------------------------------------------------------- a measuring stick (chapter 8)
 

@@ -62,3 +62,5 @@ export function withBackend<T>(name: BackendName, body: () => T): T {
     setBackend(previous);
   }
 }
+
+export { getThreads, setThreads, threadsUnavailable, withThreads } from "./pool";

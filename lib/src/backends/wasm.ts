@@ -13,8 +13,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ARC4_STATE_BYTES, type MaskForm } from "./arc4";
 import type { AdamStepCall, Backend, GemmCall } from "./backend";
 import { jsBackend } from "./js";
+import { providePoolSource, runShares, threadsFor } from "./pool";
 
 /**
  * Every export of kernels.wat with the names of its parameters (all numbers: byte addresses, counts,
@@ -45,10 +47,14 @@ const KERNELS = {
     "c2",
     "eps",
   ],
+  arc4_fill: ["s", "out", "n", "mask", "keep", "scale"],
   peak: ["iterations", "x"],
 } as const;
 
 type KernelExports = { [name in keyof typeof KERNELS]: (...args: number[]) => number };
+
+/** The exports in table order: a helper thread is told a kernel by its index here. */
+const KERNEL_NAMES = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 /** Where the module's bytes are: lib/build/, next to the compiled library (and beside lib/src/). */
 export const WASM_FILE = path.resolve(__dirname, "..", "..", "build", "kernels.wasm");
@@ -100,6 +106,11 @@ function loadKernels(): KernelExports | string {
     if (typeof exported !== "function" || exported.length !== params.length)
       return `${WASM_FILE} does not match wasm.ts: its export "${name}" should take ${params.length} arguments (${params.join(", ")})`;
   }
+  providePoolSource({
+    memory: memory!,
+    bytes: new Uint8Array(bytes as Uint8Array),
+    names: KERNEL_NAMES,
+  });
   return instance.exports as unknown as KernelExports;
 }
 
@@ -138,8 +149,17 @@ export function residentFloat64(length: number): Float64Array {
   return view;
 }
 
+/**
+ * `length` zero bytes in the module's memory (a generator's state, so that its draws need no copy), or an
+ * ordinary Uint8Array where WebAssembly is unavailable or the resident region is full.
+ */
+export function residentBytes(length: number): Uint8Array {
+  const doubles = residentFloat64(Math.ceil(length / 8));
+  return new Uint8Array(doubles.buffer, doubles.byteOffset, length);
+}
+
 /** The byte address of `x` in the module's memory, or -1 if it lives elsewhere. */
-function addressOf(x: Float64Array): number {
+function addressOf(x: Float64Array | Uint8Array): number {
   return ourBuffers.has(x.buffer) ? x.byteOffset : -1;
 }
 
@@ -212,6 +232,34 @@ function copyOut(x: Float64Array, rows: number, cols: number, at: number, stride
  */
 export const WASM_SPARSE_DOT_LIMIT = 0.35;
 
+/** Runs one kernel call on this thread (a share of runShares). */
+function runHere(kernel: number, args: readonly number[]): void {
+  kernels![KERNEL_NAMES[kernel]](...args);
+}
+
+/**
+ * Splits `rows` rows into `parts` shares of whole multiples of `step` rows (the last takes the rest) and
+ * runs `call(first row, rows)` for each, the shares after the first on helper threads. Each row of the
+ * output is computed by the same kernel, its sums in the same order, whichever share it falls in.
+ */
+function splitRows(
+  rows: number,
+  parts: number,
+  step: number,
+  kernel: keyof typeof KERNELS,
+  call: (first: number, count: number, part: number) => number[],
+): void {
+  const each = Math.ceil(rows / parts / step) * step;
+  const shares: { kernel: number; args: number[] }[] = [];
+  for (let first = 0, part = 0; first < rows; first += each, part++)
+    shares.push({
+      kernel: KERNEL_NAMES.indexOf(kernel),
+      args: call(first, Math.min(each, rows - first), part),
+    });
+  if (shares.length === 1) runHere(shares[0].kernel, shares[0].args);
+  else runShares(shares, runHere);
+}
+
 /** Entries of A per block of the dot form: 8 MB of A, and so of scratch, at most (at least one row). */
 const DOT_BLOCK_ENTRIES = 1 << 20;
 
@@ -232,7 +280,9 @@ function gemm(call: GemmCall): void {
     const a = layout.place(A, A.length * 8, true);
     const b = layout.place(B, k * ld, unpadded);
     const c = layout.place(C, m * ld, unpadded);
-    const spare = layout.take(ld); // where the stand-in rows of C go when m is not a multiple of 4
+    const parts = threadsFor(m * k * n);
+    // where the stand-in rows of C go when a share's rows are not a multiple of 4: one row per share
+    const spare = layout.take(ld * parts);
     const idx = layout.take(k * nv * 4);
     const start = layout.take((k + 1) * 4);
     const val = layout.take(k * ld);
@@ -250,7 +300,20 @@ function gemm(call: GemmCall): void {
     w.pack_rows(b, k, nv, ld, skip, idx, start, val);
     const rs = (transA ? 1 : k) * 8;
     const cs = (transA ? m : 1) * 8;
-    w.axpy(a, rs, cs, m, k, c, ld, alpha, idx, start, val, spare);
+    splitRows(m, parts, 4, "axpy", (i, rows, part) => [
+      a + i * rs,
+      rs,
+      cs,
+      rows,
+      k,
+      c + i * ld,
+      ld,
+      alpha,
+      idx,
+      start,
+      val,
+      spare + part * ld,
+    ]);
     copyOut(C, m, n, c, ld);
   } else {
     // Dot form: C = alpha·A·Bᵀ + beta·C, a block of rows of A at a time. Rows of C do not depend on
@@ -277,10 +340,31 @@ function gemm(call: GemmCall): void {
       if (beta !== 0) copyIn(rowsOfC, rows, n, c, n * 8);
       const sparse =
         skipZeros && w.pack_dot(a, rows, k, idx, start, val) < WASM_SPARSE_DOT_LIMIT * rows * k;
+      const parts = threadsFor(rows * k * n);
       if (sparse && (bFinite ??= w.all_finite(b, B.length) === 1)) {
-        w.dot_sparse(b, c, rows, k, n, alpha, beta, idx, start, val);
+        splitRows(rows, parts, 2, "dot_sparse", (i, count) => [
+          b,
+          c + i * n * 8,
+          count,
+          k,
+          n,
+          alpha,
+          beta,
+          idx,
+          start + i * 4,
+          val,
+        ]);
       } else {
-        w.dot_dense(a, b, c, rows, k, n, alpha, beta);
+        splitRows(rows, parts, 2, "dot_dense", (i, count) => [
+          a + i * k * 8,
+          b,
+          c + i * n * 8,
+          count,
+          k,
+          n,
+          alpha,
+          beta,
+        ]);
       }
       copyOut(rowsOfC, rows, n, c, n * 8);
     }
@@ -308,17 +392,25 @@ function addScaled(d: Float64Array, o: Float64Array, scale: number): void {
   kernels!.add_scaled(addressOf(d), addressOf(o), scale, d.length);
 }
 
+/**
+ * Adam's step on one weight, in multiply-adds of a product (the unit of the pool's threshold): about 16, as
+ * its division and square root cost several multiplications each.
+ */
+const ADAM_WORK_PER_WEIGHT = 16;
+
 /** Adam's step in the module where all four arrays live there. */
 function adamStep(step: AdamStepCall): void {
   const { w, g, m, v, beta1, beta2, learningRate, correction1, correction2, epsilon } = step;
   if (!inPlacePair(w, g) || !bothResident(m, v)) return jsBackend.adamStep(step);
   const [pw, pg, pm, pv] = [w, g, m, v].map(addressOf);
-  kernels!.adam(
-    pw,
-    pg,
-    pm,
-    pv,
-    w.length,
+  // Each weight's update is its own, so a large parameter is split between threads by ranges of weights.
+  const parts = threadsFor(w.length * ADAM_WORK_PER_WEIGHT);
+  splitRows(w.length, parts, 2, "adam", (i, count) => [
+    pw + i * 8,
+    pg + i * 8,
+    pm + i * 8,
+    pv + i * 8,
+    count,
     beta1,
     1 - beta1,
     beta2,
@@ -327,12 +419,29 @@ function adamStep(step: AdamStepCall): void {
     correction1,
     correction2,
     epsilon,
-  );
+  ]);
+}
+
+/**
+ * Draws of seedrandom's generator into `out` (or dropout masks made of them) in the module: the state and
+ * `out` are used where they live in the memory, else copied into the scratch space and back.
+ */
+function arc4Fill(state: Uint8Array, out: Float64Array, mask: MaskForm | null): void {
+  const layout = new Layout();
+  const stateHome = addressOf(state);
+  const s = stateHome >= 0 ? stateHome : layout.take(ARC4_STATE_BYTES);
+  const o = layout.place(out, out.length * 8, true);
+  reserve(layout.bytes);
+  const bytes = new Uint8Array(memory!.buffer);
+  if (stateHome < 0) bytes.set(state.subarray(0, ARC4_STATE_BYTES), s);
+  kernels!.arc4_fill(s, o, out.length, mask ? 1 : 0, mask?.keep ?? 0, mask?.scale ?? 0);
+  if (stateHome < 0) state.set(bytes.subarray(s, s + ARC4_STATE_BYTES));
+  copyOut(out, 1, out.length, o, out.length * 8);
 }
 
 /** The WebAssembly backend, or null where this engine cannot run it ({@link wasmUnavailable} says why). */
 export const wasmBackend: Backend | null =
-  kernels === null ? null : { name: "wasm", gemm, addScaled, adamStep, allFinite };
+  kernels === null ? null : { name: "wasm", gemm, addScaled, adamStep, allFinite, arc4Fill };
 
 /**
  * Runs the module's `peak` loop (register-only f64x2 multiplications and additions, kernels.wat) for

@@ -4,9 +4,15 @@
  *
  * Built on the `seedrandom` package (its default ARC4-based generator), which turns any
  * string into a repeatable stream of uniform numbers in [0, 1); everything else here
- * (normal draws, integers, shuffles, random matrices) is derived from that stream.
+ * (normal draws, integers, shuffles, random matrices) is derived from that stream. seedrandom
+ * sets up the generator's state from the seed; the draws themselves come from the same ARC4
+ * loop over a typed array (backends/arc4.ts), one at a time here or by the million in the
+ * backend (the dropout masks), all from one state, so the stream is seedrandom's whichever
+ * way it is drawn.
  */
 import seedrandom from "seedrandom";
+import { ARC4_STATE_BYTES, arc4Fill } from "../backends/arc4";
+import { backend } from "../backends/select";
 import { describeValue } from "./checks";
 import { Matrix } from "./matrix";
 
@@ -59,8 +65,10 @@ export interface ShuffleableArray<T> {
 export class Random {
   /** The seed this generator was made from, as a string. */
   readonly seed: string;
-  /** The underlying uniform generator: each call gives a number in [0, 1). */
-  private readonly next: () => number;
+  /** seedrandom's ARC4 state (S, i, j): every draw, single or bulk, advances this one state. */
+  private readonly state = new Uint8Array(ARC4_STATE_BYTES);
+  /** Where a single draw lands (one array, so that a draw allocates nothing). */
+  private readonly one = new Float64Array(1);
   /** Box–Muller makes normal numbers in pairs; the second of a pair waits here. */
   private spareNormal: number | null = null;
 
@@ -70,7 +78,41 @@ export class Random {
     else if (typeof seed !== "string")
       throw new TypeError(`Random: seed must be a string or number, got ${typeof seed}`);
     this.seed = String(seed);
-    this.next = seedrandom(this.seed);
+    const start = seedrandom(this.seed, { state: true }).state();
+    this.state.set(start.S);
+    this.state[256] = start.i;
+    this.state[257] = start.j;
+  }
+
+  /** The next number of the stream, in [0, 1): seedrandom's `prng()`. */
+  private next(): number {
+    arc4Fill(this.state, this.one, null);
+    return this.one[0];
+  }
+
+  /**
+   * Fills `out` with the next uniform draws from [0, 1), the same numbers as `out.length` calls of
+   * `uniform()`, generated in the backend (in WebAssembly, several times faster).
+   */
+  fillUniform(out: Float64Array): Float64Array {
+    if (!(out instanceof Float64Array))
+      throw new TypeError(`fillUniform: out must be a Float64Array, got ${describeValue(out)}`);
+    backend().arc4Fill(this.state, out, null);
+    return out;
+  }
+
+  /**
+   * An inverted-dropout mask in `out`: one uniform draw u per entry, in order, stored as 1/keep where
+   * u < keep and 0 elsewhere; the same draws as `fillUniform`, made into the mask as they are drawn.
+   */
+  dropoutMask(out: Float64Array, keep: number): Float64Array {
+    if (!(out instanceof Float64Array))
+      throw new TypeError(`dropoutMask: out must be a Float64Array, got ${describeValue(out)}`);
+    checkFinite("dropoutMask: keep", keep);
+    if (!(keep >= 0 && keep <= 1))
+      throw new RangeError(`dropoutMask: keep must be in [0, 1], got ${keep}`);
+    backend().arc4Fill(this.state, out, { keep, scale: 1 / keep });
+    return out;
   }
 
   /** A number drawn uniformly from [low, high) (default [0, 1)). */
@@ -142,8 +184,9 @@ export class Random {
     checkRange("uniformMatrix", low, high);
     checkSize("uniformMatrix", rows, cols);
     const m = new Matrix(rows, cols);
-    const d = m.data;
-    for (let p = 0; p < d.length; p++) d[p] = low + (high - low) * this.next();
+    const d = this.fillUniform(m.data);
+    if (low !== 0 || high !== 1)
+      for (let p = 0; p < d.length; p++) d[p] = low + (high - low) * d[p];
     return m;
   }
 

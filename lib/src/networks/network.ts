@@ -126,8 +126,8 @@ export class Dense {
     if (!training || this.dropout === 0) return copy ? A.clone() : A;
     const keep = 1 - this.dropout;
     // One uniform draw per output, in row-major order: kept (scaled by 1/q) where it falls below q.
-    const mask = training.random.uniformMatrix(A.rows, A.cols);
-    mask.mapInPlace((u) => (u < keep ? 1 / keep : 0));
+    const mask = new Matrix(A.rows, A.cols);
+    training.random.dropoutMask(mask.data, keep);
     this.saved.mask = mask;
     return A.mul(mask);
   }
