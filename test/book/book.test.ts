@@ -73,14 +73,16 @@ function filesIn(dir: string): string[] {
 }
 
 describe("the book's files", () => {
-  it("a chapter page weighs under 1.5 MB without the shared assets, the site under 30 MB", () => {
+  it("a chapter page weighs under 1.5 MB without the shared assets, the site under 36 MB", () => {
     const chapters = book.pages.filter(
       (p) => p.file !== "index.html" && p.file !== "instructors.html",
     );
     expect(chapters).toHaveLength(book.chapters.length + book.references.length);
     for (const page of chapters) expect(page.bytes, page.file).toBeLessThan(1.5 * MB);
-    // About 22 MB of book and downloads, and 3.5 MB of slide decks (slides.test.ts weighs them).
-    expect(book.bytes).toBeLessThan(30 * MB);
+    // With nine chapters, about 30 MB: 15 MB of downloads (each chapter's notebook with outputs carries
+    // plotly.js, 1.4 MB zipped, so that its figures show offline), 6 MB of shared assets, 4 MB of slide
+    // decks (slides.test.ts weighs them) and 5 MB of pages. About 2.5 MB a chapter: room for one more.
+    expect(book.bytes).toBeLessThan(36 * MB);
     console.log(book.pages.map((p) => `${p.file} ${(p.bytes / MB).toFixed(2)} MB`).join("\n"));
     console.log(`site: ${(book.bytes / MB).toFixed(2)} MB`);
   });

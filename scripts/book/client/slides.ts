@@ -137,6 +137,18 @@ const TIGHTER: ((section: HTMLElement) => void)[] = [
       else pre.style.width = "";
     }
   },
+  // A drawing with a viewBox (chapter 9's graph) scales as a whole: shorter by what overflows, down to
+  // 60% of its height, its width following.
+  (section) => {
+    const room = ROOM - figureRows(section) * FIGURE_ROOM;
+    for (const svg of section.querySelectorAll<SVGSVGElement>(".output svg[viewBox]")) {
+      const over = contentHeight(section) - room;
+      if (over <= 0) return;
+      svg.style.minWidth = "0";
+      svg.style.width = "auto";
+      svg.style.height = Math.max(svg.clientHeight - over, 0.6 * svg.clientHeight) + "px";
+    }
+  },
 ];
 
 /** Sets a table as two tables side by side, each with the header and half the rows. */
