@@ -336,9 +336,6 @@ async function expectThemeToggles(page: Page, name: string): Promise<void> {
   expect((await look()).background).toBe("rgb(255, 255, 255)");
 }
 
-/** The chapters whose cells are wrapped to 100 columns (see the listings check). */
-const WRAPPED_CHAPTERS = 6;
-
 /** What a phone reader meets on a chapter page, read in the page. */
 function phoneFacts() {
   const column = document.querySelector("article")!.getBoundingClientRect();
@@ -560,14 +557,11 @@ describe("the book in Chromium, served from a copy of site/", () => {
           cells,
         );
         // At 1280 px a listing of 100 characters (prettier's printWidth) fits its box: the
-        // chapters' cells and solutions need no sideways scrolling. Chapters 7 and 8 still have
-        // longer lines (their runs take minutes; re-wrapping them waits for their next run).
+        // chapters' cells and solutions need no sideways scrolling.
         const wide = await page.$$eval(".cell.code .input pre, details pre", (els) =>
           els.filter((pre) => pre.scrollWidth > pre.clientWidth + 1).map((pre) => pre.scrollWidth),
         );
-        if (chapter.number <= WRAPPED_CHAPTERS)
-          expect(wide, "listings wider than their box").toEqual([]);
-        else console.log(`${name}: ${wide.length} listings wider than their box`);
+        expect(wide, "listings wider than their box").toEqual([]);
         await expectThemeToggles(page, name);
         expect(guarded.errors).toEqual([]);
         expect(guarded.blocked).toEqual([]);
