@@ -54,3 +54,81 @@ describe("determinism", () => {
     expect(trainOther(src, createHash)).not.toBe(train(src, createHash));
   });
 });
+
+/**
+ * fit's loop works in matrices each layer keeps from batch to batch (Network.backpropagate with reuse);
+ * computeGradients allocates fresh ones. Replaying fit's shuffles, batches and steps by hand with
+ * computeGradients must give the same bits in every weight: the buffers change where numbers are
+ * written, never which operations run on which values in which order.
+ */
+describe("fit's reused buffers", () => {
+  const setUps: [string, Partial<src.NetworkOptions>][] = [
+    [
+      "ReLU + dropout + L2, softmax + cross-entropy",
+      {
+        hidden: "relu",
+        output: "softmax",
+        loss: "categoricalCrossEntropy",
+        init: "he",
+        dropout: 0.3,
+        l2: 0.001,
+      },
+    ],
+    ["sigmoid + dropout, mean squared error", { hidden: "sigmoid", dropout: 0.2 }],
+    [
+      "tanh, sigmoid + binary cross-entropy",
+      {
+        hidden: "tanh",
+        output: "sigmoid",
+        loss: "binaryCrossEntropy",
+        init: "xavier",
+      },
+    ],
+  ];
+
+  for (const [name, options] of setUps) {
+    it(`give the bits of a hand-written loop of computeGradients (${name}, short last batch)`, () => {
+      const data = src.spirals(35, 3, 0.2, new src.Random("reuse").fork("data")); // 105 rows
+      const Y = src.oneHot(data.labels, 3);
+      const make = () =>
+        new src.Network({ sizes: [2, 12, 9, 3], random: new src.Random("reuse"), ...options });
+      const [batchSize, epochs] = [16, 3]; // 6 full batches and one of 9 rows per epoch
+      const fitted = make();
+      src.fit(fitted, data.X, Y, {
+        epochs,
+        batchSize,
+        optimizer: new src.Adam({ learningRate: 0.01 }),
+        random: new src.Random("reuse").fork("order"),
+      });
+
+      const byHand = make();
+      const optimizer = new src.Adam({ learningRate: 0.01 });
+      const random = new src.Random("reuse").fork("order");
+      const n = data.X.rows;
+      const order = Uint32Array.from({ length: n }, (_, i) => i);
+      const rows = (M: src.Matrix, from: number, count: number) =>
+        src.Matrix.fromArray(Array.from(order.subarray(from, from + count), (r) => [...M.row(r)]));
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        random.shuffle(order);
+        for (let start = 0; start < n; start += batchSize) {
+          const count = Math.min(batchSize, n - start);
+          byHand.computeGradients(rows(data.X, start, count), rows(Y, start, count), {
+            trainingSize: n,
+          });
+          optimizer.step(byHand.parameters());
+        }
+      }
+
+      const [a, b] = [fitted.parameters(), byHand.parameters()];
+      let compared = 0;
+      for (let p = 0; p < a.length; p++)
+        a[p].value.data.forEach((w, i) => {
+          if (!Object.is(w, b[p].value.data[i]))
+            throw new Error(`${a[p].name}[${i}]: fit ${w}, by hand ${b[p].value.data[i]}`);
+          compared++;
+        });
+      expect(compared).toBe(2 * 12 + 12 + 12 * 9 + 9 + 9 * 3 + 3);
+      expect(fitted.parameters()[0].value.data[0]).not.toBe(make().parameters()[0].value.data[0]);
+    });
+  }
+});

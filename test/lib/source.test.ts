@@ -23,7 +23,7 @@ describe("librarySource", () => {
 
   it("tells apart methods of the same name in different classes", () => {
     expect(librarySource("network.ts", "Network.forward")).toContain("this.propagate(X, training)");
-    expect(librarySource("network.ts", "Dense.forward")).toContain("this.g.forward(Z)");
+    expect(librarySource("network.ts", "Dense.forward")).toContain("this.g.forward(Z, s?.A)");
     expect(librarySource("optimizers.ts", "Adam.step")).toContain("this.t++");
     expect(librarySource("optimizers.ts", "SGD.step")).not.toContain("this.t++");
   });

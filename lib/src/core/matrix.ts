@@ -296,13 +296,18 @@ export class Matrix {
     return this.clone().addInPlace(other, -1);
   }
 
-  /** Elementwise (Hadamard) product `this ⊙ other`, as in backpropagation's `δ ⊙ σ′(z)`. */
-  mul(other: Matrix): Matrix {
+  /**
+   * Elementwise (Hadamard) product `this ⊙ other`, as in backpropagation's `δ ⊙ σ′(z)`: a new matrix, or
+   * `out` (of the same shape, which may be `this` or `other`) written and returned.
+   */
+  mul(other: Matrix, out?: Matrix): Matrix {
     checkSameShape("mul", this, other);
-    const out = this.clone();
+    if (out === undefined) out = this.clone();
+    else checkSameShape("mul", this, out);
     const o = out.data;
+    const a = this.data;
     const b = other.data;
-    for (let p = 0; p < o.length; p++) o[p] *= b[p];
+    for (let p = 0; p < o.length; p++) o[p] = a[p] * b[p];
     return out;
   }
 
@@ -323,15 +328,7 @@ export class Matrix {
         `addRowVector: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`,
       );
     }
-    const out = this.clone();
-    const o = out.data;
-    const b = bias.data;
-    const cols = this.cols;
-    for (let i = 0; i < this.rows; i++) {
-      const base = i * cols;
-      for (let j = 0; j < cols; j++) o[base + j] += b[j];
-    }
-    return out;
+    return this.clone().addRowVectorInPlace(bias);
   }
 
   /**
@@ -474,6 +471,24 @@ export class Matrix {
     checkSameShape("addInPlace", this, other);
     checkNumberType("addInPlace", "scale", scale);
     backend().addScaled(this.data, other.data, scale);
+    return this;
+  }
+
+  /** Adds the 1×cols row vector `bias` to every row (see {@link Matrix.addRowVector}), without allocating. */
+  addRowVectorInPlace(bias: Matrix): this {
+    checkMatrix("addRowVectorInPlace", "bias", bias);
+    if (bias.rows !== 1 || bias.cols !== this.cols) {
+      throw new Error(
+        `addRowVectorInPlace: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`,
+      );
+    }
+    const o = this.data;
+    const b = bias.data;
+    const cols = this.cols;
+    for (let i = 0; i < this.rows; i++) {
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) o[base + j] += b[j];
+    }
     return this;
   }
 

@@ -146,7 +146,11 @@ export function activationDerivative(Z: Matrix, g: Activation | ActivationName):
  */
 export function softmaxRows(Z: Matrix): Matrix {
   checkMatrix("softmaxRows", "Z", Z);
-  const out = new Matrix(Z.rows, Z.cols);
+  return softmaxRowsInto(Z, new Matrix(Z.rows, Z.cols));
+}
+
+/** softmaxRows written into `out`, a matrix of Z's shape: for a layer that reuses its buffers. */
+function softmaxRowsInto(Z: Matrix, out: Matrix): Matrix {
   const z = Z.data;
   const p = out.data;
   for (let i = 0; i < Z.rows; i++) {
@@ -189,18 +193,33 @@ export interface LayerActivationFunction {
   readonly name: LayerActivation;
   /** The fewest units a layer with this activation can have. */
   readonly minUnits: number;
-  /** A = g(Z). */
-  forward(Z: Matrix): Matrix;
-  /** ∂L/∂Z from dA = ∂L/∂A, for the Z and A of one forward pass. */
-  backward(dA: Matrix, Z: Matrix, A: Matrix): Matrix;
+  /** A = g(Z): a new matrix, or `out` (Z's shape, not Z itself) written and returned. */
+  forward(Z: Matrix, out?: Matrix): Matrix;
+  /**
+   * ∂L/∂Z from dA = ∂L/∂A, for the Z and A of one forward pass: a new matrix, or `out` (Z's shape; it
+   * may be dA itself) written and returned.
+   */
+  backward(dA: Matrix, Z: Matrix, A: Matrix, out?: Matrix): Matrix;
 }
 
 function elementwise(g: Activation): LayerActivationFunction {
   return {
     name: g.name,
     minUnits: 1,
-    forward: (Z) => applyActivation(Z, g),
-    backward: (dA, Z) => dA.mul(activationDerivative(Z, g)),
+    forward(Z, out = new Matrix(Z.rows, Z.cols)) {
+      const z = Z.data;
+      const a = out.data;
+      for (let p = 0; p < z.length; p++) a[p] = g.value(z[p]);
+      return out;
+    },
+    // dA ⊙ g'(Z), one entry at a time (the product of the same two numbers as dA.mul(g'(Z)))
+    backward(dA, Z, _A, out = new Matrix(Z.rows, Z.cols)) {
+      const d = dA.data;
+      const z = Z.data;
+      const o = out.data;
+      for (let p = 0; p < z.length; p++) o[p] = d[p] * g.derivative(z[p]);
+      return out;
+    },
   };
 }
 
@@ -210,15 +229,18 @@ const softmaxLayer: LayerActivationFunction = {
   minUnits: 2, // one unit would always output probability 1
   // In a layer, scores that overflowed give NaN outputs (and fit stops, naming the batch) rather than
   // an error from inside the forward pass; softmaxRows itself refuses them.
-  forward: (Z) => (Z.isFinite() ? softmaxRows(Z) : Matrix.filled(Z.rows, Z.cols, NaN)),
-  backward(dA, _Z, P) {
-    const dZ = new Matrix(P.rows, P.cols);
+  forward: (Z, out = new Matrix(Z.rows, Z.cols)) =>
+    Z.isFinite() ? softmaxRowsInto(Z, out) : out.fill(NaN),
+  // (each row's dot product is complete before its entries are written, so `out` may be dA)
+  backward(dA, _Z, P, out = new Matrix(P.rows, P.cols)) {
+    const [d, p, o, cols] = [dA.data, P.data, out.data, P.cols];
     for (let i = 0; i < P.rows; i++) {
+      const row = i * cols;
       let dot = 0;
-      for (let j = 0; j < P.cols; j++) dot += dA.get(i, j) * P.get(i, j);
-      for (let j = 0; j < P.cols; j++) dZ.set(i, j, P.get(i, j) * (dA.get(i, j) - dot));
+      for (let j = 0; j < cols; j++) dot += d[row + j] * p[row + j];
+      for (let j = 0; j < cols; j++) o[row + j] = p[row + j] * (d[row + j] - dot);
     }
-    return dZ;
+    return out;
   },
 };
 

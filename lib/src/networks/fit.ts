@@ -54,10 +54,13 @@ function correctCount(
   return correct;
 }
 
-/** Mini-batches of (X, Y) in a given order of the rows, copied into buffers reused between batches. */
+/**
+ * Mini-batches of (X, Y) in a given order of the rows, copied into buffers reused between batches: one
+ * pair for the full batches, one for the shorter last batch (the same size in every epoch).
+ */
 class Batches {
-  private readonly fullX: Matrix;
-  private readonly fullY: Matrix;
+  private readonly full: [Matrix, Matrix];
+  private readonly last: [Matrix, Matrix];
 
   constructor(
     private readonly X: Matrix,
@@ -66,18 +69,20 @@ class Batches {
   ) {
     // A batch larger than the data set is the whole set: never allocate more rows than there are.
     // In WebAssembly memory: each batch is written there once and read by gemm in place.
-    this.fullX = Matrix.resident(Math.min(size, X.rows), X.cols);
-    this.fullY = Matrix.resident(Math.min(size, X.rows), Y.cols);
+    const lastRows = X.rows % size;
+    this.full = this.buffers(Math.min(size, X.rows));
+    this.last = lastRows > 0 && X.rows > size ? this.buffers(lastRows) : this.full;
+  }
+
+  private buffers(rows: number): [Matrix, Matrix] {
+    return [Matrix.resident(rows, this.X.cols), Matrix.resident(rows, this.Y.cols)];
   }
 
   /** The batch of rows order[start], order[start + 1], …: `size` of them, or fewer at the end. */
   gather(order: Uint32Array, start: number): [Matrix, Matrix] {
     const count = Math.min(this.size, order.length - start);
-    const full = count === this.fullX.rows;
-    return [
-      copyRows(this.X, order, start, count, full ? this.fullX : new Matrix(count, this.X.cols)),
-      copyRows(this.Y, order, start, count, full ? this.fullY : new Matrix(count, this.Y.cols)),
-    ];
+    const [xb, yb] = count === this.full[0].rows ? this.full : this.last;
+    return [copyRows(this.X, order, start, count, xb), copyRows(this.Y, order, start, count, yb)];
   }
 }
 

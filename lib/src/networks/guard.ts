@@ -120,7 +120,7 @@ export class DivergenceGuard {
   backpropagate(X: Matrix, Y: Matrix, trainingSize: number): ReturnType<Network["backpropagate"]> {
     let result: ReturnType<Network["backpropagate"]>;
     try {
-      result = this.model.backpropagate(X, Y, true, trainingSize);
+      result = this.model.backpropagate(X, Y, true, trainingSize, true); // in the layers' scratch
     } catch (error) {
       if (this.outputsFinite()) throw error;
       throw this.divergence(

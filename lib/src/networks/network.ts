@@ -70,6 +70,30 @@ interface Saved {
   mask?: Matrix;
 }
 
+/**
+ * The matrices a layer writes while `fit` trains it, made once per batch size and reused by every batch
+ * of that size: training then allocates nothing per batch. What they hold is overwritten by the next batch.
+ */
+interface Scratch {
+  Z: Matrix;
+  A: Matrix;
+  mask: Matrix;
+  /** A ⊙ mask, the output after dropout. */
+  dropped: Matrix;
+  dZ: Matrix;
+  /** ∂L/∂X, the previous layer's ∂L/∂A. */
+  dX: Matrix;
+}
+
+/** Above this many entries a scratch matrix is an ordinary one, so that a huge batch cannot fill WebAssembly's memory. */
+const RESIDENT_SCRATCH_ENTRIES = 1 << 20;
+
+function scratchMatrix(rows: number, cols: number): Matrix {
+  return rows * cols <= RESIDENT_SCRATCH_ENTRIES
+    ? Matrix.resident(rows, cols)
+    : new Matrix(rows, cols);
+}
+
 /** One fully connected layer: A = g(X·Wᵀ + b), W is units×inputs, b is 1×units. */
 export class Dense {
   readonly weights: Matrix;
@@ -81,6 +105,8 @@ export class Dense {
   readonly dropout: number;
   private readonly g: LayerActivationFunction;
   private saved?: Saved;
+  /** Scratch matrices by batch size: fit's full batches and its last, shorter one. */
+  private readonly scratch = new Map<number, Scratch>();
 
   constructor(inputs: number, units: number, activation: LayerActivation, options: DenseOptions) {
     rejectUnknownOptions("Dense", options, ["init", "random", "dropout"]);
@@ -117,19 +143,22 @@ export class Dense {
    * copy of X and returns a copy of A, so that nothing the caller holds can change what backward
    * computes; `Network`, which owns both, passes `copy = false` and saves the memory. Called directly,
    * the layer checks that every entry of X is finite; `Network` checked its data where they came in.
+   * With `reuse` (fit's training step, through `Network`), the results are written into the layer's
+   * scratch matrices for this batch size, which the next batch overwrites: no allocation per batch.
    */
-  forward(X: Matrix, training?: { random: Random }, copy = true): Matrix {
+  forward(X: Matrix, training?: { random: Random }, copy = true, reuse = false): Matrix {
     checkLayerInput(X, this.inputs, training, copy);
-    const Z = gemm(X, this.weights, { transB: true }).addRowVector(this.bias);
-    const A = this.g.forward(Z);
+    const s = reuse ? this.scratchFor(X.rows) : undefined;
+    const Z = gemm(X, this.weights, { transB: true, out: s?.Z }).addRowVectorInPlace(this.bias);
+    const A = this.g.forward(Z, s?.A);
     this.saved = { X: copy ? X.clone() : X, Z, A };
     if (!training || this.dropout === 0) return copy ? A.clone() : A;
     const keep = 1 - this.dropout;
     // One uniform draw per output, in row-major order: kept (scaled by 1/q) where it falls below q.
-    const mask = new Matrix(A.rows, A.cols);
+    const mask = s?.mask ?? new Matrix(A.rows, A.cols);
     training.random.dropoutMask(mask.data, keep);
     this.saved.mask = mask;
-    return A.mul(mask);
+    return A.mul(mask, s?.dropped);
   }
 
   /**
@@ -137,19 +166,32 @@ export class Dense {
    * (or ∂L/∂Z, when the loss has already gone through the activation). Stores ∇W = dZᵀ·X and
    * ∇b = Σ_rows dZ, and returns ∂L/∂X = dZ·W, the previous layer's ∂L/∂A, or null when `inputGradient`
    * is false: the first layer's input is the data, and skipping that product saves a third of the work
-   * for a 784-input layer.
+   * for a 784-input layer. With `reuse`, as in `forward`: ∂L/∂X is a scratch matrix of the layer.
    */
-  backward(upstream: Upstream, inputGradient = true): Matrix | null {
+  backward(upstream: Upstream, inputGradient = true, reuse = false): Matrix | null {
     if (!this.saved) throw new Error("Dense.backward: called before forward");
     checkUpstream(upstream, this.saved.A);
     const { X, Z, A, mask } = this.saved;
+    const s = reuse ? this.scratchFor(A.rows) : undefined;
     const dZ =
       "dZ" in upstream
         ? upstream.dZ
-        : this.g.backward(mask ? upstream.dA.mul(mask) : upstream.dA, Z, A);
+        : this.g.backward(mask ? upstream.dA.mul(mask, s?.dZ) : upstream.dA, Z, A, s?.dZ);
     gemm(dZ, X, { transA: true, out: this.gradWeights });
-    this.gradBias.data.set(dZ.sum(0).data);
-    return inputGradient ? gemm(dZ, this.weights) : null;
+    sumRowsInto(dZ, this.gradBias);
+    return inputGradient ? gemm(dZ, this.weights, { out: s?.dX }) : null;
+  }
+
+  /** This layer's scratch matrices for batches of `rows` rows, made on first use (two sizes kept). */
+  private scratchFor(rows: number): Scratch {
+    let s = this.scratch.get(rows);
+    if (s) return s;
+    if (this.scratch.size >= 2) this.scratch.clear(); // fit uses two sizes: its batches and the last
+    const [units, inputs] = [this.units, this.inputs];
+    const [Z, A, mask, dropped, dZ] = [0, 0, 0, 0, 0].map(() => scratchMatrix(rows, units));
+    s = { Z, A, mask, dropped, dZ, dX: scratchMatrix(rows, inputs) };
+    this.scratch.set(rows, s);
+    return s;
   }
 
   /** Copies of the weighted sums Z and the outputs A (before dropout) of the last forward batch. */
@@ -162,6 +204,16 @@ export class Dense {
   cached(): { Z: Matrix; A: Matrix } {
     if (!this.saved) throw new Error("Dense.lastForward: no forward pass yet");
     return { Z: this.saved.Z, A: this.saved.A };
+  }
+}
+
+/** ∇b = Σ_rows dZ, summed row after row (as `dZ.sum(0)`) into `out`, a 1×cols matrix. */
+function sumRowsInto(dZ: Matrix, out: Matrix): void {
+  const [d, o, cols] = [dZ.data, out.data, dZ.cols];
+  o.fill(0);
+  for (let i = 0; i < dZ.rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) o[j] += d[base + j];
   }
 }
 
@@ -342,12 +394,15 @@ export class Network {
     return this.propagate(X, training);
   }
 
-  /** The forward pass without the checks of `forward`, for data that were checked where they came in. */
-  private propagate(X: Matrix, training: boolean): Matrix {
+  /**
+   * The forward pass without the checks of `forward`, for data that were checked where they came in;
+   * with `reuse`, into the layers' scratch matrices (see `backpropagate`).
+   */
+  private propagate(X: Matrix, training: boolean, reuse = false): Matrix {
     const dropout = training ? { random: this.random } : undefined;
     let A = X;
     // No copies: the batch and every layer's output stay inside this call and the backward pass after it.
-    for (const layer of this.layers) A = layer.forward(A, dropout, false);
+    for (const layer of this.layers) A = layer.forward(A, dropout, false, reuse);
     return A;
   }
 
@@ -405,16 +460,24 @@ export class Network {
 
   /**
    * computeGradients without its checks of the arguments: for `fit`, which checks the whole data set
-   * once before the first batch, so that a batch costs only its forward and backward pass.
+   * once before the first batch, so that a batch costs only its forward and backward pass. With `reuse`
+   * (fit's loop), every layer works in matrices it keeps from batch to batch, and `output` is one of
+   * them: read it before the next batch, which overwrites it.
    */
-  backpropagate(X: Matrix, Y: Matrix, training: boolean, trainingSize: number): BatchResult {
-    const output = this.propagate(X, training); // the data were checked where they came in
+  backpropagate(
+    X: Matrix,
+    Y: Matrix,
+    training: boolean,
+    trainingSize: number,
+    reuse = false,
+  ): BatchResult {
+    const output = this.propagate(X, training, reuse); // the data were checked where they came in
     const loss = this.outputLossValue(Y) + this.l2Penalty(trainingSize);
     const { Z, A } = this.layers[this.layers.length - 1].cached();
     let upstream: Upstream = this.objective.upstream(Z, A, Y); // the loss owns the output error
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l];
-      const dA = layer.backward(upstream, l > 0); // the first layer needs no gradient for the data
+      const dA = layer.backward(upstream, l > 0, reuse); // the first layer needs no gradient for the data
       if (this.l2 > 0) layer.gradWeights.addInPlace(layer.weights, this.l2 / trainingSize);
       if (dA) upstream = { dA };
     }
