@@ -322,13 +322,8 @@ export class Matrix {
    * X holds one example per row.
    */
   addRowVector(bias: Matrix): Matrix {
-    checkMatrix("addRowVector", "bias", bias);
-    if (bias.rows !== 1 || bias.cols !== this.cols) {
-      throw new Error(
-        `addRowVector: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`,
-      );
-    }
-    return this.clone().addRowVectorInPlace(bias);
+    checkRowVector("addRowVector", bias, this.cols);
+    return addRowInto(this.clone(), bias);
   }
 
   /**
@@ -476,20 +471,8 @@ export class Matrix {
 
   /** Adds the 1×cols row vector `bias` to every row (see {@link Matrix.addRowVector}), without allocating. */
   addRowVectorInPlace(bias: Matrix): this {
-    checkMatrix("addRowVectorInPlace", "bias", bias);
-    if (bias.rows !== 1 || bias.cols !== this.cols) {
-      throw new Error(
-        `addRowVectorInPlace: bias must be ${shapeOf(1, this.cols)}, got ${bias.shapeString}`,
-      );
-    }
-    const o = this.data;
-    const b = bias.data;
-    const cols = this.cols;
-    for (let i = 0; i < this.rows; i++) {
-      const base = i * cols;
-      for (let j = 0; j < cols; j++) o[base + j] += b[j];
-    }
-    return this;
+    checkRowVector("addRowVectorInPlace", bias, this.cols);
+    return addRowInto(this, bias);
   }
 
   /** Replaces entry (i, j) by `fn(this(i, j), i, j)`, without allocating. Returns this matrix. */
@@ -710,4 +693,24 @@ export function checkShape(
     const expected = rows === undefined ? `${cols} ${what}` : `${rows}×${cols}`;
     throw new Error(`${owner}: ${name} is ${M.shapeString}, expected ${expected}`);
   }
+}
+
+/** Throws, naming `op`, unless `bias` is a 1×cols matrix (a row vector to add to every row). */
+function checkRowVector(op: string, bias: Matrix, cols: number): void {
+  checkMatrix(op, "bias", bias);
+  if (bias.rows !== 1 || bias.cols !== cols) {
+    throw new Error(`${op}: bias must be ${shapeOf(1, cols)}, got ${bias.shapeString}`);
+  }
+}
+
+/** Adds the row vector `bias` to every row of `target`, in place (the checks are the caller's). */
+function addRowInto<T extends Matrix>(target: T, bias: Matrix): T {
+  const o = target.data;
+  const b = bias.data;
+  const cols = target.cols;
+  for (let i = 0; i < target.rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) o[base + j] += b[j];
+  }
+  return target;
 }
