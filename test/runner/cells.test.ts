@@ -83,6 +83,8 @@ describe("compileCell", () => {
     await k.run('import * as gtd from "../lib";\nconsole.log(typeof gtd.relu);');
     expect(k.printed).toEqual(["0 3 true", "function"]);
     expect(compileCell('import type { X } from "fs";\nlet y: X;').declares).toEqual(["y"]);
+    // A notebook's first cell imports what later cells use.
+    expect(compileCell('import { show, relu } from "../lib";').declares).toEqual(["show", "relu"]);
   });
 
   it("keeps the cell's lines where they were", () => {

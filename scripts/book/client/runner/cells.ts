@@ -1,6 +1,6 @@
 // A chapter's code cell turned into JavaScript that runs in the page's worker with the semantics of
 // the tslab kernel: the cells of a page share one scope, in the order they run. TypeScript becomes
-// JavaScript with sucrase (types, `import type` and imports used only as types disappear); then every
+// JavaScript with sucrase (types and `import type` disappear); then every
 // top-level declaration of the cell becomes an assignment to the shared scope, so that later cells
 // see it and running the cell again (`const x = …` twice) is no error, and the library's import
 // becomes assignments from the bundled library. The code the reader reads is the code that runs:
@@ -57,7 +57,13 @@ export function patternNames(pattern: Pattern | AnyNode): string[] {
 /** TypeScript to JavaScript, lines kept; a syntax error as one line with its place in the cell. */
 export function toJavaScript(source: string): string {
   try {
-    return transform(source, { transforms: ["typescript"], disableESTransforms: true }).code;
+    // Unused imports stay: a notebook imports in its first cell what later cells use. A name used
+    // only as a type then reads as undefined from the library, which is harmless.
+    return transform(source, {
+      transforms: ["typescript"],
+      disableESTransforms: true,
+      keepUnusedImports: true,
+    }).code;
   } catch (error) {
     throw new CellError(`SyntaxError: ${(error as Error).message}`);
   }
