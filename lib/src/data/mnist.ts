@@ -21,6 +21,7 @@ import {
   mnistFolders,
   progressLine,
   readBytes,
+  startTimer,
 } from "../platform";
 
 /** An IDX array: its dimensions and its bytes, row-major. */
@@ -249,7 +250,8 @@ export function loadMnist(options: { dir?: string; validationSize?: number } = {
   if (options.validationSize !== undefined)
     checkNonNegativeInteger("loadMnist", "validationSize", options.validationSize);
   const files = findMnistFiles(options.dir);
-  const progress = progressLine(`Loading MNIST from ${files.source} …`);
+  const progress = progressLine(`Loading MNIST from ${files.source} …`); // (shown in a page only)
+  const elapsed = startTimer();
   let full: ImageSet, test: ImageSet;
   try {
     full = readImageSet(files.trainImages, files.trainLabels);
@@ -259,7 +261,7 @@ export function loadMnist(options: { dir?: string; validationSize?: number } = {
     throw error;
   }
   progress.done(
-    `MNIST: ${full.count.toLocaleString("en")} training and ${test.count.toLocaleString("en")} test images`,
+    `Loaded MNIST from ${files.source} in ${elapsed().toFixed(1)} s: ${full.count} training and ${test.count} test images`,
   );
   const validationSize = options.validationSize ?? 10_000;
   if (!Number.isInteger(validationSize) || validationSize < 0 || validationSize >= full.count) {

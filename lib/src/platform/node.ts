@@ -77,9 +77,8 @@ export function isFolder(file: string): boolean {
   return fs.statSync(file).isDirectory();
 }
 
-/** The bytes of a file; `what` names the data in progress lines (a browser shows them while downloading). */
-export function readBytes(file: string, what?: string): Uint8Array {
-  void what;
+/** The bytes of a file. */
+export function readBytes(file: string): Uint8Array {
   return fs.readFileSync(file);
 }
 
