@@ -36,6 +36,7 @@
  * |               | timing            | interleaved timings, GFLOP/s, the machine's description    | 8          |
  * | notebook/     | display, source   | tables, showSource                                         | all        |
  * |               | plot/             | figures, the live training figure                          | all        |
+ * | platform/     | node, browser     | all that differs between Node and a page: files, display…  | (all)      |
  */
 export * from "./core/matrix";
 export * from "./core/checks";
@@ -49,8 +50,10 @@ export {
   getThreads,
   withThreads,
   threadsUnavailable,
+  describeBackend,
   type BackendName,
 } from "./backends/select";
+export { env, platformName } from "./platform";
 export { runPeakLoop } from "./backends/wasm";
 export * from "./small-models/perceptron";
 export * from "./small-models/gates";

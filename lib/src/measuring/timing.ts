@@ -3,10 +3,7 @@
  * rates. The machine's speed swings between hours, so compare figures measured side by side, never
  * with figures from another moment.
  */
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { joinPath, listFolder, processors, readText, runProgram, startTimer } from "../platform";
 import {
   checkFunction,
   checkNumbers,
@@ -25,9 +22,9 @@ export function secondsPerCall(fn: () => unknown, budget = 0.1): number {
   checkPositive("secondsPerCall", "budget", budget);
   for (let i = 0; i < 3; i++) fn();
   for (let reps = 1; ; reps *= 2) {
-    const start = process.hrtime.bigint();
+    const elapsed = startTimer();
     for (let i = 0; i < reps; i++) fn();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const seconds = elapsed();
     if (seconds >= budget) return seconds / reps;
   }
 }
@@ -154,7 +151,7 @@ export function cacheLevels(folder = "/sys/devices/system/cpu/cpu0/cache"): {
 } {
   let entries: string[];
   try {
-    entries = fs.readdirSync(folder).filter((name) => /^index\d+$/.test(name));
+    entries = listFolder(folder).filter((name) => /^index\d+$/.test(name));
   } catch {
     return {
       levels: null,
@@ -162,7 +159,7 @@ export function cacheLevels(folder = "/sys/devices/system/cpu/cpu0/cache"): {
     };
   }
   const read = (entry: string, file: string) =>
-    fs.readFileSync(path.join(folder, entry, file), "utf8").trim();
+    readText(joinPath(joinPath(folder, entry), file)).trim();
   const levels: CacheLevel[] = [];
   for (const entry of entries.sort()) {
     try {
@@ -202,12 +199,12 @@ export function processorInfo(cpuinfo = "/proc/cpuinfo"): {
   megahertz: number | null;
   vectorExtensions: string[] | null;
 } {
-  const cpus = os.cpus();
+  const cpus = processors();
   const model = cpus.length > 0 ? cpus[0].model.trim() : "unknown";
   let megahertz = cpus.length > 0 && cpus[0].speed > 0 ? cpus[0].speed : null;
   let flags: Set<string> | null = null;
   try {
-    const text = fs.readFileSync(cpuinfo, "utf8");
+    const text = readText(cpuinfo);
     const line = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(text);
     if (line) flags = new Set(line[1].split(/\s+/));
     const clock = /^cpu MHz\s*:\s*([\d.]+)$/m.exec(text); // Linux on x86; often all a virtual machine gives
@@ -249,11 +246,8 @@ export function numpyRates(sizes: readonly number[]): { gflops: number[] | null;
     "        times.append((time.perf_counter() - t) / reps)",
     "    print(2 * n**3 / min(times) / 1e9)",
   ].join("\n");
-  const run = spawnSync("/usr/bin/python3", ["-c", code], {
-    encoding: "utf8",
-    env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
-  });
-  const gflops = (run.stdout ?? "").trim().split("\n").filter(Boolean).map(Number);
+  const run = runProgram("/usr/bin/python3", ["-c", code], { OPENBLAS_NUM_THREADS: "1" });
+  const gflops = run.stdout.trim().split("\n").filter(Boolean).map(Number);
   if (run.status === 0 && gflops.length === sizes.length && gflops.every(Number.isFinite))
     return { gflops };
   const why = run.error

@@ -14,7 +14,12 @@ import { Network, type EpochLog, type History } from "./network";
 import type { Optimizer } from "./optimizers";
 import { Random, checkRandom } from "../core/random";
 import { DivergenceGuard } from "./guard";
-import { runInterruptibly, trainingInterrupted, type TrainingPosition } from "./interrupt";
+import {
+  runInterruptibly,
+  stopIfInterrupted,
+  trainingInterrupted,
+  type TrainingPosition,
+} from "./interrupt";
 
 export { TrainingInterrupted } from "./interrupt";
 
@@ -148,6 +153,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
       let correct = 0;
       for (let b = 0; b < batchCount; b++) {
         [at.epoch, at.batch] = [epoch, b + 1];
+        stopIfInterrupted(); // a page's Stop, between two steps (Node's interrupt breaks in anywhere)
         const [xb, yb] = batches.gather(order, b * batchSize);
         const { loss, output } = guard.backpropagate(xb, yb, n); // stops if the loss is not finite
         guard.optimizerStep(); // optimizer.step, undone (and stopped) if a weight is not finite

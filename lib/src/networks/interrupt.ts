@@ -7,33 +7,35 @@
  * interrupt stops the body at once wherever it was called from, and turns Node's generic error into the
  * caller's own (for `fit`, a `TrainingInterrupted` saying where training stopped).
  */
-import { createContext, Script } from "vm";
-import { inspect } from "util";
+import { interruptRequested, runBreakingOnInterrupt } from "../platform";
 import type { History } from "./network";
 
-/** The one script that runs every body: it calls `body` from the context below. */
-const CALL_BODY = new Script("body()");
-
-/** A context of its own holding the body to run, so that nothing is left on the notebook's globals. */
-let slot: { body: () => void } | undefined;
+/** Thrown by {@link stopIfInterrupted} and turned into the caller's error by runInterruptibly. */
+class InterruptSignal extends Error {}
 
 /**
- * Runs `body`; an interrupt during it (SIGINT: Kernel ▸ Interrupt, Ctrl-C) stops it at once, wherever
- * it is, and throws `stopped()` instead. Errors thrown by `body` pass through unchanged. Calls nest.
+ * Runs `body`; an interrupt during it (SIGINT: Kernel ▸ Interrupt, Ctrl-C; a page's Stop button) stops
+ * it and throws `stopped()` instead. Errors thrown by `body` pass through unchanged. Calls nest. In Node
+ * the interrupt stops the body at once wherever it is; in a page, where nothing can break into running
+ * code, at the body's next call of {@link stopIfInterrupted} (fit calls it between batches).
  */
 export function runInterruptibly(body: () => void, stopped: () => Error): void {
-  slot ??= createContext({ body }) as { body: () => void };
-  const outer = slot.body;
-  slot.body = body;
+  let interrupted: boolean;
   try {
-    CALL_BODY.runInContext(slot, { breakOnSigint: true });
+    interrupted = runBreakingOnInterrupt(body);
   } catch (error) {
-    if ((error as { code?: string } | null)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED")
-      throw stopped();
+    if (error instanceof InterruptSignal) throw stopped();
     throw error;
-  } finally {
-    slot.body = outer;
   }
+  if (interrupted) throw stopped();
+}
+
+/**
+ * Stops the body of runInterruptibly here if the reader has asked to stop (a page's Stop button): a
+ * cheap check for loops to make between steps. In Node it never stops (SIGINT breaks in by itself).
+ */
+export function stopIfInterrupted(): void {
+  if (interruptRequested()) throw new InterruptSignal("interrupted");
 }
 
 /** Where training is when it stops: for messages. */
@@ -60,7 +62,7 @@ export class TrainingInterrupted extends Error {
   }
 
   /** How the kernel prints it (it calls console.error on the error): the message alone. */
-  [inspect.custom](): string {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.message;
   }
 }

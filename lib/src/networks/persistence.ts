@@ -16,8 +16,7 @@
  * beside the target and renames it over the target, so that a crash never leaves a half-written model;
  * loading checks the format, version, names, shapes and values and names the first thing that is wrong.
  */
-import { randomBytes } from "crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { fromBase64, readText, toBase64, writeTextAtomically } from "../platform";
 import { checkString, describeValue } from "../core/checks";
 import { Matrix, entryPosition } from "../core/matrix";
 import { Network, type NetworkOptions } from "./network";
@@ -55,9 +54,10 @@ function libraryVersion(): string {
 }
 
 function encodeMatrix(M: Matrix): SavedMatrix {
-  const bytes = Buffer.alloc(M.data.length * 8);
-  M.data.forEach((v, i) => bytes.writeDoubleLE(v, i * 8));
-  return { rows: M.rows, cols: M.cols, float64: bytes.toString("base64") };
+  const bytes = new Uint8Array(M.data.length * 8);
+  const view = new DataView(bytes.buffer);
+  M.data.forEach((v, i) => view.setFloat64(i * 8, v, true));
+  return { rows: M.rows, cols: M.cols, float64: toBase64(bytes) };
 }
 
 /** The network as a plain object, ready for JSON. */
@@ -90,34 +90,36 @@ export function networkToJson(net: Network): SavedNetwork {
 export function saveNetwork(net: Network, file: string): void {
   checkString("saveNetwork", "file", file);
   const json = JSON.stringify(networkToJson(net));
-  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    writeFileSync(temporary, json);
-    renameSync(temporary, file);
+    writeTextAtomically(file, json);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new Error(`saveNetwork: cannot write ${file} (${(error as Error).message})`);
   }
 }
 
-/** Reads a network written by `saveNetwork`; an error names the file and the first thing wrong with it. */
-export function loadNetwork(file: string): Network {
-  checkString("loadNetwork", "file", file);
+/**
+ * Reads a network written by `saveNetwork`; an error names the file and the first thing wrong with it.
+ * In a page, `file` is a name saved earlier in the page, a URL, or a File the reader picked.
+ */
+export function loadNetwork(file: string | Blob): Network {
+  if (typeof Blob === "undefined" || !(file instanceof Blob))
+    checkString("loadNetwork", "file", file);
+  const name = typeof file === "string" ? file : ((file as { name?: string }).name ?? "the file");
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readText(file);
   } catch (error) {
-    throw new Error(`loadNetwork: cannot read ${file} (${(error as Error).message})`);
+    throw new Error(`loadNetwork: cannot read ${name} (${(error as Error).message})`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `loadNetwork: ${file} is not JSON, or was cut short (${(error as Error).message})`,
+      `loadNetwork: ${name} is not JSON, or was cut short (${(error as Error).message})`,
     );
   }
-  return networkFromJson(parsed, `loadNetwork: ${file}`);
+  return networkFromJson(parsed, `loadNetwork: ${name}`);
 }
 
 /** The network described by `saved` (as `networkToJson` makes it), after checking every part of it. */
@@ -161,13 +163,14 @@ function decodeInto(target: Matrix, saved: SavedMatrix | undefined, what: string
     );
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(saved.float64))
     throw new Error(`${what}: float64 is not base64`);
-  const bytes = Buffer.from(saved.float64, "base64");
+  const bytes = fromBase64(saved.float64);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length !== target.data.length * 8)
     throw new Error(
       `${what} has ${bytes.length} bytes, a ${target.shapeString} matrix needs ${target.data.length * 8}`,
     );
   for (let i = 0; i < target.data.length; i++) {
-    const v = bytes.readDoubleLE(i * 8);
+    const v = view.getFloat64(i * 8, true);
     if (!Number.isFinite(v))
       throw new Error(
         `${what} has ${v} at ${entryPosition(target, i)}: a saved network must be finite`,

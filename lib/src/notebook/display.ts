@@ -1,12 +1,8 @@
 /**
  * Rich output in a notebook: HTML tables, and the sink that figures are written to.
- * Inside the tslab kernel output goes to tslab's `display`; tests and scripts can install their own sink.
+ * Inside the tslab kernel output goes to tslab's `display` (in a page, to the page's output handler: the
+ * platform decides); tests and scripts can install their own sink.
  */
-
-/** Where HTML output goes; tslab's `display` and `newDisplay()` both fit. */
-export interface HtmlSink {
-  html(markup: string): void;
-}
 
 import {
   checkNonNegativeInteger,
@@ -14,6 +10,9 @@ import {
   describeValue,
   rejectUnknownOptions,
 } from "../core/checks";
+import { notebookDisplay, type HtmlSink } from "../platform";
+
+export type { HtmlSink } from "../platform";
 
 let sinkOverride: HtmlSink | null = null;
 
@@ -24,70 +23,6 @@ export function setDisplaySink(sink: HtmlSink | null): void {
       `setDisplaySink: sink must be null or { html(markup) { … } }, got ${describeValue(sink)}`,
     );
   sinkOverride = sink;
-}
-
-interface TslabModule {
-  display: HtmlSink;
-  newDisplay(): HtmlSink;
-}
-
-function tslab(): TslabModule {
-  let module: TslabModule;
-  try {
-    // Loaded lazily: the library is also used outside a kernel (tests, benchmarks), where tslab is not running.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    module = require("tslab") as TslabModule;
-  } catch (error) {
-    throw new Error(
-      `display: cannot load tslab (${(error as Error).message}); rich output needs the tslab kernel`,
-    );
-  }
-  letOutputFlowWithoutYielding();
-  return module;
-}
-
-interface ZeroMqSocket {
-  sendTimeout: number;
-  send(message: unknown): Promise<void>;
-}
-interface ZeroMqModule {
-  Socket: { prototype: ZeroMqSocket };
-  Publisher: { prototype: ZeroMqSocket };
-}
-
-let outputFlowFixed = false;
-
-/**
- * tslab sends every output (a printed line, a figure, a redraw) on a ZeroMQ publisher socket whose send()
- * finishes at most 512 sends in a row by itself; the next one waits for Node's event loop, and any send
- * while it waits throws "Socket is busy writing". The count only restarts when such a send happens, so
- * every 513th output of a session is one, and a cell that never yields (a training loop) loses the rest
- * of its printed lines and fails at its next figure. With a send timeout of 0 every send completes at
- * once; a publisher never blocks (past its queue limit it drops, and its I/O thread empties that queue
- * even while JavaScript is busy). This sets it on tslab's publisher at its next send.
- */
-function letOutputFlowWithoutYielding(): void {
-  if (outputFlowFixed) return;
-  outputFlowFixed = true;
-  let zmq: ZeroMqModule;
-  try {
-    // tslab's own copy of zeromq, the one whose socket carries the output.
-    const tslabDir = require("path").dirname(require.resolve("tslab/package.json")) as string;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    zmq = require(require.resolve("zeromq", { paths: [tslabDir] })) as ZeroMqModule;
-  } catch {
-    return; // not tslab's usual layout: leave its output alone
-  }
-  const send = zmq.Socket.prototype.send;
-  // defineProperty, since the inherited native send is read-only and plain assignment would throw.
-  Object.defineProperty(zmq.Publisher.prototype, "send", {
-    configurable: true,
-    writable: true,
-    value: function (this: ZeroMqSocket, message: unknown) {
-      if (this.sendTimeout !== 0) this.sendTimeout = 0;
-      return send.call(this, message);
-    },
-  });
 }
 
 function guarded(sink: HtmlSink): HtmlSink {
@@ -109,12 +44,12 @@ function guarded(sink: HtmlSink): HtmlSink {
 
 /** The sink for one-off output: the override if set, else tslab's display. */
 export function displaySink(): HtmlSink {
-  return sinkOverride ?? guarded(tslab().display);
+  return sinkOverride ?? guarded(notebookDisplay().display);
 }
 
 /** A sink whose every write replaces its previous output in place (tslab's `newDisplay()`): for live figures. */
 export function newUpdatableSink(): HtmlSink {
-  return sinkOverride ?? guarded(tslab().newDisplay());
+  return sinkOverride ?? guarded(notebookDisplay().newDisplay());
 }
 
 const ESCAPES: Record<string, string> = {

@@ -2,13 +2,9 @@
  * Shows the library's own code in a chapter: a chapter that explains a computation can display the
  * function that performs it, straight from lib/src, instead of writing a second copy of it.
  */
-import { existsSync, readdirSync, readFileSync } from "fs";
-import { join, resolve } from "path";
 import { checkString } from "../core/checks";
+import { librarySourceFiles, librarySourceText } from "../platform";
 import { displaySink, escapeHtml } from "./display";
-
-// Compiled to lib/build/notebook/source.js, run from there: the TypeScript sources are in lib/src.
-const SOURCE_DIR = resolve(__dirname, "..", "..", "src");
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -20,13 +16,12 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 export function librarySource(file: string, symbol: string): string {
   checkString("librarySource", "symbol", symbol);
   file = libraryFile(file);
-  const path = join(SOURCE_DIR, file);
   const names = symbol.split(".");
   if (names.length > 2 || !names.every((name) => IDENTIFIER.test(name)))
     throw new Error(
       `librarySource: "${symbol}" is not a name or Class.method (e.g. "fit", "Network.forward")`,
     );
-  const lines = readFileSync(path, "utf8").split("\n");
+  const lines = librarySourceText(file)!.split("\n"); // (libraryFile has checked that it exists)
   let from = 0;
   let to = lines.length;
   if (names.length === 2) {
@@ -112,25 +107,14 @@ export function libraryFile(file: string): string {
     throw new Error(
       `librarySource: file must name a file of lib/src such as "network.ts" or "networks/network.ts", got ${JSON.stringify(file)}`,
     );
-  if (existsSync(join(SOURCE_DIR, file))) return file;
-  const found = filesOf(SOURCE_DIR).filter((f) => f === file || f.endsWith(`/${file}`));
+  if (librarySourceText(file) !== null) return file;
+  const found = librarySourceFiles().filter((f) => f === file || f.endsWith(`/${file}`));
   if (found.length === 1) return found[0];
   if (found.length > 1)
     throw new Error(
       `librarySource: "${file}" is in ${found.length} folders (${found.join(", ")}); name one`,
     );
   throw new Error(`librarySource: no file lib/src/${file}`);
-}
-
-/** Every .ts file under `dir`, as paths relative to lib/src. */
-function filesOf(dir: string, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? filesOf(join(dir, entry.name), `${prefix}${entry.name}/`)
-      : entry.name.endsWith(".ts")
-        ? [`${prefix}${entry.name}`]
-        : [],
-  );
 }
 
 /** Displays the library's code for `symbol` from lib/src/`file`, headed by where it lives. */

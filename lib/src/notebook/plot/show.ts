@@ -4,8 +4,7 @@
  * VS Code and nbconvert's HTML all run (the format: payload.ts). plotly.js itself is inlined once per notebook by `setupPlots()`:
  * no CDN, so chapters work offline and from `file://`.
  */
-import { randomBytes } from "crypto";
-import { readFileSync, writeFileSync } from "fs";
+import { plotlySource, randomHex, writeText } from "../../platform";
 import { checkPositive, checkString, describeValue, rejectUnknownOptions } from "../../core/checks";
 import { displaySink } from "../display";
 import { DEFAULT_CONFIG, type Figure } from "./figure";
@@ -17,14 +16,15 @@ export { scriptSafeJson } from "./payload";
 export const PLACEHOLDER_TEXT =
   "This figure has not been drawn: run the notebook (or, in the classic Notebook, File ▸ Trust Notebook) to see it.";
 
-let plotlySource: string | undefined;
-/** plotly.min.js, read once; `</script` escaped so that it can sit inside a `<script>` element. */
-function plotlyBundle(): string {
-  if (plotlySource === undefined) {
-    const file = require.resolve("plotly.js-dist-min/plotly.min.js");
-    plotlySource = readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script");
-  }
-  return plotlySource;
+let plotlyText: string | null | undefined;
+/**
+ * plotly.min.js, read once; `</script` escaped so that it can sit inside a `<script>` element. Null in a
+ * page, which draws with its own plotly.
+ */
+function plotlyBundle(): string | null {
+  if (plotlyText === undefined)
+    plotlyText = plotlySource()?.replace(/<\/script/gi, "<\\/script") ?? null;
+  return plotlyText;
 }
 
 /**
@@ -33,7 +33,10 @@ function plotlyBundle(): string {
  * `window.Plotly` never appears.
  */
 export function plotlyScriptTag(): string {
-  return `<script type="text/javascript">(function(define, module, exports) {\n${plotlyBundle()}\n}).call(window);</script>`;
+  const bundle = plotlyBundle();
+  if (bundle === null)
+    throw new Error("plotlyScriptTag: a page has no plotly.js to inline (it draws with its own)");
+  return `<script type="text/javascript">(function(define, module, exports) {\n${bundle}\n}).call(window);</script>`;
 }
 
 let plotlyInlined = false;
@@ -45,13 +48,14 @@ export function plotsReady(): boolean {
 
 /** Inlines plotly.js into the notebook (about 4.8 MB of output). Call it in the first code cell of a chapter. */
 export function setupPlots(): void {
-  displaySink().html(plotlyScriptTag());
+  // A page draws figures with its own plotly: nothing to inline there.
+  if (plotlyBundle() !== null) displaySink().html(plotlyScriptTag());
   plotlyInlined = true;
 }
 
 function uniqueId(): string {
   // Random, not a counter: outputs saved from earlier kernel sessions share the page with new ones.
-  return `gtd-figure-${randomBytes(6).toString("hex")}`;
+  return `gtd-figure-${randomHex(6)}`;
 }
 
 /** Applies the shared config (responsive, no logo) under the figure's own. */
@@ -146,5 +150,5 @@ export function standaloneFigureHtml(figure: Figure, title = "Figure"): string {
 /** Writes the figure as a standalone HTML file. */
 export function saveFigureHtml(figure: Figure, file: string, title?: string): void {
   checkString("saveFigureHtml", "file", file);
-  writeFileSync(file, standaloneFigureHtml(figure, title));
+  writeText(file, standaloneFigureHtml(figure, title));
 }

@@ -16,6 +16,7 @@ import {
 import { assertFinite } from "../../core/matrix";
 import { baseLayout, checkFigureOptions, PALETTE, type Figure } from "./figure";
 import { figureHtml, plotsReady, setupPlots } from "./show";
+import { sessionTag } from "../../platform";
 
 /** Curves by data split, e.g. `{ train: [...], test: [...] }`; the same split keeps its colour in every panel. */
 export type CurvesBySplit = Readonly<Record<string, ArrayLike<number>>>;
@@ -141,7 +142,7 @@ export class LiveFigure {
   private readonly sink: HtmlSink;
   private readonly minIntervalMs: number;
   private readonly now: () => number;
-  private readonly liveKey = `live-${process.pid}-${Date.now().toString(36)}-${liveCounter++}`;
+  private readonly liveKey = `live-${sessionTag()}-${Date.now().toString(36)}-${liveCounter++}`;
   private lastDraw = -Infinity;
   /** How many times it has drawn. */
   draws = 0;
