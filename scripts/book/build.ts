@@ -32,7 +32,7 @@ import {
 import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
 import { bookPdf, PDF_FILE, type BookPdf } from "./pdf";
 import { renderChapter, type RenderedChapter } from "./render";
-import { writeMnistData } from "./library-bundle";
+import { writeLibraryForBrowser, writeMnistData } from "./library-bundle";
 import { searchIndexScript } from "./search";
 import {
   deckContentSecurityPolicy,
@@ -128,8 +128,9 @@ function bundleClientScripts(assets: string): void {
 /**
  * The chapter pages' runner, loaded on a page's first Run (client/run-buttons.ts), not with the
  * page: assets/runner.js (the editor, the outputs; client/runner/page.ts) and the worker that runs
- * the cells with the library bundled for the browser (client/runner/worker-entry.ts). Minified:
- * their bytes are what a reader's first Run downloads.
+ * the cells (client/runner/worker-entry.ts), which imports the library's browser bundle
+ * (assets/library/, written by buildBook). Minified: their bytes are what a reader's first Run
+ * downloads.
  */
 function bundleRunner(assets: string): void {
   const result = buildSync({
@@ -439,6 +440,8 @@ export async function buildBook({
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   writeAssets(out, chapters, references);
+  // The library for the runner's worker, with its WebAssembly kernels beside it.
+  await writeLibraryForBrowser(path.join(out, "assets", "library"));
   const site: Site = {
     book: BOOK,
     chapters,

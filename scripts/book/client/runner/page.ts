@@ -294,7 +294,7 @@ function receive(message: FromWorker): void {
     return;
   }
   if (message.type === "failed") {
-    queue = [];
+    clearQueue();
     finishRun(`Error: ${message.error}`);
     endWorker();
     say(`The runner could not start: ${message.error}`, "error");
@@ -330,10 +330,12 @@ function finishRun(error: string | null): void {
   window.clearTimeout(stopTimer);
   if (error !== null) {
     showError(cell.outputs!, error);
-    queue = []; // as Jupyter's Run All, stop at the first error
+    clearQueue(); // as Jupyter's Run All, stop at the first error
   }
   cell.el.classList.remove("running");
   cell.el.setAttribute("aria-busy", "false");
+  // The cell's last run: "ok" or "error" (tests and styles read it).
+  cell.el.dataset.run = error === null ? "ok" : "error";
   running = null;
   runNext();
 }
@@ -353,6 +355,7 @@ function runNext(): void {
   cell.el.classList.remove("queued");
   cell.el.classList.add("running");
   cell.el.setAttribute("aria-busy", "true");
+  cell.el.dataset.run = "running";
   freshOutputs(cell);
   stopButton.disabled = false;
   running = { id, cell };
@@ -372,6 +375,7 @@ function enqueue(list: Cell[]): void {
     if (queue.includes(cell) || running?.cell === cell) continue;
     queue.push(cell);
     cell.el.classList.add("queued");
+    cell.el.dataset.run = "queued";
   }
   runNext();
 }
@@ -387,9 +391,17 @@ function endWorker(): void {
   backend = "";
 }
 
-function stop(): void {
+/** The cells waiting to run leave the queue, as they were. */
+function clearQueue(): void {
+  for (const cell of queue) {
+    cell.el.classList.remove("queued");
+    delete cell.el.dataset.run;
+  }
   queue = [];
-  cells.forEach((c) => c.el.classList.remove("queued"));
+}
+
+function stop(): void {
+  clearQueue();
   if (!running) return;
   if (interrupt) {
     // fit stops at its next batch and the cell ends with fit's own message; a cell that never
@@ -421,7 +433,7 @@ function killRunning(): void {
 }
 
 function restart(): void {
-  queue = [];
+  clearQueue();
   if (running) finishRun("Restarted: the run was ended");
   endWorker();
   ranCells = [];
