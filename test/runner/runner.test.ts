@@ -27,7 +27,7 @@ import {
 } from "../browser/render";
 import { buildBook, type BuiltBook } from "../../scripts/book/build";
 import { serveFolder } from "../../scripts/book/serve";
-import { cellText, type Notebook } from "../../scripts/notebook-format";
+import { cellText, type CodeCell, type Notebook } from "../../scripts/notebook-format";
 import { readNotebook } from "../notebooks/harness";
 
 let book: BuiltBook;
@@ -174,4 +174,210 @@ describe("the runner's semantics, on chapter 1's page (cross-origin isolated)", 
       await guarded.context.close();
     }
   }, 120_000);
+});
+
+/** A cell that trains for far longer than a test waits, printing first that it started. */
+const LONG_FIT = [
+  'import { Matrix, Network, Random, SGD, fit } from "gates-to-digits";',
+  "const X = Matrix.fromArray([[0, 0], [0, 1], [1, 0], [1, 1]]);",
+  "const Y = Matrix.fromColumn([0, 1, 1, 0]);",
+  'const net = new Network({ sizes: [2, 32, 1], loss: "binaryCrossEntropy", random: new Random() });',
+  'console.log("training");',
+  "fit(net, X, Y, { epochs: 10_000_000, batchSize: 1, optimizer: new SGD({ learningRate: 0.1 }) });",
+].join("\n");
+
+/** Runs LONG_FIT in cell 2 and presses Stop once it prints that it trains. */
+async function stopDuringFit(page: Page): Promise<void> {
+  await edit(page, 2, LONG_FIT);
+  await page.$eval(cell(2), (el) => delete (el as HTMLElement).dataset.run);
+  await page.click(`${cell(2)} .cell-tools button:text-is("Run")`);
+  await page.waitForFunction(
+    (id) => document.querySelector(`${id} .outputs.live`)?.textContent?.includes("training"),
+    cell(2),
+    { timeout: 30_000 },
+  );
+  await page.waitForTimeout(500);
+  await page.click('.run-bar button:text-is("Stop")');
+  expect(await finished(page, 2, 10_000)).toBe("error");
+}
+
+describe("Stop during fit", () => {
+  it("with cross-origin isolation: fit stops at once, the network and net.history stay", async () => {
+    const guarded = await open("01-perceptron-logic-gates.html");
+    const { page } = guarded;
+    try {
+      const started = Date.now();
+      await stopDuringFit(page);
+      console.log(`Stop ended fit in ${Date.now() - started} ms from the run's start`);
+      expect((await printed(page, 2)).error).toMatch(
+        /^TrainingInterrupted: fit: training interrupted in epoch \d+, batch \d of 4; the network keeps/,
+      );
+      await edit(page, 3, "console.log(net.history.epochs.length > 0, net.predict(X).rows);");
+      expect(await run(page, 3)).toBe("ok");
+      expect((await printed(page, 3)).text).toBe("true 4\n");
+      expect(guarded.errors).toEqual([]);
+    } finally {
+      await guarded.context.close();
+    }
+  }, 120_000);
+
+  it("without it: Stop ends the worker and says which cells' state was lost", async () => {
+    const guarded = await open("01-perceptron-logic-gates.html", plainOrigin);
+    const { page } = guarded;
+    try {
+      expect(await run(page, 1)).toBe("ok");
+      expect(await page.textContent(".run-status")).toMatch(/Runs on wasm(?! with shared)/);
+      await stopDuringFit(page);
+      expect((await printed(page, 2)).error).toBe(
+        "Stopped: the worker running the cells was ended, and with it everything cell 1 had computed; run them again (Run all) to go on",
+      );
+      expect(await page.textContent(".run-status")).toMatch(/the state of cell 1 was lost/);
+      // The next Run starts a fresh worker: cell 1's imports are gone.
+      await edit(page, 3, "console.log(Perceptron.name);");
+      expect(await run(page, 3)).toBe("error");
+      expect((await printed(page, 3)).error).toMatch(/^Perceptron is not defined yet: run cell 1/);
+      expect(guarded.errors).toEqual([]);
+    } finally {
+      await guarded.context.close();
+    }
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------- Run all against Jupyter's run
+/**
+ * A printed line that reports a duration: a number with a unit of time ("12 ms", "3.4 s", "2 min",
+ * "in 5 seconds"). Such lines differ from run to run, so the comparison leaves them out on both sides.
+ */
+export function isDurationLine(line: string): boolean {
+  return /\d(?:[\d.,]*\d)?\s?(?:ms|µs|s|sec|seconds?|min|minutes?|h)\b/.test(line);
+}
+
+const withoutDurations = (text: string) =>
+  text
+    .split("\n")
+    .filter((line) => !isDurationLine(line))
+    .join("\n");
+
+interface CellOutputs {
+  printed: string;
+  figures: number;
+  /** The text of the tables (HTML outputs without a figure). */
+  tables: string[];
+}
+
+/** Each code cell's outputs in the notebook Jupyter executed. */
+function storedOutputs(notebook: Notebook): CellOutputs[] {
+  return notebook.cells
+    .filter((c): c is CodeCell => c.cell_type === "code")
+    .map((c) => {
+      const outputs = c.outputs ?? [];
+      const html = outputs
+        .filter((o) => o.output_type === "display_data" && o.data?.["text/html"] !== undefined)
+        .map((o) => cellText(o.data!["text/html"] as string | string[]));
+      return {
+        printed: outputs
+          .filter((o) => o.output_type === "stream")
+          .map((o) => cellText(o.text!))
+          .join(""),
+        figures: html.reduce((n, h) => n + (h.match(/class="gtd-figure"/g) ?? []).length, 0),
+        tables: html.filter((h) => h.includes("<table")).map(tableText),
+      };
+    });
+}
+
+/** A table's cells' text, as a browser would read it (tags dropped, entities decoded). */
+function tableText(html: string): string {
+  return html
+    .replace(/<\/t[dh]>/g, "|")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+describe("Run all on a chapter page prints what Jupyter printed, and draws every figure", () => {
+  it.each(CHAPTERS)(
+    "%s",
+    async (name) => {
+      const chapter = book.chapters.find((c) => c.name === name)!;
+      const expected = storedOutputs(readNotebook(chapter.executedPath) as Notebook);
+      const guarded = await open(chapter.page);
+      const { page } = guarded;
+      try {
+        const started = Date.now();
+        await page.click('.run-bar button:text-is("Run all")');
+        const last = expected.length;
+        await page.waitForFunction(
+          (n) =>
+            Array.from(document.querySelectorAll<HTMLElement>(".chapter .cell.code")).some(
+              (c) => c.dataset.run === "error",
+            ) || document.querySelector<HTMLElement>(`#code-${n}`)?.dataset.run === "ok",
+          last,
+          { timeout: 240_000 },
+        );
+        console.log(`${name}: Run all took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        // Every figure drawn by plotly (it marks the div it draws into).
+        await page.waitForFunction(
+          () =>
+            Array.from(document.querySelectorAll(".outputs.live .gtd-figure")).every((f) =>
+              f.querySelector(".main-svg"),
+            ),
+          undefined,
+          { timeout: 30_000 },
+        );
+        const actual: CellOutputs[] = await page.$$eval(".chapter .cell.code", (cells) =>
+          cells.map((c) => ({
+            printed: Array.from(c.querySelectorAll(".outputs.live pre.output"))
+              .map((p) => p.textContent)
+              .join(""),
+            figures: c.querySelectorAll(".outputs.live .gtd-figure .main-svg").length
+              ? c.querySelectorAll(".outputs.live .gtd-figure").length
+              : 0,
+            tables: Array.from(c.querySelectorAll(".outputs.live .output.html table")).map((t) =>
+              Array.from(t.querySelectorAll("caption, th, td"))
+                .map((x) => `${x.textContent}${x.tagName === "CAPTION" ? "" : "|"}`)
+                .join(" ")
+                .replace(/\s+/g, " ")
+                .trim(),
+            ),
+          })),
+        );
+        expect(actual.length).toBe(expected.length);
+        actual.forEach((got, i) => {
+          const want = expected[i];
+          const where = `${name}, code cell ${i + 1}`;
+          expect(withoutDurations(got.printed), where).toBe(withoutDurations(want.printed));
+          expect(got.figures, `${where}: figures drawn`).toBe(want.figures);
+          expect(
+            got.tables.map((t) => t.replace(/\s+/g, "")),
+            `${where}: tables`,
+          ).toEqual(want.tables.map((t) => t.replace(/\s+/g, "")));
+        });
+        await page.screenshot({ path: screenshotPath(`runner-${name}`) });
+        expect(guarded.errors).toEqual([]);
+        expect(guarded.blocked).toEqual([]);
+      } finally {
+        await guarded.context.close();
+      }
+    },
+    300_000,
+  );
+});
+
+describe("the comparison's duration lines", () => {
+  it("are the lines with a number and a unit of time, and only those", () => {
+    for (const line of ["epoch 3: 12 ms", "trained in 3.4 s", "took 2 min", "1,204 ms per epoch"])
+      expect(isDurationLine(line), line).toBe(true);
+    for (const line of [
+      "10 steps",
+      "loss 0.25 after 3 epochs",
+      "w = (0.5, 0.5), b = -0.8",
+      "95.1 %",
+    ])
+      expect(isDurationLine(line), line).toBe(false);
+  });
 });

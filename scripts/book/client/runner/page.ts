@@ -319,7 +319,7 @@ export function backendLabel(description: string): string {
 
 function showIdle(): void {
   const demo = environment().GTD_LIVE_DEMO ? " · chapter 7's live-demo schedule (?live-demo)" : "";
-  const ran = ranCells.length ? ` · cells run: ${[...new Set(ranCells)].join(", ")}` : "";
+  const ran = ranCells.length ? ` · ran ${cellList([...new Set(ranCells)])}` : "";
   say(`Runs on ${backendLabel(backend) || "the library"}${demo}${ran}`);
   status.title = backend;
 }
@@ -412,6 +412,10 @@ function stop(): void {
   } else killRunning();
 }
 
+/** "cell 3" or "cells 1, 2, 5". */
+const cellList = (numbers: number[]) =>
+  `${numbers.length === 1 ? "cell" : "cells"} ${numbers.join(", ")}`;
+
 /** Stop without shared memory: the worker ends, and the page says which cells' state went with it. */
 function killRunning(): void {
   const cell = running?.cell;
@@ -420,13 +424,13 @@ function killRunning(): void {
   ranCells = [];
   finishRun(
     `Stopped: the worker running the cells was ended` +
-      (lost.length ? `, and with it everything cells ${lost.join(", ")} had computed` : "") +
+      (lost.length ? `, and with it everything ${cellList(lost)} had computed` : "") +
       `; run them again (Run all) to go on`,
   );
   say(
     `Stopped cell ${cell?.number}: ` +
       (lost.length
-        ? `the state of cells ${lost.join(", ")} was lost (no shared memory to signal the worker)`
+        ? `the state of ${cellList(lost)} was lost (no shared memory to signal the worker)`
         : "nothing else had run") +
       `. The next Run starts a fresh worker.`,
   );
