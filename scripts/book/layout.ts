@@ -37,13 +37,14 @@ export const CONTENT_SECURITY_POLICY = [
 /**
  * The runner's worker's own policy (a page's <meta> policy does not reach a worker: its policy comes
  * with its script, so `npm run book:serve` sends this header with assets/runner-worker.js). Scripts
- * from the site; 'unsafe-eval', because running the reader's cells is evaluating code (each cell
- * becomes a function with the Function constructor); 'wasm-unsafe-eval' for the library's
- * WebAssembly kernels; requests to the site only (MNIST, the kernels' .wasm).
+ * from the site, and 'unsafe-eval': running the reader's cells is evaluating code (each cell becomes
+ * a function made by the Function constructor), and it also lets the library compile its
+ * WebAssembly kernels ('wasm-unsafe-eval' alone would not run the cells). Requests to the site only
+ * (the library, its kernels, MNIST).
  */
 export const WORKER_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+  "script-src 'self' 'unsafe-eval'",
   "connect-src 'self'",
 ].join("; ");
 

@@ -124,6 +124,9 @@ describe("the message for a name no cell run so far declared", () => {
     );
     expect(missingNameMessage("learned", 2, cells)).toMatch(/run cell 5 .* first/);
     expect(missingNameMessage("nothing", 7, cells)).toBe("ReferenceError: nothing is not defined");
+    expect(missingNameMessage("process", 7, cells)).toMatch(
+      /^ReferenceError: process is not defined: it is Node's, .* runs only in Jupyter/,
+    );
   });
 
   it("a compiled cell's ReferenceError carries the name", async () => {

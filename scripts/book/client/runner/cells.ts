@@ -206,6 +206,9 @@ export function missingName(error: unknown): string | null {
   return match ? match[1] : null;
 }
 
+/** Node's globals, which a page does not have (a chapter reads process.env, for one). */
+const NODE_GLOBALS = ["process", "require", "Buffer", "__dirname", "__filename", "module"];
+
 /** A cell of the page as the messages name it: its number and the heading it stands under. */
 export interface CellLabel {
   number: number;
@@ -225,6 +228,11 @@ export function missingNameMessage(
   const candidates = declarers.filter((c) => c.declares.includes(name));
   const before = candidates.filter((c) => c.number < current);
   const cell = before.at(-1) ?? candidates[0];
+  if (!cell && NODE_GLOBALS.includes(name))
+    return (
+      `ReferenceError: ${name} is not defined: it is Node's, and a page has none, so this line ` +
+      `runs only in Jupyter (see "Run it yourself")`
+    );
   if (!cell) return `ReferenceError: ${name} is not defined`;
   const where = cell.heading ? ` (under “${cell.heading}”)` : "";
   return `${name} is not defined yet: run cell ${cell.number}${where} first, which declares it`;
