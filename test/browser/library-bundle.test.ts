@@ -113,6 +113,8 @@ function mnistSummary(lib: typeof L) {
 function pageOnly(
   lib: typeof L & {
     setInterruptFlag(flag: Int32Array | null): void;
+    setEnvironment(vars: Record<string, string>): void;
+    addFile(file: Blob, name?: string): void;
     DOWNLOAD_MIME: string;
   },
   messages: { type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }[],
@@ -141,10 +143,20 @@ function pageOnly(
   const epochsKept = net.history?.epochs.length;
   lib.saveNetwork(net, "stopped.json");
   const download = messages.find((m) => lib.DOWNLOAD_MIME in m.data);
-  const reloaded = lib.loadNetwork("stopped.json");
-  const sameWeights = reloaded.layers.every((layer, l) =>
-    layer.weights.data.every((v, i) => Object.is(v, net.layers[l].weights.data[i])),
+  const text = JSON.stringify(lib.networkToJson(net));
+  lib.addFile(new File([text], "picked.json")); // as the page does with a file the reader picks
+  const reloaded = [
+    lib.loadNetwork("stopped.json"),
+    lib.loadNetwork("picked.json"),
+    lib.loadNetwork(new Blob([text])),
+  ];
+  const sameWeights = reloaded.every((copy) =>
+    copy.layers.every((layer, l) =>
+      layer.weights.data.every((v, i) => Object.is(v, net.layers[l].weights.data[i])),
+    ),
   );
+  lib.setEnvironment({ GTD_LIVE_DEMO: "1" });
+  const liveDemo = lib.env("GTD_LIVE_DEMO");
   lib.showSource("fit.ts", "fit");
   const shown = messages[messages.length - 1];
   return {
@@ -153,12 +165,16 @@ function pageOnly(
     flagAfter: flag[0],
     download: download?.data[lib.DOWNLOAD_MIME] as { name: string; mimeType: string } | undefined,
     sameWeights,
+    liveDemo,
     fitSource: lib.librarySource("fit.ts", "fit"),
     shownType: shown.type,
     shownHtml: String(shown.data["text/html"] ?? ""),
     backend: lib.describeBackend(),
     numpy: lib.numpyCeiling(16).why ?? "",
     progress: messages.filter((m) => m.metadata.gtd === "progress").map((m) => m.type),
+    mnistLine: String(
+      messages.filter((m) => m.metadata.gtd === "progress").pop()?.data["text/plain"],
+    ),
   };
 }
 
@@ -312,6 +328,7 @@ describe("the library's browser bundle", () => {
         expect(own.flagAfter).toBe(0);
         expect(own.download).toMatchObject({ name: "stopped.json", mimeType: "application/json" });
         expect(own.sameWeights).toBe(true);
+        expect(own.liveDemo).toBe("1");
         expect(own.fitSource).toBe(L.librarySource("fit.ts", "fit"));
         expect(own.shownType).toBe("display_data");
         expect(own.shownHtml).toContain("lib/src/networks/fit.ts · fit");
@@ -321,10 +338,13 @@ describe("the library's browser bundle", () => {
         );
         expect(own.backend).toMatch(
           mode === "isolated"
-            ? /^wasm \(WebAssembly SIMD, shared memory; 1 thread/
-            : /^wasm \(WebAssembly SIMD, a memory of fixed size/,
+            ? /^wasm \(WebAssembly SIMD on a shared memory; 1 thread: helper threads are not/
+            : /^wasm \(WebAssembly SIMD on a memory of fixed size, not shared, for want of cross-origin/,
         );
-        console.log(`${mode}: ${own.backend}`);
+        console.log(`${mode}: ${own.backend}\n${mode}: ${own.mnistLine}`);
+        expect(own.mnistLine).toMatch(
+          /^Loaded MNIST from data\/mnist in [\d.]+ s: 60000 training and 10000 test images$/,
+        );
         expect(guarded.errors).toEqual([]);
         expect(guarded.blocked).toEqual([]);
       } finally {

@@ -323,7 +323,7 @@ export function availableCores(): number {
 
 /** A page runs the kernels on its worker's one thread. */
 export function helperThreadsUnavailable(): string | null {
-  return "a page runs the kernels on one thread (helper threads are not implemented in the browser)";
+  return "helper threads are not implemented in a page";
 }
 
 export function startHelperThread(
