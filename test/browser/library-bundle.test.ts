@@ -91,6 +91,18 @@ function trainLikeChapter7(lib: typeof L) {
   };
 }
 
+/**
+ * A product whose operand B (10000×1000, 80 MB) is larger than the scratch space of a memory of fixed
+ * size: without cross-origin isolation it runs on the TypeScript kernels, with it the shared memory
+ * grows; either way the bits of Node's WebAssembly product.
+ */
+function largeProduct(lib: typeof L) {
+  const draws = new lib.Random("large-product");
+  const A = lib.Matrix.fromFunction(1, 10_000, () => draws.uniform(-1, 1));
+  const B = lib.Matrix.fromFunction(10_000, 1000, () => draws.uniform(-1, 1));
+  return Array.from(A.matmul(B).data);
+}
+
 /** The largest difference between two lists of numbers of the same length. */
 function largestDifference(a: number[], b: number[]): number {
   expect(a).toHaveLength(b.length);
@@ -283,6 +295,7 @@ describe("the library's browser bundle", () => {
   const node = {
     arithmetic: trainArithmeticOnly(L),
     chapter7: trainLikeChapter7(L),
+    product: largeProduct(L),
     mnist: mnistSummary(L),
   };
 
@@ -316,6 +329,8 @@ describe("the library's browser bundle", () => {
         const drift = largestDifference(close.weights, node.chapter7.weights);
         expect(drift).toBeLessThan(1e-12);
         console.log(`${mode}: chapter-7-like training differs from Node's by at most ${drift}`);
+        const product = await run(largeProduct);
+        expect(product.every((v, i) => Object.is(v, node.product[i]))).toBe(true);
         const mnist = await run(mnistSummary);
         expect(mnist).toEqual(node.mnist);
         const own = await run(pageOnly);
