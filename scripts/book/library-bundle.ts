@@ -27,10 +27,16 @@ const KERNELS = {
 /** The name of the bundle that writeLibraryForBrowser writes. */
 export const LIBRARY_BUNDLE_FILE = "gates-to-digits.js";
 
-/** Replaces the platform's index (which re-exports the Node side) with its browser side, wherever lib/src imports it. */
+/**
+ * Replaces the platform's index (which re-exports the Node side) with its browser side, wherever lib/src
+ * imports it; and the library's package name with lib/src (its package entry is Node's compiled build).
+ * A bundler that imports the page's hooks from lib/src/platform/browser.ts gets the same module as the
+ * library's.
+ */
 export const browserPlatformPlugin: Plugin = {
   name: "gtd-browser-platform",
   setup(builder) {
+    builder.onResolve({ filter: /^gates-to-digits$/ }, () => ({ path: LIBRARY_ENTRY }));
     builder.onResolve({ filter: /(^|\/)platform(\/index)?(\.ts)?$/ }, (args) => {
       const target = path.resolve(args.resolveDir, args.path);
       if (target !== PLATFORM_DIR && target !== path.join(PLATFORM_DIR, "index")) return undefined;

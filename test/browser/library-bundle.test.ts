@@ -303,8 +303,6 @@ describe("the library's browser bundle", () => {
     it(`runs in a worker ${mode === "isolated" ? "with" : "without"} cross-origin isolation: the same bits as Node`, async () => {
       const guarded: GuardedPage = await openGuardedPage(browser, {
         allowOrigins: [origin],
-        // loadMnist asks for each file by its plain name before its .gz name, as on disk
-        ignoreErrors: [/404 \(Not Found\)/],
       });
       try {
         const { page } = guarded;

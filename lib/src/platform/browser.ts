@@ -176,6 +176,14 @@ export function mnistFolders(): string[] {
   return [`${DATA_DIR}/mnist`];
 }
 
+/**
+ * The names to try for an IDX file: gzipped first, as the site serves them (so that loadMnist asks for
+ * nothing the site lacks), then as named.
+ */
+export function idxSpellings(names: readonly string[]): string[] {
+  return names.flatMap((name) => [`${name}.gz`, name]);
+}
+
 export function joinPath(folder: string, file: string): string {
   return `${folder.replace(/\/+$/, "")}/${file}`;
 }

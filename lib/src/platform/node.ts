@@ -64,6 +64,11 @@ export function mnistFolders(): string[] {
   return folders;
 }
 
+/** The names to try for an IDX file, given its spellings: each as named, then gzipped (as on disk, usually raw). */
+export function idxSpellings(names: readonly string[]): string[] {
+  return names.flatMap((name) => [name, `${name}.gz`]);
+}
+
 /** `file` inside `folder`. */
 export function joinPath(folder: string, file: string): string {
   return path.join(folder, file);
