@@ -199,7 +199,10 @@ lib.setSiteRoot(new URL("./", self.location.href).href);
 self.onmessage = ({ data }) => {
   try {
     const run = new Function("lib", "messages", "return (" + data + ")(lib, messages);");
-    self.postMessage({ ok: true, value: run(lib, messages) });
+    Promise.resolve(run(lib, messages)).then(
+      (value) => self.postMessage({ ok: true, value }),
+      (error) => self.postMessage({ ok: false, error: String(error && error.stack || error) }),
+    );
   } catch (error) {
     self.postMessage({ ok: false, error: String(error && error.stack || error) });
   }
@@ -277,6 +280,7 @@ afterAll(async () => {
 describe("the library's browser bundle", () => {
   it("holds no Node built-in, exports the page's hooks, and weighs what the README says", () => {
     expect(nodeBuiltinsIn(bundle.code)).toEqual([]);
+    expect(nodeBuiltinsIn(bundle.helper)).toEqual([]);
     for (const hook of ["setOutputHandler", "setSiteRoot", "setEnvironment", "setInterruptFlag"])
       expect(bundle.code).toMatch(new RegExp(`\\b${hook}\\b`));
     // The check itself finds what it should, and not what sits in strings (the embedded sources).
@@ -316,6 +320,9 @@ describe("the library's browser bundle", () => {
             (source) => (window as unknown as { run(s: string): Promise<T> }).run(source),
             fn.toString(),
           ) as Promise<T>;
+        // One helper thread where the page may share memory (this machine has 2 cores), none without.
+        const threads = await run((lib: typeof L) => lib.prepareThreads(1));
+        expect(threads).toBe(mode === "isolated" ? 2 : 1);
         const exact = await run(trainArithmeticOnly);
         expect(exact.backend).toBe("wasm");
         expect(exact.loss).toEqual(node.arithmetic.loss);
@@ -327,6 +334,9 @@ describe("the library's browser bundle", () => {
         const drift = largestDifference(close.weights, node.chapter7.weights);
         expect(drift).toBeLessThan(1e-12);
         console.log(`${mode}: chapter-7-like training differs from Node's by at most ${drift}`);
+        const shares = await run((lib: typeof L) => lib.sharesOnHelpers());
+        if (mode === "isolated") expect(shares).toBeGreaterThan(0);
+        else expect(shares).toBe(0);
         const product = await run(largeProduct);
         expect(product.every((v, i) => Object.is(v, node.product[i]))).toBe(true);
         const mnist = await run(mnistSummary);
@@ -351,10 +361,12 @@ describe("the library's browser bundle", () => {
         );
         expect(own.backend).toMatch(
           mode === "isolated"
-            ? /^wasm \(WebAssembly SIMD on a shared memory; 1 thread: helper threads are not/
-            : /^wasm \(WebAssembly SIMD on a memory of fixed size, not shared, for want of cross-origin/,
+            ? /^wasm \(WebAssembly SIMD on a shared memory; 2 threads\)$/
+            : /^wasm \(WebAssembly SIMD on a memory of fixed size, not shared, for want of cross-origin isolation .*; 1 thread: helper threads need cross-origin isolation \(shared memory\)\)$/,
         );
-        console.log(`${mode}: ${own.backend}\n${mode}: ${own.mnistLine}`);
+        console.log(
+          `${mode}: ${own.backend}\n${mode}: ${own.mnistLine}\n${mode}: ${shares} shares of products ran on a helper`,
+        );
         expect(own.mnistLine).toMatch(
           /^Loaded MNIST from data\/mnist in [\d.]+ s: 60000 training and 10000 test images$/,
         );

@@ -84,4 +84,11 @@ export function describeBackend(): string {
   return `wasm (WebAssembly SIMD ${memory}; ${threads} thread${threads === 1 ? "" : "s"}${why})`;
 }
 
-export { getThreads, setThreads, threadsUnavailable, withThreads } from "./pool";
+export {
+  getThreads,
+  prepareThreads,
+  setThreads,
+  sharesOnHelpers,
+  threadsUnavailable,
+  withThreads,
+} from "./pool";
