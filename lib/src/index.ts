@@ -50,6 +50,8 @@ export {
   getThreads,
   withThreads,
   threadsUnavailable,
+  prepareThreads,
+  sharesOnHelpers,
   describeBackend,
   type BackendName,
 } from "./backends/select";

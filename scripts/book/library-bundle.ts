@@ -4,7 +4,8 @@
 // bundle, and MNIST's IDX files, gzipped, under data/mnist/.
 //
 //   bundleLibraryForBrowser()        the bundle's text (ES module), its size, and the kernels' bytes
-//   writeLibraryForBrowser(dir)      writes gates-to-digits.js, kernels.wasm, kernels-unshared.wasm to dir
+//   writeLibraryForBrowser(dir)      writes gates-to-digits.js, kernels.wasm, kernels-unshared.wasm and
+//                                    kernels-helper.js (the pool's helper threads) to dir
 //   writeMnistData(site)             site/data/mnist/*.gz
 //   browserPlatformPlugin,           esbuild plugins, for a bundler that puts the library into its own
 //   librarySourcesPlugin             script (the page's runner)
@@ -15,6 +16,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { parse } from "acorn";
 import { build, type BuildOptions, type Plugin } from "esbuild";
+import { HELPER_SOURCE } from "../../lib/src/backends/pool";
 
 const ROOT = path.join(__dirname, "..", "..");
 export const LIBRARY_SOURCE_DIR = path.join(ROOT, "lib", "src");
@@ -26,11 +28,37 @@ const KERNELS = {
 };
 /** The name of the bundle that writeLibraryForBrowser writes. */
 export const LIBRARY_BUNDLE_FILE = "gates-to-digits.js";
+/** The helper threads' script, beside the bundle (platform/browser.ts starts it). */
+export const HELPER_FILE = "kernels-helper.js";
 
-/** Replaces the platform's index (which re-exports the Node side) with its browser side, wherever lib/src imports it. */
+/**
+ * A helper thread of the worker pool in a page: the pool's own loop (backends/pool.ts), which in Node
+ * reads `workerData`; here the first message brings the same. A file of the site, since a page's
+ * script-src 'self' forbids running a string as code.
+ */
+export function helperScript(): string {
+  return [
+    "// A helper thread of the library's worker pool (lib/src/backends/pool.ts, HELPER_SOURCE): its first",
+    "// message is what Node passes as workerData; it says it is ready and waits for jobs in shared memory.",
+    "self.onmessage = ({ data: workerData }) => {",
+    "  self.onmessage = null;",
+    '  self.postMessage("ready");',
+    HELPER_SOURCE,
+    "};",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Replaces the platform's index (which re-exports the Node side) with its browser side, wherever lib/src
+ * imports it; and the library's package name with lib/src (its package entry is Node's compiled build).
+ * A bundler that imports the page's hooks from lib/src/platform/browser.ts gets the same module as the
+ * library's.
+ */
 export const browserPlatformPlugin: Plugin = {
   name: "gtd-browser-platform",
   setup(builder) {
+    builder.onResolve({ filter: /^gates-to-digits$/ }, () => ({ path: LIBRARY_ENTRY }));
     builder.onResolve({ filter: /(^|\/)platform(\/index)?(\.ts)?$/ }, (args) => {
       const target = path.resolve(args.resolveDir, args.path);
       if (target !== PLATFORM_DIR && target !== path.join(PLATFORM_DIR, "index")) return undefined;
@@ -92,6 +120,8 @@ export interface LibraryBundle {
   gzipBytes: number;
   /** The kernels, by the file name the bundle asks for beside itself. */
   kernels: Record<keyof typeof KERNELS, Uint8Array>;
+  /** The helper threads' script (HELPER_FILE), also beside it. */
+  helper: string;
 }
 
 /**
@@ -127,7 +157,13 @@ export async function bundleLibraryForBrowser(
     }),
   ) as LibraryBundle["kernels"];
   const bytes = Buffer.byteLength(code);
-  return { code, bytes, gzipBytes: gzipSync(code, { level: 9 }).length, kernels };
+  return {
+    code,
+    bytes,
+    gzipBytes: gzipSync(code, { level: 9 }).length,
+    kernels,
+    helper: helperScript(),
+  };
 }
 
 /** Writes the bundle and its kernels into `dir` (e.g. site/assets/library/); returns the bundle. */
@@ -137,6 +173,7 @@ export async function writeLibraryForBrowser(dir: string): Promise<LibraryBundle
   fs.writeFileSync(path.join(dir, LIBRARY_BUNDLE_FILE), bundle.code);
   for (const [name, bytes] of Object.entries(bundle.kernels))
     fs.writeFileSync(path.join(dir, name), bytes);
+  fs.writeFileSync(path.join(dir, HELPER_FILE), bundle.helper);
   return bundle;
 }
 

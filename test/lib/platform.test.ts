@@ -1,6 +1,6 @@
 // The platform seam (lib/src/platform): the browser side gives every function the Node side gives, with
 // the same types (checked by the typecheck, below), and adds only the page's hooks. The browser bundle
-// itself is tested in test/book/library-bundle.test.ts.
+// itself is tested in test/browser/library-bundle.test.ts.
 import { describe, expect, it } from "vitest";
 import * as browserSide from "../../lib/src/platform/browser";
 import * as nodeSide from "../../lib/src/platform/node";

@@ -16,7 +16,13 @@
  * (platform/browser.ts). Where shared memory or workers are missing, one thread.
  */
 import { describeValue } from "../core/checks";
-import { availableCores, env, helperThreadsUnavailable, startHelperThread } from "../platform";
+import {
+  availableCores,
+  env,
+  helperThreadsUnavailable,
+  prepareHelperThreads,
+  startHelperThread,
+} from "../platform";
 
 /** The most numbers a job passes to its kernel (kernels.wat's widest export, adam, takes 13). */
 const MAX_ARGS = 16;
@@ -27,11 +33,14 @@ const DONE = 1;
 const KERNEL = 2;
 const COUNT = 3;
 
+/** The bytes of a control block. */
+const CONTROL_BYTES = 16 + 8 * MAX_ARGS;
+
 /**
  * What a helper runs, given `workerData` by the platform: the module, instantiated over the shared memory,
- * and a loop that waits for jobs.
+ * and a loop that waits for jobs. (A page runs it from kernels-helper.js, which library-bundle.ts writes.)
  */
-const HELPER_SOURCE = `
+export const HELPER_SOURCE = `
 const { memory, bytes, names, control } = workerData;
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
 const kernels = names.map((name) => instance.exports[name]);
@@ -122,10 +131,10 @@ function ensureHelpers(count: number): number {
   if (poolUnavailable !== null || source === null) return 0;
   while (helpers.length < count) {
     try {
-      const control = new SharedArrayBuffer(16 + 8 * MAX_ARGS);
-      startHelperThread(
+      const control = startHelperThread(
         HELPER_SOURCE,
-        { memory: source.memory, bytes: source.bytes, names: source.names, control },
+        { memory: source.memory, bytes: source.bytes, names: source.names },
+        CONTROL_BYTES,
         (error: Error) => {
           poolUnavailable = `a helper thread failed (${error.message})`;
         },
@@ -142,6 +151,29 @@ function ensureHelpers(count: number): number {
     }
   }
   return count;
+}
+
+/**
+ * Starts up to `count` helper threads ahead of the first product where they cannot start on demand, and
+ * resolves to the number of threads products then use. In a page, a worker's own workers start (and
+ * hear from it) only while it waits for events, never while it computes: its runner awaits this once,
+ * after importing the library and before running code; it needs cross-origin isolation (shared
+ * memory), else it resolves to 1. In Node, helpers start on demand: it changes nothing.
+ */
+export async function prepareThreads(count = availableCores() - 1): Promise<number> {
+  if (!Number.isInteger(count) || count < 0 || count > 63)
+    throw new RangeError(
+      `prepareThreads: count must be an integer from 0 to 63, got ${describeValue(count)}`,
+    );
+  if (source === null || helpers.length > 0) return threads;
+  const data = { memory: source.memory, bytes: source.bytes, names: source.names };
+  const ready = await prepareHelperThreads(HELPER_SOURCE, data, CONTROL_BYTES, count);
+  if (ready === null) return threads; // started on demand here
+  if (ready > 0) {
+    poolUnavailable = null;
+    threads = 1 + ready;
+  }
+  return threads;
 }
 
 /** Waits until `helper` has finished every job posted to it (it sleeps meanwhile, and so does this thread). */

@@ -78,10 +78,17 @@ export function describeBackend(): string {
   const threads = threadsUnavailable() === null ? getThreads() : 1;
   const memory =
     wasmMemoryKind === "shared"
-      ? "shared memory"
-      : `a memory of fixed size, not shared (no cross-origin isolation): products too large for it run on the TypeScript kernels`;
-  const why = threadsUnavailable() === null ? "" : ` (${threadsUnavailable()})`;
-  return `wasm (WebAssembly SIMD, ${memory}; ${threads} thread${threads === 1 ? "" : "s"}${why})`;
+      ? "on a shared memory"
+      : "on a memory of fixed size, not shared, for want of cross-origin isolation (a product too large for it runs on the TypeScript kernels)";
+  const why = threadsUnavailable() === null ? "" : `: ${threadsUnavailable()}`;
+  return `wasm (WebAssembly SIMD ${memory}; ${threads} thread${threads === 1 ? "" : "s"}${why})`;
 }
 
-export { getThreads, setThreads, threadsUnavailable, withThreads } from "./pool";
+export {
+  getThreads,
+  prepareThreads,
+  setThreads,
+  sharesOnHelpers,
+  threadsUnavailable,
+  withThreads,
+} from "./pool";

@@ -16,6 +16,7 @@ import {
   DATA_DIR,
   fileExists,
   gunzip,
+  idxSpellings,
   isFolder,
   joinPath,
   mnistFolders,
@@ -207,7 +208,7 @@ export { DATA_DIR };
 /** The first existing spelling of an IDX file in `dir`: as named, with ".gz", or with "." for the last "-" (as some mirrors name them). */
 function findIdx(dir: string, base: string): string | null {
   const dotted = base.replace(/-(idx\d-ubyte)$/, ".$1");
-  for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
+  for (const name of idxSpellings([base, dotted])) {
     const file = joinPath(dir, name);
     if (fileExists(file)) return file;
   }

@@ -176,6 +176,14 @@ export function mnistFolders(): string[] {
   return [`${DATA_DIR}/mnist`];
 }
 
+/**
+ * The names to try for an IDX file: gzipped first, as the site serves them (so that loadMnist asks for
+ * nothing the site lacks), then as named.
+ */
+export function idxSpellings(names: readonly string[]): string[] {
+  return names.flatMap((name) => [`${name}.gz`, name]);
+}
+
 export function joinPath(folder: string, file: string): string {
   return `${folder.replace(/\/+$/, "")}/${file}`;
 }
@@ -318,23 +326,68 @@ export function processors(): { model: string; speed: number }[] {
 }
 
 export function availableCores(): number {
-  return 1;
+  return typeof navigator === "object" ? (navigator.hardwareConcurrency ?? 1) : 1;
 }
 
-/** A page runs the kernels on its worker's one thread. */
+/** Until prepareThreads has started them, a page runs the kernels on its worker's one thread. */
 export function helperThreadsUnavailable(): string | null {
-  return "a page runs the kernels on one thread (helper threads are not implemented in the browser)";
+  return sharedMemoryAllowed()
+    ? "a page starts helper threads with prepareThreads(), which has not run"
+    : "helper threads need cross-origin isolation (shared memory)";
 }
 
+/** Helper workers started by prepareHelperThreads, each with its control block, not yet in use. */
+const preparedHelpers: { worker: Worker; control: SharedArrayBuffer }[] = [];
+
+/**
+ * Starts `count` workers from kernels-helper.js (beside the library's script: `loop`, written by
+ * library-bundle.ts), gives each `data` and a control block, and resolves once each has them: a worker's
+ * own workers start and hear from it only while it waits for events. Resolves to how many are ready.
+ */
+export async function prepareHelperThreads(
+  loop: string,
+  data: Record<string, unknown>,
+  controlBytes: number,
+  count: number,
+): Promise<number | null> {
+  void loop;
+  if (!sharedMemoryAllowed() || typeof Worker !== "function") return 0;
+  const url = new URL("kernels-helper.js", import.meta.url).href;
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(url);
+    const control = new SharedArrayBuffer(controlBytes);
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = ({ data: said }) =>
+        said === "ready" ? resolve() : reject(new Error(`${url} said ${String(said)}`));
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`${url} could not start (${event.message || "no message"})`));
+      };
+      worker.postMessage({ ...data, control });
+    });
+    preparedHelpers.push({ worker, control });
+  }
+  return preparedHelpers.length;
+}
+
+/** Hands out a helper that prepareHelperThreads started (a page cannot start one while it computes). */
 export function startHelperThread(
   loop: string,
   data: Record<string, unknown>,
+  controlBytes: number,
   onError: (error: Error) => void,
-): void {
+): SharedArrayBuffer {
   void loop;
   void data;
-  void onError;
-  throw new Error(helperThreadsUnavailable()!);
+  const helper = preparedHelpers.shift();
+  if (helper === undefined)
+    throw new Error("no more helper threads were prepared (prepareThreads)");
+  if (helper.control.byteLength !== controlBytes)
+    throw new Error(
+      `a prepared helper's control block has ${helper.control.byteLength} bytes, not ${controlBytes}`,
+    );
+  helper.worker.onerror = (event) => onError(new Error(event.message || "a helper thread failed"));
+  return helper.control;
 }
 
 /** A page cannot start programs: the run says so in its error. */

@@ -64,6 +64,11 @@ export function mnistFolders(): string[] {
   return folders;
 }
 
+/** The names to try for an IDX file, given its spellings: each as named, then gzipped (as on disk, usually raw). */
+export function idxSpellings(names: readonly string[]): string[] {
+  return names.flatMap((name) => [name, `${name}.gz`]);
+}
+
 /** `file` inside `folder`. */
 export function joinPath(folder: string, file: string): string {
   return path.join(folder, file);
@@ -194,18 +199,36 @@ export function helperThreadsUnavailable(): string | null {
 }
 
 /**
- * Starts a helper thread running `loop` (JavaScript that reads `workerData`), with `data` (shared memory
- * and buffers), that never keeps the process alive; `onError` hears if it fails.
+ * Starts a helper thread running `loop` (JavaScript that reads `workerData`: `data` and `control`, a new
+ * shared block of `controlBytes`), that never keeps the process alive; `onError` hears if it fails.
+ * Returns the control block.
  */
 export function startHelperThread(
   loop: string,
   data: Record<string, unknown>,
+  controlBytes: number,
   onError: (error: Error) => void,
-): void {
+): SharedArrayBuffer {
+  const control = new SharedArrayBuffer(controlBytes);
   const source = `const { workerData } = require("node:worker_threads");\n${loop}`;
-  const worker = new Worker(source, { eval: true, workerData: data });
+  const worker = new Worker(source, { eval: true, workerData: { ...data, control } });
   worker.unref(); // a sleeping helper never keeps the process alive
   worker.on("error", onError);
+  return control;
+}
+
+/** Helper threads ahead of time: none needed here, where startHelperThread starts them on demand (null). */
+export function prepareHelperThreads(
+  loop: string,
+  data: Record<string, unknown>,
+  controlBytes: number,
+  count: number,
+): Promise<number | null> {
+  void loop;
+  void data;
+  void controlBytes;
+  void count;
+  return Promise.resolve(null);
 }
 
 /** Runs a program to completion with `extraEnv` added to this process's environment. */
