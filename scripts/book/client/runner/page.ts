@@ -312,9 +312,12 @@ function receive(message: FromWorker): void {
 
 /** The backend in a few words (the library's full line goes in the status's tooltip). */
 export function backendLabel(description: string): string {
-  if (description.startsWith("wasm"))
-    return description.includes("shared memory") ? "wasm with shared memory" : "wasm";
-  return description.startsWith("js") ? "js" : description;
+  if (!description.startsWith("wasm")) return description.startsWith("js") ? "js" : description;
+  const threads = Number(/; (\d+) threads?\b/.exec(description)?.[1] ?? 1);
+  const shared = !/not shared/.test(description);
+  return (
+    (shared ? "wasm with shared memory" : "wasm") + (threads > 1 ? `, ${threads} threads` : "")
+  );
 }
 
 function showIdle(): void {

@@ -20,6 +20,8 @@ export interface PlatformHooks {
   setEnvironment(vars: Record<string, string>): void;
   setSiteRoot(url: string): void;
   describeBackend(): string;
+  /** Starts the kernels' helper threads ahead of time (a page's worker cannot start them later). */
+  prepareThreads?(): Promise<number>;
 }
 
 interface WorkerScope {
@@ -108,6 +110,7 @@ export function startWorker(
         hooks.setOutputHandler((display) =>
           post({ type: "display", run: current, message: display }),
         );
+        await hooks.prepareThreads?.();
         post({ type: "ready", backend: hooks.describeBackend() });
       } else if (message.type === "run") await run(message, library);
     });
