@@ -273,8 +273,10 @@ function startWorker(): Worker {
   w.addEventListener("message", (event: MessageEvent<FromWorker>) => receive(event.data));
   w.addEventListener("error", (event) => {
     event.preventDefault();
-    say(`The runner's worker failed: ${event.message || "it did not load"}`, "error");
+    clearQueue();
     finishRun(`Error: the runner's worker failed (${event.message || "it did not load"})`);
+    endWorker(); // the next Run tries a fresh one
+    say(`The runner's worker failed: ${event.message || "it did not load"}`, "error");
   });
   const init: ToWorker = {
     type: "init",
@@ -305,7 +307,8 @@ function receive(message: FromWorker): void {
   if (message.type === "stream") appendStream(outputs, message.name, message.text);
   else if (message.type === "display") showDisplay(outputs, message.message);
   else if (message.type === "done") {
-    if (message.error === null) ranCells.push(running.cell.number);
+    // A cell that failed ran too: what it declared before the error stays in the worker.
+    ranCells.push(running.cell.number);
     finishRun(message.error);
   }
 }
