@@ -8,6 +8,7 @@
 //   npm run bench -- --rounds 5        rounds (the median is shown); --json also prints one JSON object at the end
 //   npm run bench -- --guard           only the cost of fit's divergence guard (below)
 //   npm run bench -- --threads         only the training products on 1 and 2 threads: where the pool pays
+//   npm run bench -- --profile         only where an epoch's time goes, per kernel and shape, on 1 and 2 threads
 //
 // The networks, 50,000 training images each epoch:
 //   nielsen   Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0, 1), batches of 10, his η = 3.0 (our 1.5)
@@ -27,11 +28,13 @@ import * as path from "node:path";
 import * as L from "../lib/src";
 import { DivergenceGuard } from "../lib/src/networks/guard";
 import { setPoolMinimumWork } from "../lib/src/backends/pool";
+import { wasmBackend } from "../lib/src/backends/wasm";
+import type { Backend } from "../lib/src/backends/backend";
 
 const require = createRequire(__filename);
 
 const args = process.argv.slice(2);
-const KNOWN = ["--guard", "--json", "--peers", "--rounds", "--threads"];
+const KNOWN = ["--guard", "--json", "--peers", "--profile", "--rounds", "--threads"];
 for (const a of args)
   if (a.startsWith("--") && !KNOWN.includes(a))
     fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
@@ -39,6 +42,7 @@ const json = args.includes("--json");
 const withPeers = args.includes("--peers");
 const guardOnly = args.includes("--guard");
 const threadsOnly = args.includes("--threads");
+const profileOnly = args.includes("--profile");
 const roundsArg = args.indexOf("--rounds");
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
 if (!Number.isInteger(rounds) || rounds < 1)
@@ -368,6 +372,104 @@ function printThreadGain(data: Data): void {
   }
 }
 
+// ------------------------------------------------------------------ profile
+
+/** Time spent in one kind of backend call during an epoch: a kernel, and for gemm its form and shape. */
+interface KernelTime {
+  calls: number;
+  seconds: number;
+  /** multiply-adds of the dense products (gemm only) */
+  work: number;
+}
+
+/**
+ * Wraps every method of the WebAssembly backend so that each call's wall time (on all threads, as the main
+ * thread waits for the helpers) is added to `into` under its kernel and shape; returns the unwrapping.
+ */
+function timeBackendCalls(into: Map<string, KernelTime>): () => void {
+  const backend = wasmBackend as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const original = { ...backend };
+  const add = (key: string, seconds: number, work: number) => {
+    const entry = into.get(key) ?? { calls: 0, seconds: 0, work: 0 };
+    entry.calls++;
+    entry.seconds += seconds;
+    entry.work += work;
+    into.set(key, entry);
+  };
+  for (const name of ["gemm", "addScaled", "adamStep", "allFinite", "arc4Fill"] as const) {
+    backend[name] = (...a: unknown[]) => {
+      const start = performance.now();
+      const result = original[name](...a);
+      const seconds = (performance.now() - start) / 1000;
+      if (name !== "gemm") add(name, seconds, 0);
+      else {
+        const { m, k, n, transA, transB } = a[0] as Parameters<Backend["gemm"]>[0];
+        const form = transA ? "Aᵀ·B" : transB ? "A·Bᵀ" : "A·B";
+        add(`gemm ${form} ${m}×${k}×${n}`, seconds, m * k * n);
+      }
+      return result;
+    };
+  }
+  return () => Object.assign(backend, original);
+}
+
+/**
+ * Where one epoch of `name` spends its time on 1 and 2 threads (interleaved rounds, the last round's
+ * figures): per kernel and gemm shape, its share of the epoch and its rate against the module's
+ * register-only SIMD ceiling on one core (wasmPeakGflops); the rest of the epoch is the JavaScript
+ * around the kernels (activations, softmax, the loss, copying batches, bookkeeping).
+ */
+function printProfile(name: NetworkName, data: Data): void {
+  const ceiling = L.wasmPeakGflops(0.2);
+  const profiles: Record<number, { epoch: number; kernels: Map<string, KernelTime> }> = {};
+  for (let round = 0; round < rounds; round++)
+    for (const threads of round % 2 ? [2, 1] : [1, 2]) {
+      const kernels = new Map<string, KernelTime>();
+      const restore = timeBackendCalls(kernels);
+      try {
+        profiles[threads] = { epoch: ourEpoch(name, "wasm", data, threads).seconds, kernels };
+      } finally {
+        restore();
+      }
+    }
+  const { sizes } = NETWORKS[name].options;
+  console.log(
+    `\nWhere one epoch of ${name} [${sizes.join(", ")}], batch ${NETWORKS[name].batchSize}, goes ` +
+      `(last of ${rounds} interleaved round${rounds > 1 ? "s" : ""}); one core's SIMD ceiling ` +
+      `${ceiling === null ? "not measured" : `${ceiling.toFixed(1)} GFLOP/s`} (2 FLOP per multiply-add)`,
+  );
+  const keys = [...profiles[1].kernels.entries()]
+    .sort((a, b) => b[1].seconds - a[1].seconds)
+    .map(([key]) => key);
+  const cell = (threads: number, key: string) => {
+    const { epoch, kernels } = profiles[threads];
+    const k = kernels.get(key);
+    if (!k) return "".padEnd(30);
+    const rate = k.work ? (2 * k.work) / k.seconds / 1e9 : 0;
+    const ofCeiling =
+      k.work && ceiling ? ` ${Math.round((100 * rate) / ceiling)}%`.padStart(5) : "";
+    return (
+      `${k.seconds.toFixed(2).padStart(6)} s ${((100 * k.seconds) / epoch).toFixed(0).padStart(3)}%` +
+      (k.work ? ` ${rate.toFixed(1).padStart(5)} GF/s${ofCeiling}` : "")
+    ).padEnd(30);
+  };
+  console.log(`  ${"kernel, shape (m×k×n)".padEnd(30)} calls   ${"1 thread".padEnd(30)} 2 threads`);
+  for (const key of keys)
+    console.log(
+      `  ${key.padEnd(30)} ${String(profiles[1].kernels.get(key)!.calls).padStart(5)}   ` +
+        `${cell(1, key)} ${cell(2, key)}`,
+    );
+  for (const threads of [1, 2]) {
+    const { epoch, kernels } = profiles[threads];
+    const inKernels = [...kernels.values()].reduce((sum, k) => sum + k.seconds, 0);
+    console.log(
+      `  ${threads} thread${threads > 1 ? "s" : ""}: epoch ${epoch.toFixed(2)} s, in the kernels ` +
+        `${inKernels.toFixed(2)} s, around them (JavaScript) ${(epoch - inKernels).toFixed(2)} s ` +
+        `(${((100 * (epoch - inKernels)) / epoch).toFixed(0)}%)`,
+    );
+  }
+}
+
 // ------------------------------------------------------------------ report
 
 /** Prints the guard's cost on Nielsen's network and the best one; returns the ratios (with the guard / without). */
@@ -414,6 +516,12 @@ function main() {
   }
   if (threadsOnly) {
     printThreadGain(data);
+    return;
+  }
+  if (profileOnly) {
+    if (wasmBackend === null)
+      fail(`--profile needs the WebAssembly backend (${L.wasmUnavailable})`);
+    for (const name of ["best", "nielsen"] as const) printProfile(name, data);
     return;
   }
 
