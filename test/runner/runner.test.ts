@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -207,6 +208,22 @@ async function stopDuringFit(page: Page): Promise<void> {
   await page.click('.run-bar button:text-is("Stop")');
   expect(await finished(page, 2, 10_000)).toBe("error");
 }
+
+describe("a page opened as a file", () => {
+  it("refuses to run, names npm run book:serve, and loads nothing of the runner", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(pathToFileURL(join(folder, "01-perceptron-logic-gates.html")).href);
+      await page.click('.run-bar button:text-is("Run all")');
+      expect(await page.textContent(".run-status")).toMatch(
+        /^Running needs the book served over http, .*`npm run book:serve`/,
+      );
+      expect(await page.evaluate(() => "GTD_RUNNER" in window)).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+});
 
 describe("Stop during fit", () => {
   it("with cross-origin isolation: fit stops at once, the network and net.history stay", async () => {

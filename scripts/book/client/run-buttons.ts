@@ -21,8 +21,8 @@ declare global {
 }
 
 export const FILE_MESSAGE =
-  "Running needs the book served over http, not opened as a file: in the book's folder run " +
-  "`npm run book:serve` and open the address it prints.";
+  "Running needs the book served over http, not opened as a file: run `npm run book:serve` in " +
+  "the book's repository (or serve this folder with any web server) and open the address it prints.";
 
 let loading: Promise<RunnerApi> | null = null;
 
