@@ -76,6 +76,18 @@ function runBar(): { bar: HTMLElement; status: HTMLElement; buttons: HTMLButtonE
   return { bar, status, buttons: [runAll, stop, restart] };
 }
 
+/**
+ * The bar stays at the top of the screen under the top bar: a heading or cell jumped to (the table
+ * of contents, a #link) stops below both, whatever height the bar's status line wraps to.
+ */
+function keepTargetsBelow(bar: HTMLElement): void {
+  const update = () => {
+    document.documentElement.style.scrollPaddingTop = `calc(var(--topbar) + ${bar.offsetHeight}px + 1rem)`;
+  };
+  update();
+  if (typeof ResizeObserver === "function") new ResizeObserver(update).observe(bar);
+}
+
 /** Adds the buttons to a chapter page (a page with code cells); does nothing on other pages. */
 export function setupRunButtons(): void {
   const cells = Array.from(document.querySelectorAll<HTMLElement>(".chapter .cell.code"));
@@ -83,6 +95,7 @@ export function setupRunButtons(): void {
   const { bar, status, buttons } = runBar();
   const [runAll, stop, restart] = buttons;
   document.querySelector(".chapter")!.insertAdjacentElement("beforebegin", bar);
+  keepTargetsBelow(bar);
   const fromFile = location.protocol === "file:";
   const withRunner = (action: (runner: RunnerApi) => void) => {
     if (fromFile) {
