@@ -29,8 +29,9 @@ import {
   screenshotPath,
   type GuardedPage,
 } from "../browser/render";
-import { BOOK, buildBook, type BuiltBook } from "../../scripts/book/build";
-import { sourceUrl } from "../../scripts/book/layout";
+import { unzipSync } from "fflate";
+import { BOOK, BOOK_KIT, buildBook, type BuiltBook } from "../../scripts/book/build";
+import { repositoryTree, sourceUrl } from "../../scripts/book/layout";
 import { serveFolder } from "../../scripts/book/serve";
 import type { Chapter } from "../../scripts/book/types";
 import { ExecutedChapter, readNotebook } from "../notebooks/harness";
@@ -39,6 +40,9 @@ type Node = DefaultTreeAdapterMap["node"];
 type Element = DefaultTreeAdapterMap["element"];
 
 const MB = 1e6;
+const libraryPackage = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "lib", "package.json"), "utf8"),
+);
 let book: BuiltBook;
 let folder: string;
 let server: Server;
@@ -126,6 +130,26 @@ describe("the book's files", () => {
     }
   });
 
+  it("each chapter has a starter kit, and the whole book's holds every notebook with the library", () => {
+    const tarball = `gates-to-digits-${libraryPackage.version}.tgz`;
+    const kitFiles = [".gitignore", "README.md", tarball, "package.json", "start.js"];
+    for (const chapter of book.chapters) {
+      const names = zipEntries(join(folder, chapter.downloads.kit));
+      expect(names, chapter.downloads.kit).toEqual(
+        [...kitFiles, `${chapter.name}.ipynb`].map((f) => `${chapter.name}/${f}`).sort(),
+      );
+    }
+    const pages = [...book.chapters, ...book.references].map((p) => `${p.name}.ipynb`);
+    expect(zipEntries(join(folder, BOOK_KIT))).toEqual(
+      [...kitFiles, ...pages].map((f) => `from-gates-to-digits/${f}`).sort(),
+    );
+    const bytes = (file: string) => statSync(join(folder, file)).size;
+    console.log(
+      `starter kits: ${book.chapters.map((c) => bytes(c.downloads.kit)).join(", ")} bytes; ` +
+        `the whole book's ${bytes(BOOK_KIT)} bytes`,
+    );
+  });
+
   it("no formula failed to typeset at build time and no solution shows raw markdown", () => {
     for (const chapter of book.chapters) {
       const html = readFileSync(join(folder, chapter.page), "utf8");
@@ -143,6 +167,18 @@ describe("the book's files", () => {
     }
   });
 });
+
+/** The files of a zip, by name, without inflating them. */
+function zipEntries(file: string): string[] {
+  const names: string[] = [];
+  unzipSync(readFileSync(file), {
+    filter: ({ name }) => {
+      if (!name.endsWith("/")) names.push(name);
+      return false;
+    },
+  });
+  return names.sort();
+}
 
 /** The only addresses outside the site a page may link to: the repository and the licence. */
 function isOutsideLink(href: string): boolean {
@@ -549,7 +585,27 @@ describe("the book in Chromium, served from a copy of site/", () => {
         await expectLinksResolve(page, facts.navLinks);
         expect(facts.tocLinks.length).toBe(facts.headings);
         expect(facts.missingAnchors).toEqual([]);
-        await expectLinksResolve(page, [chapter.downloads.clean, chapter.downloads.withOutputs]);
+        await expectLinksResolve(page, [
+          chapter.downloads.clean,
+          chapter.downloads.withOutputs,
+          chapter.downloads.kit,
+          BOOK_KIT,
+        ]);
+        // How to run it, three ways, shortest first: this page, the starter kit, the repository.
+        const ways = await page.$$eval(".sidebar .run-ways > li", (items) =>
+          items.map((li) => ({
+            text: li.textContent ?? "",
+            links: [...li.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+          })),
+        );
+        expect(ways.map((w) => w.text.split(":")[0].trim())).toEqual([
+          "In this page",
+          "With the starter kit",
+          "From the source repository",
+        ]);
+        expect(ways[0].text).toContain("press Run on any code cell, or Run all");
+        expect(ways[1].links).toEqual([chapter.downloads.kit, BOOK_KIT]);
+        expect(ways[2].links).toEqual([repositoryTree(BOOK)]);
         // Solutions start collapsed; every code cell has a copy button.
         expect(await page.$$eval("article details[open]", (els) => els.length)).toBe(0);
         const cells = await page.$$eval(".cell.code", (els) => els.length);
