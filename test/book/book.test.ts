@@ -500,6 +500,13 @@ describe("the book on a phone (390×844, touch)", () => {
         const contents = page.locator("#sidebar .page-contents a");
         await expect.poll(() => contents.first().isVisible()).toBe(true);
         expect(await contents.count()).toBe(chapter.sections.length);
+        // The menu ends on the screen and scrolls: its last block, how to run the chapter, comes into
+        // view (a long chapter's contents push it below the fold).
+        const menu = (await page.locator("#sidebar").boundingBox())!;
+        expect(menu.y + menu.height).toBeLessThanOrEqual(PHONE.viewport.height + 1);
+        await page.locator("#sidebar .run-ways").scrollIntoViewIfNeeded();
+        const ways = (await page.locator("#sidebar .run-ways").boundingBox())!;
+        expect(ways.y + ways.height).toBeLessThanOrEqual(PHONE.viewport.height);
         await page.keyboard.press("Escape");
         await expect.poll(() => page.locator("#sidebar").isVisible()).toBe(false);
         expect(await page.getAttribute(".menu-toggle", "aria-expanded")).toBe("false");
