@@ -461,6 +461,7 @@ describe("exercises and exercise sheets", () => {
     });
     const text = sheet.cells.map((c) => cellText(c.source));
     expect(text[0]).toContain("Exercise sheet for chapter 9, Testing");
+    expect(text[0]).toContain("starter kit");
     expect(text[0]).toContain("solutions are in the book (09-testing.html)");
     expect(text[2]).toBe("const a = 1;");
     // The exercises' cell, cut after each exercise for its answer cells.
