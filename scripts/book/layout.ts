@@ -362,6 +362,9 @@ ${joinHtml(referenceCards)}
 ${site.pdf ? html`<p class="book-pdf"><a href="${site.pdf}">The whole book as one PDF</a> (A4, with contents and page numbers, for print or reading offline).</p>\n` : ""}<h2 id="chapters">The chapters</h2>
 <p class="chapter-meta">${chapters.length} chapters · about ${totalRead} min to read ·
   ${formatSeconds(totalRun)} to run them all (measured when this edition was built)</p>
+<p class="book-kit">Run any chapter in its page, or all of them in Jupyter on your machine with
+  <a href="${site.bookKit}" download>the whole book's starter kit</a> (.zip: unzip, then
+  <code>npm install</code> and <code>npm start</code>).</p>
 <ol class="chapter-list">
 ${joinHtml(cards)}
 </ol>${referenceList}

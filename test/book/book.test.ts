@@ -553,6 +553,9 @@ describe("the book in Chromium, served from a copy of site/", () => {
       const facts = await page.evaluate(pageFacts);
       expect(facts.rawTex).toEqual([]);
       await expectLinksResolve(page, facts.navLinks);
+      // The whole book's starter kit, offered above the chapter list.
+      expect(await page.getAttribute(".book-kit a", "href")).toBe(BOOK_KIT);
+      await expectLinksResolve(page, [BOOK_KIT]);
       await page.screenshot({ path: screenshotPath("book-index"), fullPage: true });
       await expectThemeToggles(page, "index");
       expect(guarded.errors).toEqual([]);
