@@ -18,6 +18,9 @@ async function main(): Promise<void> {
   module.destroy();
   if (!WebAssembly.validate(buffer))
     throw new Error(`${source}: Node's WebAssembly rejects the assembled module`);
+  // The first step of every build of lib/ (npm run build, the tests' global setup): lib/build starts
+  // empty, so that a module removed from lib/src leaves no compiled copy behind for npm pack to ship.
+  fs.rmSync(path.dirname(target), { recursive: true, force: true });
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, buffer);
   console.log(
