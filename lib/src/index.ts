@@ -1,5 +1,6 @@
 /**
- * From Gates to Digits: the one numerical library every chapter imports (`import { … } from "../lib"`).
+ * From Gates to Digits: the one numerical library every chapter imports (`import { … } from "gates-to-digits"`:
+ * the npm workspace package in lib/).
  * Each module is covered by the tests in test/lib/. The folders follow the book:
  *
  * | folder        | module            | what it holds                                              | chapters   |
