@@ -1,8 +1,8 @@
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
 
-/** The book's, the slides' and the print tests reuse the chapter tests' runs of the notebooks, so they must come after them. */
-const BOOK_TEST = /[\\/]test[\\/]book[\\/](book|slides|print)\.test\.ts$/;
+/** The book's, the slides', the print and the page runner's tests reuse the chapter tests' runs of the notebooks, so they must come after them. */
+const BOOK_TEST = /[\\/]test[\\/](book[\\/](book|slides|print)|runner[\\/]runner)\.test\.ts$/;
 const isBookTest = (spec: TestSpecification) => BOOK_TEST.test(spec.moduleId);
 
 /** Vitest's own order (failed and slow files first), except that the book's browser tests run last. */

@@ -33,7 +33,7 @@ import { cleanNotebook, packLibrary, writeStarterKits } from "./kit";
 import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
 import { bookPdf, PDF_FILE, type BookPdf } from "./pdf";
 import { renderChapter, type RenderedChapter } from "./render";
-import { writeMnistData } from "./library-bundle";
+import { writeLibraryForBrowser, writeMnistData } from "./library-bundle";
 import { searchIndexScript } from "./search";
 import {
   deckContentSecurityPolicy,
@@ -48,8 +48,15 @@ export const SITE = path.join(ROOT, "site");
 /** The whole book's starter kit, in the site. */
 export const BOOK_KIT = "downloads/from-gates-to-digits-starter-kit.zip";
 export const BOOK: Book = bookJson;
-/** The pages' scripts, TypeScript in client/, bundled into assets/ by esbuild. */
-const CLIENT_SCRIPTS = ["book", "slides", "theme"];
+/**
+ * The pages' scripts, TypeScript in client/, bundled into assets/ by esbuild: assets/NAME.js from
+ * client/FILE.ts.
+ */
+const CLIENT_SCRIPTS: Record<string, string> = {
+  book: "book",
+  slides: "slides",
+  theme: "theme",
+};
 
 function gitCommit(): string {
   try {
@@ -101,7 +108,10 @@ function readJson(file: string): unknown {
  */
 function bundleClientScripts(assets: string): void {
   const result = buildSync({
-    entryPoints: CLIENT_SCRIPTS.map((name) => path.join(__dirname, "client", `${name}.ts`)),
+    entryPoints: Object.entries(CLIENT_SCRIPTS).map(([out, file]) => ({
+      out,
+      in: path.join(__dirname, "client", `${file}.ts`),
+    })),
     outdir: assets,
     bundle: true,
     format: "iife",
@@ -118,10 +128,50 @@ function bundleClientScripts(assets: string): void {
   }
 }
 
+/**
+ * The chapter pages' runner, loaded on a page's first Run (client/run-buttons.ts), not with the
+ * page: assets/runner.js (the editor, the outputs; client/runner/page.ts) and the worker that runs
+ * the cells (client/runner/worker-entry.ts), which imports the library's browser bundle
+ * (assets/library/, written by buildBook). Minified: their bytes are what a reader's first Run
+ * downloads.
+ */
+function bundleRunner(assets: string): void {
+  const result = buildSync({
+    entryPoints: [{ out: "runner", in: path.join(__dirname, "client", "runner", "page.ts") }],
+    outdir: assets,
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    charset: "utf8",
+    legalComments: "inline",
+    logLevel: "silent",
+    minify: true,
+  });
+  const worker = buildSync({
+    entryPoints: [
+      { out: "runner-worker", in: path.join(__dirname, "client", "runner", "worker-entry.ts") },
+    ],
+    outdir: assets,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    charset: "utf8",
+    legalComments: "inline",
+    logLevel: "silent",
+    minify: true,
+  });
+  const errors = [...result.errors, ...worker.errors];
+  if (errors.length)
+    throw new Error(`bundling the runner failed: ${errors.map((e) => e.text).join("; ")}`);
+}
+
 function writeAssets(out: string, chapters: Chapter[], references: Reference[]): void {
   const assets = path.join(out, "assets");
   copy(path.join(__dirname, "assets"), assets);
   bundleClientScripts(assets);
+  bundleRunner(assets);
   // The plotly.js the notebooks inline (setupPlots), so the figures are drawn by the same version.
   copy(
     path.join(packageDir("plotly.js-dist-min"), "plotly.min.js"),
@@ -389,6 +439,8 @@ export async function buildBook({
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   writeAssets(out, chapters, references);
+  // The library for the runner's worker, with its WebAssembly kernels beside it.
+  await writeLibraryForBrowser(path.join(out, "assets", "library"));
   const site: Site = {
     book: BOOK,
     chapters,

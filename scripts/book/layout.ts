@@ -18,17 +18,34 @@ import type { Book, Chapter, Reference, Site } from "./types";
 /**
  * Scripts and styles only from the site itself, no inline script (figures travel as JSON data), no
  * request anywhere else. Inline style attributes stay allowed: KaTeX positions its glyphs with them,
- * plotly styles its SVG with them, and the library's tables align their numbers with them.
+ * plotly styles its SVG with them, and the library's tables align their numbers with them. Workers
+ * only from the site's files: the chapter pages' runner (assets/runner-worker.js), where the
+ * reader's code runs; the page itself compiles no WebAssembly and evaluates no code.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
+  "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
+].join("; ");
+
+/**
+ * The runner's worker's own policy (a page's <meta> policy does not reach a worker: its policy comes
+ * with its script, so `npm run book:serve` sends this header with assets/runner-worker.js). Scripts
+ * from the site, and 'unsafe-eval': running the reader's cells is evaluating code (each cell becomes
+ * a function made by the Function constructor), and it also lets the library compile its
+ * WebAssembly kernels ('wasm-unsafe-eval' alone would not run the cells). Requests to the site only
+ * (the library, its kernels, MNIST).
+ */
+export const WORKER_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self' 'unsafe-eval'",
+  "connect-src 'self'",
 ].join("; ");
 
 /** The head's scripts: `defer` ones run in order once the page is parsed; the others at once. */

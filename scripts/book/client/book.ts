@@ -6,6 +6,7 @@ import MiniSearch, { type Options, type SearchOptions, type AsPlainObject } from
 import type { Figure } from "../../../lib/src/notebook/plot/figure";
 import { figureDataScripts, figureIdOf, readFigure } from "./figures";
 import { setupPrint } from "./print";
+import { setupRunButtons } from "./run-buttons";
 import { NARROW, fitConfig, fitLayout } from "./fit";
 
 declare global {
@@ -15,7 +16,20 @@ declare global {
       index: AsPlainObject;
       options: Options & { searchOptions: SearchOptions };
     };
+    /** The book's figure drawing, for the runner's outputs (runner/page.ts). */
+    GTD_BOOK?: BookApi;
   }
+}
+
+/** What the page's runner (assets/runner.js, loaded on the first Run) uses of this script. */
+export interface BookApi {
+  /**
+   * Draws every figure whose payload is in `root`, as the page draws its stored figures; a figure
+   * drawn before is drawn again with its new payload (the live training figure's next frame).
+   */
+  drawFigures(root: ParentNode): void;
+  /** Forgets the figures inside `root` (outputs about to be replaced). */
+  forgetFigures(root: ParentNode): void;
 }
 
 const root = document.documentElement;
@@ -160,21 +174,35 @@ interface DrawnFigure {
   zooming: boolean;
 }
 
-function drawFigures(): void {
-  const scripts = figureDataScripts();
+/** Draws the figures whose payload is in `root` (the page, or an output the runner added). */
+function drawFiguresIn(root: ParentNode): void {
+  const scripts = figureDataScripts(root);
   if (!scripts.length) return;
   if (!window.Plotly) {
     console.error("book: plotly.js did not load, so the figures cannot be drawn");
     return;
   }
   for (const script of scripts) {
-    const el = document.getElementById(figureIdOf(script) ?? "");
+    const id = figureIdOf(script) ?? "";
+    const el =
+      (root as Element).querySelector?.<HTMLElement>(`[id="${id}"]`) ?? document.getElementById(id);
     if (!el) continue;
+    // A figure drawn before gets its new data (the runner's live figure): plotly redraws in place.
+    const known = figures.find((f) => f.el === el);
+    if (known) {
+      known.spec = readFigure(script);
+      draw(known);
+      continue;
+    }
     const figure = { el, spec: readFigure(script), narrow: false, zooming: false };
     figures.push(figure);
     draw(figure);
     if (isCoarse()) addZoomButton(figure);
   }
+}
+
+function drawFigures(): void {
+  drawFiguresIn(document);
   // A figure laid out for a narrow column is laid out again when the column widens (a phone turned
   // sideways), and the other way round; plotly itself follows the width within a layout.
   let pending = 0;
@@ -192,6 +220,14 @@ function drawFigures(): void {
 function redrawFigures(): void {
   figures.forEach(draw);
 }
+
+window.GTD_BOOK = {
+  drawFigures: drawFiguresIn,
+  forgetFigures(root) {
+    for (let i = figures.length - 1; i >= 0; i--)
+      if (root.contains(figures[i].el)) figures.splice(i, 1);
+  },
+};
 
 // ---------------------------------------------------------------- table of contents
 function followScroll(): void {
@@ -474,6 +510,7 @@ function start(): void {
   drawFigures();
   followScroll();
   addCopyButtons();
+  setupRunButtons();
   setupSearch();
   setupSearchToggle();
   setupMenu();

@@ -1,0 +1,383 @@
+/**
+ * The chapter pages' runner in Chromium (scripts/book/client/runner/): the book as built, served on
+ * 127.0.0.1 (cross-origin isolated, as `npm run book:serve` serves it, and once without isolation,
+ * as a plain static host), every other request blocked.
+ *
+ * - the runner's semantics, on chapter 1's page with cells edited in their editors: re-running a
+ *   cell that declares a `const`, top-level await, an error leaving the earlier cells' state usable,
+ *   a cell run before the cell that declares what it uses, Reset, Restart, Stop during `fit`;
+ * - Run all on chapters 1–3, compared cell by cell with the notebook Jupyter executed: the printed
+ *   text identical except lines that report a duration (`isDurationLine`), every figure drawn, the
+ *   tables' text identical.
+ *
+ * Builds the chapters it runs into a folder of its own, executing what is stale first, like the
+ * book's test (vitest.config.ts runs both after the chapter tests, so nothing is executed again).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchBrowser,
+  openGuardedPage,
+  screenshotPath,
+  type GuardedPage,
+} from "../browser/render";
+import { buildBook, type BuiltBook } from "../../scripts/book/build";
+import { serveFolder } from "../../scripts/book/serve";
+import { cellText, type CodeCell, type Notebook } from "../../scripts/notebook-format";
+import { readNotebook } from "../notebooks/harness";
+
+let book: BuiltBook;
+let folder: string;
+const servers: Server[] = [];
+let isolatedOrigin: string;
+let plainOrigin: string;
+let browser: Browser;
+
+/** The chapters these tests run in their pages. */
+const CHAPTERS = ["01-perceptron-logic-gates", "02-xor-with-layers", "03-activation-functions"];
+
+beforeAll(async () => {
+  // Only the chapters used here, into a folder of its own (site/ is the book test's).
+  folder = mkdtempSync(join(tmpdir(), "gtd-runner-"));
+  book = await buildBook({ names: CHAPTERS, out: folder, log: (line) => console.log(line) });
+  const isolated = await serveFolder(folder);
+  const plain = await serveFolder(folder, { isolated: false });
+  servers.push(isolated.server, plain.server);
+  isolatedOrigin = isolated.url;
+  plainOrigin = plain.url;
+  browser = await launchBrowser();
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A chapter page, opened with only its own server reachable. */
+async function open(page: string, origin = isolatedOrigin): Promise<GuardedPage> {
+  const guarded = await openGuardedPage(browser, { allowOrigins: [origin] });
+  await guarded.page.goto(new URL(page, origin).href, { waitUntil: "load" });
+  return guarded;
+}
+
+const cell = (n: number) => `#code-${n}`;
+
+/** Waits until cell n's last run has ended; returns "ok" or "error". */
+async function finished(page: Page, n: number, timeout = 60_000): Promise<string> {
+  await page.waitForFunction(
+    (id) => {
+      const state = document.querySelector<HTMLElement>(id)?.dataset.run;
+      return state === "ok" || state === "error";
+    },
+    cell(n),
+    { timeout },
+  );
+  return page.$eval(cell(n), (el) => (el as HTMLElement).dataset.run!);
+}
+
+/** Clicks cell n's Run and waits for the run to end. */
+async function run(page: Page, n: number, timeout?: number): Promise<string> {
+  await page.$eval(cell(n), (el) => delete (el as HTMLElement).dataset.run);
+  await page.click(`${cell(n)} .cell-tools button:text-is("Run")`);
+  return finished(page, n, timeout);
+}
+
+/** Replaces cell n's code in its editor, as a reader types it. */
+async function edit(page: Page, n: number, code: string): Promise<void> {
+  const editor = `${cell(n)} .cm-content`;
+  if (!(await page.$(editor))) await page.click(`${cell(n)} .input pre`);
+  await page.click(editor);
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(code);
+}
+
+/** What cell n's run printed (its stdout and stderr, in order) and its error line, if any. */
+function printed(page: Page, n: number): Promise<{ text: string; error: string }> {
+  return page.$eval(cell(n), (el) => ({
+    text: Array.from(el.querySelectorAll(".outputs.live pre.output.stream"))
+      .map((p) => p.textContent)
+      .join(""),
+    error: el.querySelector(".outputs.live pre.output.error")?.textContent ?? "",
+  }));
+}
+
+describe("the runner's semantics, on chapter 1's page (cross-origin isolated)", () => {
+  it("re-running a const, top-level await, an error in cell 3, Reset, Restart, out of order", async () => {
+    const guarded = await open("01-perceptron-logic-gates.html");
+    const { page } = guarded;
+    try {
+      // Nothing of the runner before the first Run.
+      const loaded = () =>
+        page.evaluate(() =>
+          performance
+            .getEntriesByType("resource")
+            .map((e) => e.name)
+            .filter((n) => /runner|library\/|codemirror/.test(n)),
+        );
+      expect(await loaded()).toEqual([]);
+      expect(await run(page, 1)).toBe("ok");
+      expect((await loaded()).length).toBeGreaterThan(0);
+      expect(await page.textContent(".run-status")).toMatch(/Runs on wasm with shared memory/);
+
+      await edit(page, 2, "const x = 20;\nconsole.log(`x = ${x}`);");
+      expect(await run(page, 2)).toBe("ok");
+      expect(await run(page, 2)).toBe("ok"); // the same const, declared again
+      expect((await printed(page, 2)).text).toBe("x = 20\n");
+
+      await edit(
+        page,
+        3,
+        "const y = await new Promise<number>((done) => setTimeout(() => done(x + 1), 50));\nthrow new Error(`no good after y = ${y}`);",
+      );
+      expect(await run(page, 3)).toBe("error");
+      expect(await printed(page, 3)).toEqual({ text: "", error: "Error: no good after y = 21" });
+
+      // Cells 1–2's state, and what cell 3 declared before it failed, are still there.
+      await edit(page, 4, "console.log(x + y, typeof Perceptron);");
+      expect(await run(page, 4)).toBe("ok");
+      expect((await printed(page, 4)).text).toBe("41 function\n");
+
+      // Reset puts back the book's code.
+      await page.click(`${cell(4)} .cell-tools button:text-is("Reset")`);
+      const text = await page.$eval(
+        `${cell(4)} .cm-content`,
+        (el) => (el as HTMLElement).innerText,
+      );
+      expect(text).toContain("const square = [-0.25, 1.25] as const;");
+      expect(await page.isDisabled(`${cell(4)} .cell-tools button:text-is("Reset")`)).toBe(true);
+
+      // Restart: a fresh worker, nothing defined. Cell 6 uses `learned`, which cell 5 declares:
+      // run after cell 1 alone, it says so.
+      await page.click('.run-bar button:text-is("Restart")');
+      // x is declared by cell 2 as edited; no cell declares `nowhere`.
+      await edit(page, 7, "console.log(x);");
+      expect(await run(page, 7)).toBe("error");
+      expect((await printed(page, 7)).error).toBe(
+        "x is not defined yet: run cell 2 (under “1. One neuron: a weighted sum and a step”) first, which declares it",
+      );
+      await edit(page, 7, "console.log(nowhere);");
+      expect(await run(page, 7)).toBe("error");
+      expect((await printed(page, 7)).error).toBe("ReferenceError: nowhere is not defined");
+      expect(await run(page, 1)).toBe("ok");
+      expect(await run(page, 6)).toBe("error");
+      expect((await printed(page, 6)).error).toBe(
+        "learned is not defined yet: run cell 5 (under “3. Learning the weights: the perceptron rule”) first, which declares it",
+      );
+      expect(guarded.errors).toEqual([]);
+      expect(guarded.blocked).toEqual([]);
+    } finally {
+      await guarded.context.close();
+    }
+  }, 120_000);
+});
+
+/** A cell that trains for far longer than a test waits, printing first that it started. */
+const LONG_FIT = [
+  'import { Matrix, Network, Random, SGD, fit } from "gates-to-digits";',
+  "const X = Matrix.fromArray([[0, 0], [0, 1], [1, 0], [1, 1]]);",
+  "const Y = Matrix.fromColumn([0, 1, 1, 0]);",
+  'const net = new Network({ sizes: [2, 32, 1], loss: "binaryCrossEntropy", random: new Random() });',
+  'console.log("training");',
+  "fit(net, X, Y, { epochs: 10_000_000, batchSize: 1, optimizer: new SGD({ learningRate: 0.1 }) });",
+].join("\n");
+
+/** Runs LONG_FIT in cell 2 and presses Stop once it prints that it trains. */
+async function stopDuringFit(page: Page): Promise<void> {
+  await edit(page, 2, LONG_FIT);
+  await page.$eval(cell(2), (el) => delete (el as HTMLElement).dataset.run);
+  await page.click(`${cell(2)} .cell-tools button:text-is("Run")`);
+  await page.waitForFunction(
+    (id) => document.querySelector(`${id} .outputs.live`)?.textContent?.includes("training"),
+    cell(2),
+    { timeout: 30_000 },
+  );
+  await page.waitForTimeout(500);
+  await page.click('.run-bar button:text-is("Stop")');
+  expect(await finished(page, 2, 10_000)).toBe("error");
+}
+
+describe("Stop during fit", () => {
+  it("with cross-origin isolation: fit stops at once, the network and net.history stay", async () => {
+    const guarded = await open("01-perceptron-logic-gates.html");
+    const { page } = guarded;
+    try {
+      const started = Date.now();
+      await stopDuringFit(page);
+      console.log(`Stop ended fit in ${Date.now() - started} ms from the run's start`);
+      expect((await printed(page, 2)).error).toMatch(
+        /^TrainingInterrupted: fit: training interrupted in epoch \d+, batch \d of 4; the network keeps/,
+      );
+      await edit(page, 3, "console.log(net.history.epochs.length > 0, net.predict(X).rows);");
+      expect(await run(page, 3)).toBe("ok");
+      expect((await printed(page, 3)).text).toBe("true 4\n");
+      expect(guarded.errors).toEqual([]);
+    } finally {
+      await guarded.context.close();
+    }
+  }, 120_000);
+
+  it("without it: Stop ends the worker and says which cells' state was lost", async () => {
+    const guarded = await open("01-perceptron-logic-gates.html", plainOrigin);
+    const { page } = guarded;
+    try {
+      expect(await run(page, 1)).toBe("ok");
+      expect(await page.textContent(".run-status")).toMatch(/Runs on wasm(?! with shared)/);
+      await stopDuringFit(page);
+      expect((await printed(page, 2)).error).toBe(
+        "Stopped: the worker running the cells was ended, and with it everything cell 1 had computed; run them again (Run all) to go on",
+      );
+      expect(await page.textContent(".run-status")).toMatch(/the state of cell 1 was lost/);
+      // The next Run starts a fresh worker: cell 1's imports are gone.
+      await edit(page, 3, "console.log(Perceptron.name);");
+      expect(await run(page, 3)).toBe("error");
+      expect((await printed(page, 3)).error).toMatch(/^Perceptron is not defined yet: run cell 1/);
+      expect(guarded.errors).toEqual([]);
+    } finally {
+      await guarded.context.close();
+    }
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------- Run all against Jupyter's run
+/**
+ * A printed line that reports a duration: a number with a unit of time ("12 ms", "3.4 s", "2 min",
+ * "in 5 seconds"). Such lines differ from run to run, so the comparison leaves them out on both sides.
+ */
+export function isDurationLine(line: string): boolean {
+  return /\d(?:[\d.,]*\d)?\s?(?:ms|µs|s|sec|seconds?|min|minutes?|h)\b/.test(line);
+}
+
+const withoutDurations = (text: string) =>
+  text
+    .split("\n")
+    .filter((line) => !isDurationLine(line))
+    .join("\n");
+
+interface CellOutputs {
+  printed: string;
+  figures: number;
+  /** The text of the tables (HTML outputs without a figure). */
+  tables: string[];
+}
+
+/** Each code cell's outputs in the notebook Jupyter executed. */
+function storedOutputs(notebook: Notebook): CellOutputs[] {
+  return notebook.cells
+    .filter((c): c is CodeCell => c.cell_type === "code")
+    .map((c) => {
+      const outputs = c.outputs ?? [];
+      const html = outputs
+        .filter((o) => o.output_type === "display_data" && o.data?.["text/html"] !== undefined)
+        .map((o) => cellText(o.data!["text/html"] as string | string[]));
+      return {
+        printed: outputs
+          .filter((o) => o.output_type === "stream")
+          .map((o) => cellText(o.text!))
+          .join(""),
+        figures: html.reduce((n, h) => n + (h.match(/class="gtd-figure"/g) ?? []).length, 0),
+        tables: html.filter((h) => h.includes("<table")).map(tableText),
+      };
+    });
+}
+
+/** A table's cells' text, as a browser would read it (tags dropped, entities decoded). */
+function tableText(html: string): string {
+  return html
+    .replace(/<\/t[dh]>/g, "|")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+describe("Run all on a chapter page prints what Jupyter printed, and draws every figure", () => {
+  it.each(CHAPTERS)(
+    "%s",
+    async (name) => {
+      const chapter = book.chapters.find((c) => c.name === name)!;
+      const expected = storedOutputs(readNotebook(chapter.executedPath) as Notebook);
+      const guarded = await open(chapter.page);
+      const { page } = guarded;
+      try {
+        const started = Date.now();
+        await page.click('.run-bar button:text-is("Run all")');
+        const last = expected.length;
+        await page.waitForFunction(
+          (n) =>
+            Array.from(document.querySelectorAll<HTMLElement>(".chapter .cell.code")).some(
+              (c) => c.dataset.run === "error",
+            ) || document.querySelector<HTMLElement>(`#code-${n}`)?.dataset.run === "ok",
+          last,
+          { timeout: 240_000 },
+        );
+        console.log(`${name}: Run all took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        // Every figure drawn by plotly (it marks the div it draws into).
+        await page.waitForFunction(
+          () =>
+            Array.from(document.querySelectorAll(".outputs.live .gtd-figure")).every((f) =>
+              f.querySelector(".main-svg"),
+            ),
+          undefined,
+          { timeout: 30_000 },
+        );
+        const actual: CellOutputs[] = await page.$$eval(".chapter .cell.code", (cells) =>
+          cells.map((c) => ({
+            printed: Array.from(c.querySelectorAll(".outputs.live pre.output"))
+              .map((p) => p.textContent)
+              .join(""),
+            figures: c.querySelectorAll(".outputs.live .gtd-figure .main-svg").length
+              ? c.querySelectorAll(".outputs.live .gtd-figure").length
+              : 0,
+            tables: Array.from(c.querySelectorAll(".outputs.live .output.html table")).map((t) =>
+              Array.from(t.querySelectorAll("caption, th, td"))
+                .map((x) => `${x.textContent}${x.tagName === "CAPTION" ? "" : "|"}`)
+                .join(" ")
+                .replace(/\s+/g, " ")
+                .trim(),
+            ),
+          })),
+        );
+        expect(actual.length).toBe(expected.length);
+        actual.forEach((got, i) => {
+          const want = expected[i];
+          const where = `${name}, code cell ${i + 1}`;
+          expect(withoutDurations(got.printed), where).toBe(withoutDurations(want.printed));
+          expect(got.figures, `${where}: figures drawn`).toBe(want.figures);
+          expect(
+            got.tables.map((t) => t.replace(/\s+/g, "")),
+            `${where}: tables`,
+          ).toEqual(want.tables.map((t) => t.replace(/\s+/g, "")));
+        });
+        await page.screenshot({ path: screenshotPath(`runner-${name}`) });
+        expect(guarded.errors).toEqual([]);
+        expect(guarded.blocked).toEqual([]);
+      } finally {
+        await guarded.context.close();
+      }
+    },
+    300_000,
+  );
+});
+
+describe("the comparison's duration lines", () => {
+  it("are the lines with a number and a unit of time, and only those", () => {
+    for (const line of ["epoch 3: 12 ms", "trained in 3.4 s", "took 2 min", "1,204 ms per epoch"])
+      expect(isDurationLine(line), line).toBe(true);
+    for (const line of [
+      "10 steps",
+      "loss 0.25 after 3 epochs",
+      "w = (0.5, 0.5), b = -0.8",
+      "95.1 %",
+    ])
+      expect(isDurationLine(line), line).toBe(false);
+  });
+});
