@@ -56,7 +56,7 @@ export {
   describeBackend,
   type BackendName,
 } from "./backends/select";
-export { env, platformName } from "./platform";
+export { env, peakMemoryMegabytes, platformName } from "./platform";
 export { runPeakLoop } from "./backends/wasm";
 export * from "./small-models/perceptron";
 export * from "./small-models/gates";
