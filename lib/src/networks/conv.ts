@@ -260,7 +260,7 @@ export class Conv2D {
       throw new RangeError(
         `Conv2D: activation cannot be "softmax" (it belongs to the output layer)`,
       );
-    this.g = layerActivationByName(activation, "Conv2D");
+    this.g = activation === "relu" ? mapsReLU : layerActivationByName(activation, "Conv2D");
     checkRandom("Conv2D", "random", random);
     this.input = [...input] as unknown as ImageShape;
     this.output = convolvedShape(input, filters, kernel);
@@ -348,6 +348,26 @@ export class Conv2D {
     return `conv ${k}×${k}, ${this.output[0]} maps, ${this.activation}: ${imageShapeString(this.input)} → ${imageShapeString(this.output)}`;
   }
 }
+
+/**
+ * ReLU over feature maps: the library's layer ReLU (activations.ts) with the same bits, without its check
+ * that every entry is a number, which it makes per call of `relu`: on a LeNet-sized layer (11,520 outputs
+ * a batch of 10) the checks took a sixth of an epoch. Here Z comes from gemm, numbers by construction.
+ */
+const mapsReLU: LayerActivationFunction = {
+  name: "relu",
+  minUnits: 1,
+  forward(Z, out = new Matrix(Z.rows, Z.cols)) {
+    const [z, a] = [Z.data, out.data];
+    for (let p = 0; p < z.length; p++) a[p] = Math.max(z[p], 0); // relu(z), NaN kept
+    return out;
+  },
+  backward(dA, Z, _A, out = new Matrix(Z.rows, Z.cols)) {
+    const [d, z, o] = [dA.data, Z.data, out.data];
+    for (let p = 0; p < z.length; p++) o[p] = d[p] * (z[p] >= 0 ? 1 : z[p] < 0 ? 0 : NaN); // relu'(z)
+    return out;
+  },
+};
 
 /** ∇b[o] = Σ over rows of column o of the product's gradient (every position of every example). */
 function sumColumnsInto(rows: Matrix, out: Matrix): void {

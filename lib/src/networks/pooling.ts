@@ -52,21 +52,20 @@ export class MaxPool2D {
     const winners = s?.winners ?? new Int32Array(A.data.length);
     const [C, H, W] = this.input;
     const [, outH, outW] = this.output;
+    const x = X.data;
     let q = 0; // the next output, in order
-    for (let e = 0; e < X.rows; e++) {
-      const pixel = (at: number) => X.data[e * X.cols + at]; // entry `at` of example e's image
+    for (let e = 0; e < X.rows; e++)
       for (let c = 0; c < C; c++)
         for (let y = 0; y < outH; y++)
-          for (let x = 0; x < outW; x++) {
-            const topLeft = (c * H + 2 * y) * W + 2 * x; // within the example's row
+          for (let xo = 0; xo < outW; xo++) {
+            const topLeft = e * X.cols + (c * H + 2 * y) * W + 2 * xo;
             let best = topLeft; // then the three others of the block, in reading order
-            if (pixel(topLeft + 1) > pixel(best)) best = topLeft + 1;
-            if (pixel(topLeft + W) > pixel(best)) best = topLeft + W;
-            if (pixel(topLeft + W + 1) > pixel(best)) best = topLeft + W + 1;
-            winners[q] = best;
-            A.data[q++] = pixel(best);
+            if (x[topLeft + 1] > x[best]) best = topLeft + 1;
+            if (x[topLeft + W] > x[best]) best = topLeft + W;
+            if (x[topLeft + W + 1] > x[best]) best = topLeft + W + 1;
+            winners[q] = best - e * X.cols; // within the example's row
+            A.data[q++] = x[best];
           }
-    }
     this.winners = winners;
     this.rows = X.rows;
     return copy && s ? A.clone() : A;
