@@ -29,6 +29,7 @@
  * |               | conv, pooling     | Conv2D (im2col + gemm; convolve, the loops), MaxPool2D, Flatten | 10    |
  * |               | sequential        | Sequential: layers of any kind, trained by fit             | 10         |
  * |               | augment           | shiftImages: 1-pixel shifts on the fly, fit's augment hook | 10         |
+ * |               | sequential-persistence | saveSequential, loadSequential                        | 10         |
  * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | 9          |
  * |               | tensor            | Tape and Tensor: the same over whole matrices              | 9          |
  * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | 9          |
@@ -74,6 +75,7 @@ export * from "./networks/conv";
 export * from "./networks/pooling";
 export * from "./networks/sequential";
 export * from "./networks/augment";
+export * from "./networks/sequential-persistence";
 export * from "./autodiff/value";
 export * from "./autodiff/tensor";
 export * from "./autodiff/network-tape";

@@ -17,8 +17,15 @@ import {
   shiftImage,
   shiftImages,
   withThreads,
+  loadSequential,
+  saveSequential,
+  sequentialFromJson,
+  sequentialToJson,
   type LayerSpec,
 } from "../../lib/src";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { POOL_MIN_WORK, setPoolMinimumWork } from "../../lib/src/backends/pool";
 
 /** A toy task a convolution solves and a glance at the mean cannot: where in a 6×6 image a bar lies. */
@@ -110,6 +117,58 @@ describe("Sequential under fit", () => {
         "dense 2, softmax: 8 → 2",
         "categoricalCrossEntropy, 194 parameters",
       ].join("\n"),
+    );
+  });
+});
+
+describe("saving and loading a Sequential model", () => {
+  it("gives back the same layers and every weight bit for bit", () => {
+    const data = bars(40, new Random("save"));
+    const model = new Sequential({
+      input: [1, 6, 6],
+      layers: small,
+      l2: 0.1,
+      random: new Random("s"),
+    });
+    fit(model, data.X, data.Y, {
+      epochs: 1,
+      batchSize: 8,
+      optimizer: new Adam({ learningRate: 0.01 }),
+    });
+    const dir = mkdtempSync(join(tmpdir(), "gtd-seq-"));
+    try {
+      saveSequential(model, join(dir, "model.json"));
+      const loaded = loadSequential(join(dir, "model.json"));
+      expect(loaded.describe()).toBe(model.describe());
+      expect(loaded.parameters().map((p) => Array.from(p.value.data))).toEqual(
+        model.parameters().map((p) => Array.from(p.value.data)),
+      );
+      expect(Array.from(loaded.predict(data.X).data)).toEqual(
+        Array.from(model.predict(data.X).data),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names what is wrong with a saved model", () => {
+    const model = new Sequential({ input: [1, 6, 6], layers: small, random: new Random("s") });
+    const saved = sequentialToJson(model);
+    expect(() => sequentialFromJson({ ...saved, format: "x" })).toThrow(
+      /sequentialFromJson: format is "x" .*expected "from-gates-to-digits\/sequential"/,
+    );
+    const shrunk = {
+      ...saved,
+      parameters: [{ ...saved.parameters[0], rows: 3 }, ...saved.parameters.slice(1)],
+    };
+    expect(() => sequentialFromJson(shrunk)).toThrow(
+      "sequentialFromJson: parameters[0] (W1) is 3×9, the layers need 4×9",
+    );
+    expect(() => sequentialFromJson({ ...saved, layers: [{ type: "flatten" }] })).toThrow(
+      "sequentialFromJson: Sequential: the last layer must be a dense layer",
+    );
+    expect(() => loadSequential("/nonexistent/model.json")).toThrow(
+      /loadSequential: cannot read \/nonexistent\/model.json/,
     );
   });
 });
