@@ -20,6 +20,7 @@ import {
   loadMnist,
   oneHot,
   spreadOf,
+  timeInProducts,
   withThreads,
 } from "../lib/src";
 
@@ -47,17 +48,21 @@ function lenet(): Sequential {
   });
 }
 
-/** Seconds for one epoch of 50,000 images, from one `fit` over `count` images. */
+/** Seconds for one epoch of 50,000 images, from one `fit` over `count` images, and those in gemm's products. */
 function epochSeconds(threads: number): number {
   return withThreads(threads, () => {
     const model = lenet();
-    const started = performance.now();
-    fit(model, X, Y, { epochs: 1, batchSize: BATCH, optimizer: new SGD({ learningRate: 0.03 }) });
-    return ((performance.now() - started) / 1000) * (EPOCH / count);
+    const optimizer = new SGD({ learningRate: 0.03 });
+    const run = timeInProducts(() => fit(model, X, Y, { epochs: 1, batchSize: BATCH, optimizer }));
+    productShare[threads].push(run.productSeconds / run.seconds);
+    return run.seconds * (EPOCH / count);
   });
 }
+const productShare: Record<number, number[]> = { 1: [], 2: [] };
 
 epochSeconds(1); // warm-up: the WebAssembly module, the helpers, the JIT
+epochSeconds(2);
+productShare[1].length = productShare[2].length = 0;
 const samples: Record<number, number[]> = { 1: [], 2: [] };
 for (let r = 0; r < rounds; r++)
   for (const threads of r % 2 === 0 ? [1, 2] : [2, 1]) samples[threads].push(epochSeconds(threads));
@@ -70,6 +75,10 @@ for (const threads of [1, 2])
   );
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`  1 thread / 2 threads: ${(median(samples[1]) / median(samples[2])).toFixed(2)}×`);
+for (const threads of [1, 2])
+  console.log(
+    `  share of the time in gemm's products on ${threads} thread(s): ${formatSpread(spreadOf(productShare[threads].map((s) => 100 * s)), 0)}%`,
+  );
 
 // im2col + gemm against the loops, on 10 MNIST digits and He filters.
 const digits = imagesToMatrix(mnist.train, 0, 10);
