@@ -444,6 +444,15 @@ describe("shapes that do not fit: one message naming the layer and both shapes",
       /Sequential\.predict: input is 2×784 but the model expects 3×28×28 images \(2352 entries\) per row/,
     ],
     [
+      "dropout on the output layer",
+      () =>
+        new Sequential({
+          input: 4,
+          layers: [{ type: "dense", units: 3, activation: "softmax", dropout: 0.5 }],
+        }),
+      /Sequential: layers\[0\] \(dense\): the output layer cannot have dropout/,
+    ],
+    [
       "a last layer that is not dense",
       () => new Sequential({ input: [1, 4, 4], layers: [{ type: "flatten" }] }),
       /Sequential: the last layer must be a dense layer/,

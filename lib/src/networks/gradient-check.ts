@@ -30,7 +30,7 @@ export interface GradientCheckReport {
 }
 
 /**
- * Checks every weight and bias of `model` on the batch (X, Y), without dropout, with the loss including the
+ * Checks every weight and bias (and a Sequential's filters) of `model` on the batch (X, Y), without dropout, with the loss including the
  * L2 term for a training set of `trainingSize` (default: the batch size).
  *
  * The numerical derivative is the five-point stencil (8·(L(w+h) − L(w−h)) − (L(w+2h) − L(w−2h))) / 12h,

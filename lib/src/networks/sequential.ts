@@ -372,6 +372,8 @@ function buildLayer(
       throw new RangeError(`${name}: only the output layer can be "softmax"`);
     layerActivationByName(spec.activation, name);
     if (spec.dropout !== undefined) checkInRange(name, "dropout", spec.dropout, [0, 1]);
+    if (spec.dropout && i === count - 1)
+      throw new RangeError(`${name}: the output layer cannot have dropout (only hidden layers)`);
     return new Dense(shape[0], spec.units, spec.activation, {
       init,
       random,
