@@ -7,6 +7,7 @@
  *
  *   flock /work/heavy.lock npx tsx scripts/measure-conv.ts [batches per run = 300] [rounds = 3]
  */
+import * as os from "node:os";
 import {
   Conv2D,
   Random,
@@ -53,21 +54,26 @@ function epochSeconds(threads: number): number {
   return withThreads(threads, () => {
     const model = lenet();
     const optimizer = new SGD({ learningRate: 0.03 });
+    const cpu = process.cpuUsage();
     const run = timeInProducts(() => fit(model, X, Y, { epochs: 1, batchSize: BATCH, optimizer }));
+    const used = process.cpuUsage(cpu);
     productShare[threads].push(run.productSeconds / run.seconds);
+    cpuSeconds[threads].push(((used.user + used.system) / 1e6) * (EPOCH / count));
     return run.seconds * (EPOCH / count);
   });
 }
 const productShare: Record<number, number[]> = { 1: [], 2: [] };
+/** The process's CPU seconds (all its threads) per epoch: what the work costs, whatever else runs. */
+const cpuSeconds: Record<number, number[]> = { 1: [], 2: [] };
 
 epochSeconds(1); // warm-up: the WebAssembly module, the helpers, the JIT
 epochSeconds(2);
-productShare[1].length = productShare[2].length = 0;
+productShare[1].length = productShare[2].length = cpuSeconds[1].length = cpuSeconds[2].length = 0;
 const samples: Record<number, number[]> = { 1: [], 2: [] };
 for (let r = 0; r < rounds; r++)
   for (const threads of r % 2 === 0 ? [1, 2] : [2, 1]) samples[threads].push(epochSeconds(threads));
 console.log(
-  `LeNet-like, batches of ${BATCH}, ${batches} batches per run, ${rounds} interleaved rounds:`,
+  `LeNet-like, batches of ${BATCH}, ${batches} batches per run, ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end):`,
 );
 for (const threads of [1, 2])
   console.log(
@@ -75,6 +81,10 @@ for (const threads of [1, 2])
   );
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`  1 thread / 2 threads: ${(median(samples[1]) / median(samples[2])).toFixed(2)}×`);
+for (const threads of [1, 2])
+  console.log(
+    `  CPU seconds per epoch on ${threads} thread(s), all threads together: ${formatSpread(spreadOf(cpuSeconds[threads]))}`,
+  );
 for (const threads of [1, 2])
   console.log(
     `  share of the time in gemm's products on ${threads} thread(s): ${formatSpread(spreadOf(productShare[threads].map((s) => 100 * s)), 0)}%`,
