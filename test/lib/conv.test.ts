@@ -16,6 +16,7 @@ import {
   convolveBackward,
   gradientCheck,
   im2col,
+  layerActivations,
   oneHot,
   withThreads,
   type ImageShape,
@@ -145,6 +146,29 @@ describe("Conv2D: im2col + gemm against the loops", () => {
         expect(largestDifference(ours, loops), name).toBeLessThan(1e-14);
     },
   );
+
+  it("its ReLU, done inside its own passes, gives the bits of the library's layer ReLU", () => {
+    const shape: ImageShape = [2, 9, 9];
+    const options = { filters: 4, kernel: 3 };
+    const relu = new Conv2D(shape, { ...options, activation: "relu", random: new Random("same") });
+    const linear = new Conv2D(shape, {
+      ...options,
+      activation: "linear",
+      random: new Random("same"),
+    });
+    relu.bias.data.set([0.1, -0.1, 0.2, 0]);
+    linear.bias.data.set(relu.bias.data);
+    const X = images(3, shape, 0.5);
+    const A = relu.forward(X);
+    const Z = linear.forward(X);
+    expect(sameBits(A, layerActivations.relu.forward(Z))).toBe(true);
+    const dA = images(3, relu.output);
+    const dX = relu.backward({ dA })!;
+    const dXlinear = linear.backward({ dZ: layerActivations.relu.backward(dA, Z, A) })!;
+    expect(sameBits(dX, dXlinear)).toBe(true);
+    expect(sameBits(relu.gradWeights, linear.gradWeights)).toBe(true);
+    expect(sameBits(relu.gradBias, linear.gradBias)).toBe(true);
+  });
 
   it("applies its activation and says what it is", () => {
     const layer = new Conv2D([1, 6, 6], { filters: 3, kernel: 3, random: new Random("r") });

@@ -174,31 +174,43 @@ export function col2im(
   return dX;
 }
 
-/** Z (n × C_out·P, map after map) from the product's n·P × C_out rows, plus each map's bias. */
-function rowsToMaps(product: Matrix, bias: Matrix, Z: Matrix): void {
+/**
+ * Z (n × C_out·P, map after map) from the product's n·P × C_out rows, plus each map's bias; with `reluInto`,
+ * also A = ReLU(Z) = max(Z, 0) in the same pass (activations.ts's `relu`, the same bits, without its check
+ * of each argument's type: these are gemm's numbers, and on a LeNet-sized layer the checks and the extra
+ * pass took a fifth of an epoch).
+ */
+function rowsToMaps(product: Matrix, bias: Matrix, Z: Matrix, reluInto?: Matrix): void {
   const [cout, positions] = [product.cols, Z.cols / product.cols];
-  const [r, b, z] = [product.data, bias.data, Z.data];
+  const [r, b, z, a] = [product.data, bias.data, Z.data, reluInto?.data];
   for (let e = 0; e < Z.rows; e++)
     for (let o = 0; o < cout; o++) {
       const to = e * Z.cols + o * positions;
-      for (let p = 0; p < positions; p++) z[to + p] = r[(e * positions + p) * cout + o] + b[o];
+      for (let p = 0; p < positions; p++) {
+        z[to + p] = r[(e * positions + p) * cout + o] + b[o];
+        if (a) a[to + p] = Math.max(z[to + p], 0); // NaN stays NaN
+      }
     }
 }
 
 /**
  * The reverse of `rowsToMaps`: dZ's maps as n·P rows of C_out entries, and in the same pass ∇b, each
- * map's gradient summed over its positions and the examples (row after row, as `dZ.sum(0)` would).
+ * map's gradient summed over its positions and the examples (row after row, as `dZ.sum(0)` would). With
+ * `reluOf` (the forward pass's Z), `d` is ∂L/∂A of a ReLU layer and is first multiplied by ReLU'(Z)
+ * (1 for z ≥ 0, 0 below, NaN for NaN: activations.ts's derivative).
  */
-function mapsToRows(dZ: Matrix, out: Matrix, gradBias: Matrix): void {
-  const [cout, positions] = [out.cols, dZ.cols / out.cols];
-  const [g, r, db] = [dZ.data, out.data, gradBias.data];
+function mapsToRows(d: Matrix, out: Matrix, gradBias: Matrix, reluOf?: Matrix): void {
+  const [cout, positions] = [out.cols, d.cols / out.cols];
+  const [g, r, db, z] = [d.data, out.data, gradBias.data, reluOf?.data];
   db.fill(0);
-  for (let e = 0; e < dZ.rows; e++)
+  for (let e = 0; e < d.rows; e++)
     for (let o = 0; o < cout; o++) {
-      const from = e * dZ.cols + o * positions;
+      const from = e * d.cols + o * positions;
       for (let p = 0; p < positions; p++) {
-        r[(e * positions + p) * cout + o] = g[from + p];
-        db[o] += g[from + p];
+        const q = from + p;
+        const dz = z ? g[q] * (z[q] >= 0 ? 1 : z[q] < 0 ? 0 : NaN) : g[q];
+        r[(e * positions + p) * cout + o] = dz;
+        db[o] += dz;
       }
     }
 }
@@ -269,7 +281,7 @@ export class Conv2D {
       throw new RangeError(
         `Conv2D: activation cannot be "softmax" (it belongs to the output layer)`,
       );
-    this.g = activation === "relu" ? mapsReLU : layerActivationByName(activation, "Conv2D");
+    this.g = layerActivationByName(activation, "Conv2D");
     checkRandom("Conv2D", "random", random);
     this.input = [...input] as unknown as ImageShape;
     this.output = convolvedShape(input, filters, kernel);
@@ -296,8 +308,12 @@ export class Conv2D {
     const s = reuse ? this.scratchFor(X.rows) : this.newScratch(X.rows);
     im2col(X, this.input, this.kernel, s.patches);
     gemm(s.patches, this.weights, { transB: true, out: s.product }); // one row per position, one column per filter
-    rowsToMaps(s.product, this.bias, s.Z);
-    this.g.forward(s.Z, s.A);
+    if (this.activation === "relu") {
+      rowsToMaps(s.product, this.bias, s.Z, s.A); // A = ReLU(Z) in the same pass
+    } else {
+      rowsToMaps(s.product, this.bias, s.Z);
+      this.g.forward(s.Z, s.A);
+    }
     this.saved = s; // the patches are the layer's own copy of X: nothing the caller holds can change them
     return copy ? s.A.clone() : s.A;
   }
@@ -316,8 +332,11 @@ export class Conv2D {
       s.A.rows,
       s.A.cols,
     );
-    const dZmaps = dZ ?? this.g.backward((upstream as { dA: Matrix }).dA, s.Z, s.A, s.dZ);
-    mapsToRows(dZmaps, s.dProduct, this.gradBias);
+    const dA = (upstream as { dA: Matrix }).dA;
+    if (dZ) mapsToRows(dZ, s.dProduct, this.gradBias);
+    else if (this.activation === "relu")
+      mapsToRows(dA, s.dProduct, this.gradBias, s.Z); // ⊙ ReLU'(Z) too
+    else mapsToRows(this.g.backward(dA, s.Z, s.A, s.dZ), s.dProduct, this.gradBias);
     gemm(s.dProduct, s.patches, { transA: true, out: this.gradWeights });
     if (!inputGradient) return null;
     s.dPatches ??= scratchMatrix(s.patches.rows, s.patches.cols);
@@ -356,26 +375,6 @@ export class Conv2D {
     return `conv ${k}×${k}, ${this.output[0]} maps, ${this.activation}: ${imageShapeString(this.input)} → ${imageShapeString(this.output)}`;
   }
 }
-
-/**
- * ReLU over feature maps: the library's layer ReLU (activations.ts) with the same bits, without its check
- * that every entry is a number, which it makes per call of `relu`: on a LeNet-sized layer (11,520 outputs
- * a batch of 10) the checks took a sixth of an epoch. Here Z comes from gemm, numbers by construction.
- */
-const mapsReLU: LayerActivationFunction = {
-  name: "relu",
-  minUnits: 1,
-  forward(Z, out = new Matrix(Z.rows, Z.cols)) {
-    const [z, a] = [Z.data, out.data];
-    for (let p = 0; p < z.length; p++) a[p] = Math.max(z[p], 0); // relu(z), NaN kept
-    return out;
-  },
-  backward(dA, Z, _A, out = new Matrix(Z.rows, Z.cols)) {
-    const [d, z, o] = [dA.data, Z.data, out.data];
-    for (let p = 0; p < z.length; p++) o[p] = d[p] * (z[p] >= 0 ? 1 : z[p] < 0 ? 0 : NaN); // relu'(z)
-    return out;
-  },
-};
 
 /** Starting filters (filters × fanIn) and biases for an initialisation scheme (as `Dense`'s). */
 function initialFilters(
