@@ -53,9 +53,10 @@ export function sequentialToJson(model: Sequential): SavedSequential {
     init: model.init,
     l2: model.l2,
     parameters: model.parameters().map(({ name, value }) => {
-      const bytes = Buffer.alloc(value.data.length * 8);
-      value.data.forEach((v, i) => bytes.writeDoubleLE(v, i * 8));
-      return { name, rows: value.rows, cols: value.cols, float64: bytes.toString("base64") };
+      const bytes = new Uint8Array(value.data.length * 8);
+      const view = new DataView(bytes.buffer);
+      value.data.forEach((v, i) => view.setFloat64(i * 8, v, true)); // little-endian
+      return { name, rows: value.rows, cols: value.cols, float64: toBase64(bytes) };
     }),
   };
 }
@@ -64,12 +65,9 @@ export function sequentialToJson(model: Sequential): SavedSequential {
 export function saveSequential(model: Sequential, file: string): void {
   checkString("saveSequential", "file", file);
   const json = JSON.stringify(sequentialToJson(model));
-  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    writeFileSync(temporary, json);
-    renameSync(temporary, file);
+    writeTextAtomically(file, json);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new Error(`saveSequential: cannot write ${file} (${(error as Error).message})`);
   }
 }
@@ -79,7 +77,7 @@ export function loadSequential(file: string): Sequential {
   checkString("loadSequential", "file", file);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
+    parsed = JSON.parse(readText(file));
   } catch (error) {
     throw new Error(`loadSequential: cannot read ${file} as JSON (${(error as Error).message})`);
   }
@@ -131,17 +129,46 @@ function decodeInto(
     );
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(saved.float64))
     throw new Error(`${what}: float64 is not base64`);
-  const bytes = Buffer.from(saved.float64, "base64");
+  const bytes = fromBase64(saved.float64);
   if (bytes.length !== target.data.length * 8)
     throw new Error(
       `${what} has ${bytes.length} bytes, ${target.shapeString} needs ${target.data.length * 8}`,
     );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < target.data.length; i++) {
-    const v = bytes.readDoubleLE(i * 8);
+    const v = view.getFloat64(i * 8, true);
     if (!Number.isFinite(v))
       throw new Error(
         `${what} has ${v} at ${entryPosition(target, i)}: a saved model must be finite`,
       );
     target.data[i] = v;
   }
+}
+
+// ------------------------------------------------------------------ files and base64 in Node
+// The same four functions, with the same names, as the platform branch's lib/src/platform gives: once it
+// is merged, these make way for `import { fromBase64, readText, toBase64, writeTextAtomically } from "../platform"`.
+
+function readText(file: string): string {
+  return readFileSync(file, "utf8");
+}
+
+/** Writes a temporary file beside `file` and renames it over `file`: the old file or the whole new one. */
+function writeTextAtomically(file: string, text: string): void {
+  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Buffer.from(text, "base64");
 }
