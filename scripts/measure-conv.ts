@@ -5,7 +5,7 @@
  * in interleaved rounds (so that both see the same machine); and how far the im2col + gemm gradients
  * are from the reference loops'. Not a test: a measurement, run under the shared lock:
  *
- *   flock /work/heavy.lock npx tsx scripts/measure-conv.ts [batches per run = 300] [rounds = 3]
+ *   flock /work/heavy.lock npx tsx scripts/measure-conv.ts [batches per run = 300] [rounds = 3] [two]
  */
 import * as os from "node:os";
 import {
@@ -27,6 +27,8 @@ import {
 
 const batches = Number(process.argv[2] ?? 300);
 const rounds = Number(process.argv[3] ?? 3);
+/** "two": Nielsen's second network instead, with a second conv-pool layer (40 maps of 5×5 over 20 channels). */
+const twoConvLayers = process.argv[4] === "two";
 const BATCH = 10;
 const EPOCH = 50_000;
 
@@ -41,6 +43,12 @@ function lenet(): Sequential {
     layers: [
       { type: "conv2d", filters: 20, kernel: 5, activation: "relu" },
       { type: "maxPool2d" },
+      ...(twoConvLayers
+        ? ([
+            { type: "conv2d", filters: 40, kernel: 5, activation: "relu" },
+            { type: "maxPool2d" },
+          ] as const)
+        : []),
       { type: "flatten" },
       { type: "dense", units: 100, activation: "relu" },
       { type: "dense", units: 10, activation: "softmax" },
@@ -73,7 +81,7 @@ const samples: Record<number, number[]> = { 1: [], 2: [] };
 for (let r = 0; r < rounds; r++)
   for (const threads of r % 2 === 0 ? [1, 2] : [2, 1]) samples[threads].push(epochSeconds(threads));
 console.log(
-  `LeNet-like, batches of ${BATCH}, ${batches} batches per run, ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end):`,
+  `${twoConvLayers ? "Two conv-pool layers" : "LeNet-like"}, batches of ${BATCH}, ${batches} batches per run, ${rounds} interleaved rounds (load average ${os.loadavg()[0].toFixed(1)} at the end):`,
 );
 for (const threads of [1, 2])
   console.log(
