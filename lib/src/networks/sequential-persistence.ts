@@ -12,10 +12,10 @@
  *     "parameters": [ { "name": "W1", "rows": 20, "cols": 25, "float64": "…" }, … ]
  *   }
  */
-import { randomBytes } from "crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { fromBase64, readText, toBase64, writeTextAtomically } from "../platform";
 import { checkString, describeValue } from "../core/checks";
 import { type Matrix, entryPosition } from "../core/matrix";
+import { libraryVersion } from "./persistence";
 import { type LayerSpec, Sequential, type SequentialOptions } from "./sequential";
 
 export const SEQUENTIAL_FORMAT = "from-gates-to-digits/sequential";
@@ -31,11 +31,6 @@ export interface SavedSequential {
   init: string;
   l2: number;
   parameters: { name: string; rows: number; cols: number; float64: string }[];
-}
-
-function libraryVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../package.json") as { version: string }).version;
 }
 
 /** The model as a plain object, ready for JSON. */
@@ -143,32 +138,4 @@ function decodeInto(
       );
     target.data[i] = v;
   }
-}
-
-// ------------------------------------------------------------------ files and base64 in Node
-// The same four functions, with the same names, as the platform branch's lib/src/platform gives: once it
-// is merged, these make way for `import { fromBase64, readText, toBase64, writeTextAtomically } from "../platform"`.
-
-function readText(file: string): string {
-  return readFileSync(file, "utf8");
-}
-
-/** Writes a temporary file beside `file` and renames it over `file`: the old file or the whole new one. */
-function writeTextAtomically(file: string, text: string): void {
-  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Buffer.from(text, "base64");
 }
