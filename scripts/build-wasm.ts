@@ -24,6 +24,9 @@ async function main(): Promise<void> {
     shared: text,
     unshared: text.replace(SHARED_IMPORT, '(import "env" "memory" (memory 1 65536))'),
   };
+  // The first step of every build of lib/ (npm run build, the tests' global setup): lib/build starts
+  // empty, so that a module removed from lib/src leaves no compiled copy behind for npm pack to ship.
+  fs.rmSync(path.dirname(targets.shared), { recursive: true, force: true });
   for (const [variant, wat] of Object.entries(variants) as [keyof typeof targets, string][]) {
     const module = wabt.parseWat(path.basename(source), wat, { simd: true, threads: true });
     // wabt's own validate() ignores the threads feature (it rejects the shared memory), so the engine that will

@@ -22,7 +22,7 @@ WAIT = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
 TSLAB_ERROR_PAUSE = 0.5
 
 SETUP = """
-import { fit, Network, oneHot, SGD, spirals } from "../lib";
+import { fit, Network, oneHot, SGD, spirals } from "gates-to-digits";
 const data = spirals(2000, 3, 0.2);
 const Y = oneHot(data.labels, 3);
 const net = new Network({ sizes: [2, 64, 64, 3], hidden: "relu", output: "softmax",
@@ -33,7 +33,7 @@ TRAIN = "const history = fit(net, data.X, Y, long);"
 # The same with products large enough to be split between two threads (backends/pool.ts), then a check that
 # the pool still gives one thread's bits after the interrupt.
 SETUP_POOL = """
-import { gemm, Matrix, setThreads, withThreads } from "../lib";
+import { gemm, Matrix, setThreads, withThreads } from "gates-to-digits";
 setThreads(2);
 const wide = new Network({ sizes: [2, 1024, 1024, 3], hidden: "relu", output: "softmax",
                            loss: "categoricalCrossEntropy", init: "he" });

@@ -1,5 +1,6 @@
 /**
- * From Gates to Digits: the one numerical library every chapter imports (`import { … } from "../lib"`).
+ * From Gates to Digits: the one numerical library every chapter imports (`import { … } from "gates-to-digits"`:
+ * the npm workspace package in lib/).
  * Each module is covered by the tests in test/lib/. The folders follow the book:
  *
  * | folder        | module            | what it holds                                              | chapters   |
@@ -26,6 +27,10 @@
  * |               | metrics           | accuracy, confusion matrix, one-hot                        | 5–8        |
  * |               | persistence       | saveNetwork, loadNetwork                                   | 7          |
  * |               | divergence        | what the small models' training loops say when it fails    | 3, 4       |
+ * |               | conv, pooling     | Conv2D (im2col + gemm; convolve, the loops), MaxPool2D, Flatten | 10    |
+ * |               | sequential        | Sequential: layers of any kind, trained by fit             | 10         |
+ * |               | augment           | shiftImages: 1-pixel shifts on the fly, fit's augment hook | 10         |
+ * |               | sequential-persistence | saveSequential, loadSequential                        | 10         |
  * | autodiff/     | value             | Value, the scalar engine: backward() by the chain rule     | 9          |
  * |               | tensor            | Tape and Tensor: the same over whole matrices              | 9          |
  * |               | network-tape      | a Network's forward pass on a tape; what the tape costs    | 9          |
@@ -55,7 +60,7 @@ export {
   describeBackend,
   type BackendName,
 } from "./backends/select";
-export { env, platformName } from "./platform";
+export { env, peakMemoryMegabytes, platformName } from "./platform";
 export { runPeakLoop } from "./backends/wasm";
 export * from "./small-models/perceptron";
 export * from "./small-models/gates";
@@ -71,6 +76,12 @@ export * from "./networks/gradient-check";
 export * from "./networks/fit";
 export * from "./networks/persistence";
 export * from "./networks/metrics";
+// chapter 10: convolutions, pooling, a sequential model of any layers, shifted images
+export * from "./networks/conv";
+export * from "./networks/pooling";
+export * from "./networks/sequential";
+export * from "./networks/augment";
+export * from "./networks/sequential-persistence";
 export * from "./autodiff/value";
 export * from "./autodiff/tensor";
 export * from "./autodiff/network-tape";

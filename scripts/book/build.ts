@@ -29,6 +29,7 @@ import {
   withoutSolutions,
   type Exercise,
 } from "./exercises";
+import { cleanNotebook, packLibrary, writeStarterKits } from "./kit";
 import { chapterPage, indexPage, instructorsPage, referencePage } from "./layout";
 import { bookPdf, PDF_FILE, type BookPdf } from "./pdf";
 import { renderChapter, type RenderedChapter } from "./render";
@@ -44,6 +45,8 @@ import {
 import type { Book, BuildInfo, Chapter, Reference, Site } from "./types";
 
 export const SITE = path.join(ROOT, "site");
+/** The whole book's starter kit, in the site. */
+export const BOOK_KIT = "downloads/from-gates-to-digits-starter-kit.zip";
 export const BOOK: Book = bookJson;
 /**
  * The pages' scripts, TypeScript in client/, bundled into assets/ by esbuild: assets/NAME.js from
@@ -211,13 +214,7 @@ function writeDownloads(out: string, chapter: Chapter, solutions: boolean): void
   fs.mkdirSync(downloads, { recursive: true });
   const committed = readNotebook(nb.notebookPath(chapter.name));
   const label = `chapter ${chapter.number}, ${chapter.title}`;
-  if (solutions)
-    fs.copyFileSync(nb.notebookPath(chapter.name), path.join(out, chapter.downloads.clean));
-  else
-    fs.writeFileSync(
-      path.join(out, chapter.downloads.clean),
-      notebookJson(withoutSolutions(committed)),
-    );
+  fs.writeFileSync(path.join(out, chapter.downloads.clean), cleanNotebook(chapter.name, solutions));
   const key = solutions
     ? path.join(out, chapter.downloads.answerKey!)
     : path.join(answerKeyFolder(out), `${chapter.name}-answer-key.ipynb`);
@@ -278,6 +275,7 @@ export async function chapterRun(
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+const kilobytes = (bytes: number) => `${Math.round(bytes / 1e3)} kB`;
 
 export interface BuildOptions {
   /** The chapters to build (all by default): names or notebook paths. */
@@ -415,6 +413,7 @@ export async function buildBook({
         withOutputs: `downloads/${name}-with-outputs.zip`,
         exercises: `downloads/${name}-exercises.ipynb`,
         answerKey: solutions ? `downloads/${name}-answer-key.ipynb` : null,
+        kit: `downloads/${name}-starter-kit.zip`,
       },
       deck: {
         page: `slides/${name}.html`,
@@ -449,7 +448,15 @@ export async function buildBook({
     build,
     solutions,
     pdf: pdf ? PDF_FILE : null,
+    bookKit: BOOK_KIT,
   };
+  const library = packLibrary();
+  const kits = writeStarterKits(out, site, library);
+  log(
+    `starter kits: the library ${library.file} ${kilobytes(library.bytes.length)}; ` +
+      `chapters' kits up to ${kilobytes(Math.max(0, ...kits.chapters))}, ` +
+      `the whole book's ${kilobytes(kits.book)}`,
+  );
   const pages: BuiltBook["pages"] = [];
   const page = (file: string, html: string) => {
     fs.writeFileSync(path.join(out, file), html);

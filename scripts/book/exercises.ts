@@ -138,10 +138,14 @@ export function exerciseSheet(
     ? "the chapter's notebook without the worked solutions of its exercises"
     : "the chapter's notebook, to work its exercises in";
   const where = bookPage ? ` The worked solutions are in the book (${bookPage}).` : "";
+  // The sheet imports the library by name, like the chapter: the chapter's starter kit provides it.
+  const run =
+    " To run it, put it in the folder of the chapter's starter kit (a download on the chapter's " +
+    "page, with the library and the kernel) and open it there after `npm install` and `npm start`.";
   sheet.cells.unshift(
     markdownCell(
       `*Exercise sheet for ${chapterLabel}: ${what}. Run it from the top, then work the ` +
-        `exercises at the end, each in the empty cells after it.${where}*`,
+        `exercises at the end, each in the empty cells after it.${where}${run}*`,
       "exercise-sheet-note",
     ),
   );

@@ -139,7 +139,8 @@ ${joinHtml(items)}
     </ol>`;
 }
 
-function sidebar({ chapters, references }: Site, current: Current): Html {
+function sidebar(site: Site, current: Current): Html {
+  const { chapters, references } = site;
   const link = (page: Chapter | Reference, label: Html | string) =>
     html`    <li><a href="${page.page}"${ariaCurrent(page === current)}>${label}</a>${page === current && page.sections.length ? pageContents(page.sections) : ""}</li>`;
   const referenceList = references.length
@@ -151,19 +152,7 @@ ${joinHtml(references.map((r) => link(r, r.title)))}
     : "";
   const chapter =
     current !== null && current !== "instructors" && "downloads" in current ? current : null;
-  const downloads = chapter
-    ? html`
-  <h2>Run it yourself</h2>
-  <ul class="downloads">
-    <li><a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a></li>
-    <li><a href="${chapter.downloads.withOutputs}" download>With outputs (.zip)</a></li>
-    <li><a href="${chapter.downloads.exercises}" download>Exercise sheet (.ipynb)</a></li>
-    <li><a href="${chapter.deck.page}">Slides</a></li>
-  </ul>
-  <p class="hint">The notebooks need the project's library and kernel: see the README of the
-  source repository. A notebook with outputs shows its figures once trusted
-  (File ▸ Trust Notebook).</p>`
-    : "";
+  const downloads = chapter ? runItYourself(site, chapter) : "";
   return html`<nav class="sidebar" id="sidebar" aria-label="Chapters">
   <h2><a href="index.html"${ariaCurrent(current === null)}>Contents</a></h2>
   <ol class="chapters">
@@ -174,6 +163,40 @@ ${joinHtml(chapters.map((c) => link(c, chapterLabel(c))))}
     <li><a href="instructors.html"${ariaCurrent(current === "instructors")}>Instructor's kit</a></li>
   </ul>${downloads}
 </nav>`;
+}
+
+/**
+ * How to run the chapter, shortest first: in the page (its Run buttons), with the starter kit (kit.ts),
+ * from the source repository (book.json's address and branch); then the chapter's other downloads.
+ */
+function runItYourself({ book, bookKit }: Site, chapter: Chapter): Html {
+  return html`
+  <h2>Run it yourself</h2>
+  <ol class="run-ways">
+    <li><strong>In this page:</strong> press Run on any code cell, or Run all.</li>
+    <li><strong>With the starter kit:</strong>
+      <a href="${chapter.downloads.kit}" download>this chapter's (.zip)</a> or
+      <a href="${bookKit}" download>the whole book's</a>. Unzip, then
+      <code>npm install</code> and <code>npm start</code> open it in Jupyter
+      (needs Node.js 20.19+ and Python 3 with Jupyter).</li>
+    <li><strong>From the source repository:</strong>
+      <a href="${repositoryTree(book)}">clone it</a>, run <code>bash scripts/setup.sh</code>, then
+      <code>npm start</code> (its README says more).</li>
+  </ol>
+  <h2>Downloads</h2>
+  <ul class="downloads">
+    <li><a href="${chapter.downloads.clean}" download>Notebook (.ipynb)</a></li>
+    <li><a href="${chapter.downloads.withOutputs}" download>With outputs (.zip)</a></li>
+    <li><a href="${chapter.downloads.exercises}" download>Exercise sheet (.ipynb)</a></li>
+    <li><a href="${chapter.deck.page}">Slides</a></li>
+  </ul>
+  <p class="hint">A notebook with outputs shows its figures once trusted
+  (File ▸ Trust Notebook).</p>`;
+}
+
+/** The source repository's branch the book was built from (GitHub's address form). */
+export function repositoryTree(book: Book): string {
+  return `${book.repository.replace(/\/+$/, "")}/tree/${book.branch}`;
 }
 
 /** The notebook's page in the source repository (GitHub's address form). */
@@ -356,6 +379,9 @@ ${joinHtml(referenceCards)}
 ${site.pdf ? html`<p class="book-pdf"><a href="${site.pdf}">The whole book as one PDF</a> (A4, with contents and page numbers, for print or reading offline).</p>\n` : ""}<h2 id="chapters">The chapters</h2>
 <p class="chapter-meta">${chapters.length} chapters · about ${totalRead} min to read ·
   ${formatSeconds(totalRun)} to run them all (measured when this edition was built)</p>
+<p class="book-kit">Run any chapter in its page, or all of them in Jupyter on your machine with
+  <a href="${site.bookKit}" download>the whole book's starter kit</a> (.zip: unzip, then
+  <code>npm install</code> and <code>npm start</code>).</p>
 <ol class="chapter-list">
 ${joinHtml(cards)}
 </ol>${referenceList}

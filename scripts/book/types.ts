@@ -57,6 +57,8 @@ export interface Chapter extends RenderedChapter {
     exercises: string;
     /** The worked solutions alone; null in a site built without solutions (they go beside it). */
     answerKey: string | null;
+    /** The starter kit (kit.ts): the notebook, the library's tarball, run by `npm install`, `npm start`. */
+    kit: string;
   };
   deck: { page: string; slides: number; figures: number; content: Deck };
   exercises: Exercise[];
@@ -81,4 +83,6 @@ export interface Site {
   solutions: boolean;
   /** The whole book's PDF in the site, when built with it (`npm run book:pdf`). */
   pdf: string | null;
+  /** The whole book's starter kit: every notebook of the site, with the library (kit.ts). */
+  bookKit: string;
 }

@@ -29,8 +29,9 @@ import {
   screenshotPath,
   type GuardedPage,
 } from "../browser/render";
-import { BOOK, buildBook, type BuiltBook } from "../../scripts/book/build";
-import { sourceUrl } from "../../scripts/book/layout";
+import { unzipSync } from "fflate";
+import { BOOK, BOOK_KIT, buildBook, type BuiltBook } from "../../scripts/book/build";
+import { repositoryTree, sourceUrl } from "../../scripts/book/layout";
 import { serveFolder } from "../../scripts/book/serve";
 import type { Chapter } from "../../scripts/book/types";
 import { ExecutedChapter, readNotebook } from "../notebooks/harness";
@@ -39,6 +40,9 @@ type Node = DefaultTreeAdapterMap["node"];
 type Element = DefaultTreeAdapterMap["element"];
 
 const MB = 1e6;
+const libraryPackage = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "lib", "package.json"), "utf8"),
+);
 let book: BuiltBook;
 let folder: string;
 let server: Server;
@@ -79,9 +83,9 @@ describe("the book's files", () => {
     );
     expect(chapters).toHaveLength(book.chapters.length + book.references.length);
     for (const page of chapters) expect(page.bytes, page.file).toBeLessThan(1.5 * MB);
-    // With nine chapters, about 30 MB: 15 MB of downloads (each chapter's notebook with outputs carries
-    // plotly.js, 1.4 MB zipped, so that its figures show offline), 6 MB of shared assets, 4 MB of slide
-    // decks (slides.test.ts weighs them) and 5 MB of pages. About 2.5 MB a chapter: room for one more.
+    // With nine chapters, 33 MB: 18.4 MB of downloads (each chapter's notebook with outputs carries
+    // plotly.js, 1.4 MB zipped, so that its figures show offline; the starter kits are 2.8 MB of it),
+    // 6 MB of shared assets, 4 MB of slide decks (slides.test.ts weighs them) and 5 MB of pages.
     // Besides them, MNIST's four IDX files gzipped (11.4 MB) under data/mnist/, which a page downloads
     // only when a chapter it runs calls loadMnist (library-bundle.ts).
     const data = filesIn(join(folder, "data")).reduce((sum, f) => sum + statSync(f).size, 0);
@@ -130,6 +134,26 @@ describe("the book's files", () => {
     }
   });
 
+  it("each chapter has a starter kit, and the whole book's holds every notebook with the library", () => {
+    const tarball = `gates-to-digits-${libraryPackage.version}.tgz`;
+    const kitFiles = [".gitignore", "README.md", tarball, "package.json", "start.js"];
+    for (const chapter of book.chapters) {
+      const names = zipEntries(join(folder, chapter.downloads.kit));
+      expect(names, chapter.downloads.kit).toEqual(
+        [...kitFiles, `${chapter.name}.ipynb`].map((f) => `${chapter.name}/${f}`).sort(),
+      );
+    }
+    const pages = [...book.chapters, ...book.references].map((p) => `${p.name}.ipynb`);
+    expect(zipEntries(join(folder, BOOK_KIT))).toEqual(
+      [...kitFiles, ...pages].map((f) => `from-gates-to-digits/${f}`).sort(),
+    );
+    const bytes = (file: string) => statSync(join(folder, file)).size;
+    console.log(
+      `starter kits: ${book.chapters.map((c) => bytes(c.downloads.kit)).join(", ")} bytes; ` +
+        `the whole book's ${bytes(BOOK_KIT)} bytes`,
+    );
+  });
+
   it("no formula failed to typeset at build time and no solution shows raw markdown", () => {
     for (const chapter of book.chapters) {
       const html = readFileSync(join(folder, chapter.page), "utf8");
@@ -147,6 +171,18 @@ describe("the book's files", () => {
     }
   });
 });
+
+/** The files of a zip, by name, without inflating them. */
+function zipEntries(file: string): string[] {
+  const names: string[] = [];
+  unzipSync(readFileSync(file), {
+    filter: ({ name }) => {
+      if (!name.endsWith("/")) names.push(name);
+      return false;
+    },
+  });
+  return names.sort();
+}
 
 /** The only addresses outside the site a page may link to: the repository and the licence. */
 function isOutsideLink(href: string): boolean {
@@ -291,10 +327,13 @@ async function open(
   return { ...guarded, failed };
 }
 
-/** Every link resolves to a page of the site, and a link with a #fragment to an element there. */
+/**
+ * Every link resolves to a page of the site, and a link with a #fragment to an element there. Links out
+ * (the source repository, in the sidebar's "Run it yourself") are left to isOutsideLink's check.
+ */
 async function expectLinksResolve(page: Page, hrefs: string[]): Promise<void> {
   expect(hrefs.length).toBeGreaterThan(0);
-  for (const href of new Set(hrefs)) {
+  for (const href of new Set(hrefs.filter((h) => !isOutsideLink(h)))) {
     const target = new URL(href, page.url());
     expect(target.origin, href).toBe(new URL(origin).origin);
     const response = await page.request.get(target.href);
@@ -465,6 +504,13 @@ describe("the book on a phone (390×844, touch)", () => {
         const contents = page.locator("#sidebar .page-contents a");
         await expect.poll(() => contents.first().isVisible()).toBe(true);
         expect(await contents.count()).toBe(chapter.sections.length);
+        // The menu ends on the screen and scrolls: its last block, how to run the chapter, comes into
+        // view (a long chapter's contents push it below the fold).
+        const menu = (await page.locator("#sidebar").boundingBox())!;
+        expect(menu.y + menu.height).toBeLessThanOrEqual(PHONE.viewport.height + 1);
+        await page.locator("#sidebar .run-ways").scrollIntoViewIfNeeded();
+        const ways = (await page.locator("#sidebar .run-ways").boundingBox())!;
+        expect(ways.y + ways.height).toBeLessThanOrEqual(PHONE.viewport.height);
         await page.keyboard.press("Escape");
         await expect.poll(() => page.locator("#sidebar").isVisible()).toBe(false);
         expect(await page.getAttribute(".menu-toggle", "aria-expanded")).toBe("false");
@@ -511,6 +557,9 @@ describe("the book in Chromium, served from a copy of site/", () => {
       const facts = await page.evaluate(pageFacts);
       expect(facts.rawTex).toEqual([]);
       await expectLinksResolve(page, facts.navLinks);
+      // The whole book's starter kit, offered above the chapter list.
+      expect(await page.getAttribute(".book-kit a", "href")).toBe(BOOK_KIT);
+      await expectLinksResolve(page, [BOOK_KIT]);
       await page.screenshot({ path: screenshotPath("book-index"), fullPage: true });
       await expectThemeToggles(page, "index");
       expect(guarded.errors).toEqual([]);
@@ -553,7 +602,27 @@ describe("the book in Chromium, served from a copy of site/", () => {
         await expectLinksResolve(page, facts.navLinks);
         expect(facts.tocLinks.length).toBe(facts.headings);
         expect(facts.missingAnchors).toEqual([]);
-        await expectLinksResolve(page, [chapter.downloads.clean, chapter.downloads.withOutputs]);
+        await expectLinksResolve(page, [
+          chapter.downloads.clean,
+          chapter.downloads.withOutputs,
+          chapter.downloads.kit,
+          BOOK_KIT,
+        ]);
+        // How to run it, three ways, shortest first: this page, the starter kit, the repository.
+        const ways = await page.$$eval(".sidebar .run-ways > li", (items) =>
+          items.map((li) => ({
+            text: li.textContent ?? "",
+            links: [...li.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+          })),
+        );
+        expect(ways.map((w) => w.text.split(":")[0].trim())).toEqual([
+          "In this page",
+          "With the starter kit",
+          "From the source repository",
+        ]);
+        expect(ways[0].text).toContain("press Run on any code cell, or Run all");
+        expect(ways[1].links).toEqual([chapter.downloads.kit, BOOK_KIT]);
+        expect(ways[2].links).toEqual([repositoryTree(BOOK)]);
         // Solutions start collapsed; every code cell has a copy button.
         expect(await page.$$eval("article details[open]", (els) => els.length)).toBe(0);
         const cells = await page.$$eval(".cell.code", (els) => els.length);

@@ -73,7 +73,7 @@ describe("a deck, laid out by its cells' slide metadata", () => {
   const deck = deckOf([
     markdown("# Chapter 9 · Testing\n\nThe introduction.", "notes"),
     markdown("## Setup", "skip"),
-    code('import { x } from "../lib";', "skip", [], [printed("set up")]),
+    code('import { x } from "gates-to-digits";', "skip", [], [printed("set up")]),
     markdown("## 1. First idea\n\nIn short.", "slide"),
     code("console.log(1)", "-", [], [printed("one")]),
     markdown("Appears later.", "fragment"),
@@ -339,7 +339,10 @@ describe("the tagging rules (npm run slides:tag)", () => {
     );
     expect(propose(markdown("## Setup\n\nImports.", null)).type).toBe("skip");
     expect(
-      propose(code("import {} from '../lib';", null), undefined, { ...where, inSetup: true }),
+      propose(code("import {} from 'gates-to-digits';", null), undefined, {
+        ...where,
+        inSetup: true,
+      }),
     ).toEqual({ type: "skip", tags: [] });
     expect(propose(markdown("## 2. Idea\n\nShort.", null))).toEqual({ type: "slide", tags: [] });
     expect(propose(markdown("### A step", null)).type).toBe("subslide");
@@ -458,6 +461,7 @@ describe("exercises and exercise sheets", () => {
     });
     const text = sheet.cells.map((c) => cellText(c.source));
     expect(text[0]).toContain("Exercise sheet for chapter 9, Testing");
+    expect(text[0]).toContain("starter kit");
     expect(text[0]).toContain("solutions are in the book (09-testing.html)");
     expect(text[2]).toBe("const a = 1;");
     // The exercises' cell, cut after each exercise for its answer cells.

@@ -4,7 +4,7 @@
 // touches the committed notebook.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -159,8 +159,8 @@ beforeAll(async () => {
     join(ROOT, "notebooks", `${CHAPTER}.ipynb`),
     join(SERVER_DIR, "notebooks", `${CHAPTER}.ipynb`),
   );
-  // The chapter imports "../lib": from the copy's folder that is SERVER_DIR/lib, which points at the real one.
-  symlinkSync(join(ROOT, "lib"), join(SERVER_DIR, "lib"), "dir");
+  // The chapter imports "gates-to-digits": SERVER_DIR is inside the repository (build/), so Node finds the
+  // workspace's link in the root's node_modules.
 
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;

@@ -98,9 +98,15 @@ describe("saveNetwork and loadNetwork", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("makes a missing folder, as a chapter saving into ../build/ on a fresh clone needs", () => {
+    saveNetwork(trained(), join(dir, "new-folder", "inner", "net.json"));
+    expect(loadNetwork(join(dir, "new-folder", "inner", "net.json")).sizes).toEqual([4, 6, 3]);
+  });
+
   it("says so when the target cannot be written, and leaves nothing behind", () => {
-    expect(() => saveNetwork(trained(), join(dir, "no-such-folder", "net.json"))).toThrow(
-      /^saveNetwork: cannot write .*no-such-folder.*net\.json/,
+    writeFileSync(file("a-file.json"), "{}"); // a file where the folder would be
+    expect(() => saveNetwork(trained(), join(file("a-file.json"), "net.json"))).toThrow(
+      /^saveNetwork: cannot write .*a-file\.json.*net\.json/,
     );
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });

@@ -31,8 +31,8 @@ function cellTagged(tag: string): number {
 
 beforeAll(async () => {
   // The chapter's cells up to Nielsen's run, the cell defining tryIdea and its first use, the table
-  // (which names the epochs) and the seed study, and the best network's run; the import path
-  // adjusted for the notebook's folder (build/live-demo/).
+  // (which names the epochs) and the seed study, and the best network's run. The import needs no
+  // change in build/live-demo/: "gates-to-digits" resolves from any folder of the repository.
   const ideas = committed.cells.findIndex((c) => text(c.source).includes("function tryIdea("));
   const keep = [
     ...committed.cells.slice(0, cellTagged("check-nielsen") + 1),
@@ -41,11 +41,7 @@ beforeAll(async () => {
     committed.cells[cellTagged("check-ideas")],
     committed.cells[cellTagged("check-seeds")],
     committed.cells[cellTagged("check-best")],
-  ].map((cell) =>
-    cell.cell_type === "code"
-      ? { ...cell, source: text(cell.source).replaceAll('from "../lib"', 'from "../../lib"') }
-      : cell,
-  );
+  ];
   const folder = join(REPO_ROOT, "build", "live-demo");
   mkdirSync(folder, { recursive: true });
   const file = join(folder, "07-mnist-live-demo.ipynb");

@@ -11,6 +11,7 @@ import {
 import { Matrix, assertFinite, checkMatrix, checkShape } from "../core/matrix";
 import { classesOf } from "./metrics";
 import { Network, type EpochLog, type History } from "./network";
+import { Sequential, type Trainable } from "./sequential";
 import type { Optimizer } from "./optimizers";
 import { Random, checkRandom } from "../core/random";
 import { DivergenceGuard } from "./guard";
@@ -31,6 +32,11 @@ export interface FitOptions {
   random?: Random;
   validation?: { X: Matrix; Y: Matrix };
   onEpoch?: (log: EpochLog) => void;
+  /**
+   * Changes each training batch in place before its pass, e.g. `shiftImages(...)` (augment.ts): new
+   * variations of the examples every epoch, without storing them. The targets stay as they are.
+   */
+  augment?: (X: Matrix) => void;
   /** Called after every batch with the fraction of the epoch done. */
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
 }
@@ -43,6 +49,7 @@ const FIT_OPTIONS = [
   "validation",
   "onEpoch",
   "onBatch",
+  "augment",
 ];
 
 /** How many rows of `output` predict the class in `truth` at the same position (`truth[rows[start + i]]` for row i). */
@@ -125,7 +132,7 @@ function copyRows(M: Matrix, rows: Uint32Array, start: number, count: number, ou
  * An interrupt (Kernel ▸ Interrupt, Ctrl-C) stops it with one line saying where; the network keeps the
  * weights of its last completed step and `model.history` the epochs completed so far (interrupt.ts).
  */
-export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): History {
+export function fit(model: Trainable, X: Matrix, Y: Matrix, options: FitOptions): History {
   checkFitArguments(model, X, Y, options);
   const { epochs, batchSize, optimizer, validation } = options;
   const random = options.random ?? new Random().fork("fit");
@@ -155,6 +162,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
         [at.epoch, at.batch] = [epoch, b + 1];
         stopIfInterrupted(); // a page's Stop, between two steps (Node's interrupt breaks in anywhere)
         const [xb, yb] = batches.gather(order, b * batchSize);
+        options.augment?.(xb); // a copy of the rows: the data set itself stays as it is
         const { loss, output } = guard.backpropagate(xb, yb, n); // stops if the loss is not finite
         guard.optimizerStep(); // optimizer.step, undone (and stopped) if a weight is not finite
         lossSum += loss * xb.rows;
@@ -173,7 +181,7 @@ export function fit(model: Network, X: Matrix, Y: Matrix, options: FitOptions): 
 
 /** The loss and accuracy on the validation set (checked before the first epoch), whose classes are `classes`. */
 function validate(
-  model: Network,
+  model: Trainable,
   validation: { X: Matrix; Y: Matrix },
   classes: readonly number[],
   trainingSize: number,
@@ -196,9 +204,11 @@ function record(history: History, log: EpochLog): void {
 }
 
 /** Everything `fit` needs of its arguments, checked before the first epoch rather than inside it. */
-function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOptions): void {
-  if (!(model instanceof Network))
-    throw new TypeError(`fit: model must be a Network, got ${describeValue(model)}`);
+function checkFitArguments(model: Trainable, X: Matrix, Y: Matrix, options: FitOptions): void {
+  if (!(model instanceof Network || model instanceof Sequential))
+    throw new TypeError(
+      `fit: model must be a Network or a Sequential, got ${describeValue(model)}`,
+    );
   rejectUnknownOptions("fit", options, FIT_OPTIONS);
   checkPositiveInteger("fit", "epochs", options.epochs);
   checkPositiveInteger("fit", "batchSize", options.batchSize);
@@ -206,6 +216,7 @@ function checkFitArguments(model: Network, X: Matrix, Y: Matrix, options: FitOpt
   if (options.random !== undefined) checkRandom("fit", "random", options.random);
   if (options.onEpoch !== undefined) checkFunction("fit", "onEpoch", options.onEpoch);
   if (options.onBatch !== undefined) checkFunction("fit", "onBatch", options.onBatch);
+  if (options.augment !== undefined) checkFunction("fit", "augment", options.augment);
   const { validation } = options;
   if (validation !== undefined && (validation === null || typeof validation !== "object"))
     throw new TypeError(`fit: validation must be { X, Y }, got ${describeValue(validation)}`);

@@ -10,6 +10,7 @@ import {
 } from "../core/checks";
 import type { Matrix } from "../core/matrix";
 import { Network } from "./network";
+import { Sequential, type Trainable } from "./sequential";
 
 export interface GradientCheckEntry {
   /** e.g. "W2[3,1]" */
@@ -29,7 +30,7 @@ export interface GradientCheckReport {
 }
 
 /**
- * Checks every weight and bias of `model` on the batch (X, Y), without dropout, with the loss including the
+ * Checks every weight and bias (and a Sequential's filters) of `model` on the batch (X, Y), without dropout, with the loss including the
  * L2 term for a training set of `trainingSize` (default: the batch size).
  *
  * The numerical derivative is the five-point stencil (8·(L(w+h) − L(w−h)) − (L(w+2h) − L(w−2h))) / 12h,
@@ -39,13 +40,15 @@ export interface GradientCheckReport {
  * (default 1e−10) keeps an entry whose gradient is exactly zero from reporting rounding noise as a large error.
  */
 export function gradientCheck(
-  model: Network,
+  model: Trainable,
   X: Matrix,
   Y: Matrix,
   options: { h?: number; floor?: number; trainingSize?: number } = {},
 ): GradientCheckReport {
-  if (!(model instanceof Network))
-    throw new TypeError(`gradientCheck: model must be a Network, got ${describeValue(model)}`);
+  if (!(model instanceof Network || model instanceof Sequential))
+    throw new TypeError(
+      `gradientCheck: model must be a Network or a Sequential, got ${describeValue(model)}`,
+    );
   rejectUnknownOptions("gradientCheck", options, ["h", "floor", "trainingSize"]);
   model.checkData("gradientCheck", X, Y);
   model.checkInputs("gradientCheck", X, "inputs");

@@ -7,7 +7,8 @@
  */
 import type { Matrix } from "../core/matrix";
 import { backend } from "../backends/select";
-import type { EpochLog, Network } from "./network";
+import type { BatchResult, Dense, EpochLog } from "./network";
+import type { Trainable } from "./sequential";
 import type { Optimizer, Parameter } from "./optimizers";
 import type { TrainingPosition } from "./interrupt";
 
@@ -41,7 +42,11 @@ export interface Guessing {
 }
 
 /** The loss and accuracy of guessing (see `Guessing`) for targets `Y`, whose classes are `classes`. */
-export function guessingBaseline(model: Network, Y: Matrix, classes: readonly number[]): Guessing {
+export function guessingBaseline(
+  model: Trainable,
+  Y: Matrix,
+  classes: readonly number[],
+): Guessing {
   const mean = Y.mean(0).data;
   const xlogx = (p: number) => (p > 0 ? p * Math.log(p) : 0);
   let loss = 0;
@@ -97,7 +102,7 @@ export class DivergenceGuard {
   private stepping = false;
 
   constructor(
-    private readonly model: Network,
+    private readonly model: Trainable,
     private readonly optimizer: Optimizer,
     /** The training targets, and the class of each (for the loss and accuracy of guessing). */
     targets: Matrix,
@@ -117,8 +122,8 @@ export class DivergenceGuard {
    * (scores that overflowed), training has diverged: say so, with where, rather than let a loss
    * function's message about NaN predictions stand alone.
    */
-  backpropagate(X: Matrix, Y: Matrix, trainingSize: number): ReturnType<Network["backpropagate"]> {
-    let result: ReturnType<Network["backpropagate"]>;
+  backpropagate(X: Matrix, Y: Matrix, trainingSize: number): BatchResult {
+    let result: BatchResult;
     try {
       result = this.model.backpropagate(X, Y, true, trainingSize, true); // in the layers' scratch
     } catch (error) {
@@ -183,7 +188,8 @@ export class DivergenceGuard {
 
   /** Only after a failed pass: whether the output layer's weighted sums of that batch are all finite. */
   private outputsFinite(): boolean {
-    return this.model.layers[this.model.layers.length - 1].cached().Z.isFinite();
+    const output = this.model.layers[this.model.layers.length - 1] as Dense; // always a Dense layer
+    return output.cached().Z.isFinite();
   }
 
   private divergence(what: string): Error {

@@ -548,7 +548,7 @@ const OUTPUT_RANGES: Partial<Record<LayerActivation, readonly [number, number]>>
   relu: [0, Infinity],
 };
 
-function checkTargetValues(
+export function checkTargetValues(
   owner: string,
   Y: Matrix,
   output: LayerActivation,
@@ -594,14 +594,18 @@ function checkNetworkOptions(options: NetworkOptions): void {
 }
 
 /** The cross-entropies need outputs that are probabilities: a softmax for categorical, a sigmoid for binary. */
-function checkLossFitsOutput(loss: LossName, output: LayerActivation): void {
+export function checkLossFitsOutput(
+  loss: LossName,
+  output: LayerActivation,
+  owner = "Network",
+): void {
   if (loss === "categoricalCrossEntropy" && output !== "softmax")
     throw new Error(
-      `Network: loss "categoricalCrossEntropy" needs output: "softmax" (a ${output} layer's outputs ` +
+      `${owner}: loss "categoricalCrossEntropy" needs output: "softmax" (a ${output} layer's outputs ` +
         `are not probabilities summing to 1); for independent yes/no outputs use "binaryCrossEntropy"`,
     );
   if (loss === "binaryCrossEntropy" && output !== "sigmoid" && output !== "softmax")
     throw new Error(
-      `Network: loss "binaryCrossEntropy" needs outputs in [0, 1], output: "sigmoid", got output "${output}"`,
+      `${owner}: loss "binaryCrossEntropy" needs outputs in [0, 1], output: "sigmoid", got output "${output}"`,
     );
 }

@@ -47,7 +47,8 @@ export interface SavedNetwork {
   layers: Array<{ weights: SavedMatrix; bias: SavedMatrix }>;
 }
 
-function libraryVersion(): string {
+/** The library's version, which a saved file records. */
+export function libraryVersion(): string {
   // lib/package.json, one folder above both lib/src and lib/build.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require("../../package.json") as { version: string }).version;

@@ -259,6 +259,11 @@ export function writeText(file: string, text: string): void {
 }
 
 /** As writeText: a page's file is written whole at once. */
+/** A page cannot read its own peak memory in every browser (Chromium's performance.memory is its own). */
+export function peakMemoryMegabytes(): number | null {
+  return null;
+}
+
 export function writeTextAtomically(file: string, text: string): void {
   writeText(file, text);
 }

@@ -99,6 +99,11 @@ export function listFolder(folder: string): string[] {
   return fs.readdirSync(folder);
 }
 
+/** The most memory this process has held so far (its peak resident set), in MB. */
+export function peakMemoryMegabytes(): number | null {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Writes `text` to `file`. */
 export function writeText(file: string, text: string): void {
   fs.writeFileSync(file, text);
@@ -106,11 +111,13 @@ export function writeText(file: string, text: string): void {
 
 /**
  * Writes `text` to `file` through a temporary file beside it renamed over it, so that the file is
- * either the old one or the complete new one, never half of it. Throws Node's error.
+ * either the old one or the complete new one, never half of it; makes the file's folder if it is
+ * missing. Throws Node's error.
  */
 export function writeTextAtomically(file: string, text: string): void {
   const temporary = `${file}.${randomHex(4)}.tmp`;
   try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(temporary, text);
     fs.renameSync(temporary, file);
   } catch (error) {
