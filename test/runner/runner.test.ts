@@ -43,8 +43,8 @@ let browser: Browser;
  * in the page but do not print the same bits: Chromium's Math.exp, log, tanh, sin… differ from Node
  * 20's in the last bit for some inputs (measured: each of them on 20,000 inputs, Chromium 156
  * against Node's V8 11.3), which shows in their gradient checks' rounding errors (1e-12) and in
- * numbers printed to 16 digits. Chapter 7's first cell reads Node's process.env and a later one
- * imports "fs"; chapter 8 prints measured speeds.
+ * numbers printed to 16 digits. Chapter 7 runs to its end on ?live-demo (all 35 cells, 48 s), but
+ * its executed live-demo notebook holds only some of its cells; chapter 8 prints measured speeds.
  */
 const CHAPTERS = ["01-perceptron-logic-gates", "02-xor-with-layers", "03-activation-functions"];
 
