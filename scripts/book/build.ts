@@ -102,24 +102,29 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
+/** How esbuild bundles a script for the pages: one classic script per entry, for current browsers. */
+const PAGE_SCRIPT = {
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2020",
+  charset: "utf8",
+  legalComments: "inline",
+  logLevel: "silent",
+} as const;
+
 /**
  * The pages' scripts (client/*.ts, with what they import: the figure payload of lib/, MiniSearch),
  * bundled by esbuild into `assets`, one file each, to run as classic scripts.
  */
 function bundleClientScripts(assets: string): void {
   const result = buildSync({
+    ...PAGE_SCRIPT,
     entryPoints: Object.entries(CLIENT_SCRIPTS).map(([out, file]) => ({
       out,
       in: path.join(__dirname, "client", `${file}.ts`),
     })),
     outdir: assets,
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2020",
-    charset: "utf8",
-    legalComments: "inline",
-    logLevel: "silent",
   });
   if (result.errors.length) {
     throw new Error(
@@ -137,29 +142,19 @@ function bundleClientScripts(assets: string): void {
  */
 function bundleRunner(assets: string): void {
   const result = buildSync({
+    ...PAGE_SCRIPT,
     entryPoints: [{ out: "runner", in: path.join(__dirname, "client", "runner", "page.ts") }],
     outdir: assets,
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2020",
-    charset: "utf8",
-    legalComments: "inline",
-    logLevel: "silent",
     minify: true,
   });
   const worker = buildSync({
+    ...PAGE_SCRIPT,
     entryPoints: [
       { out: "runner-worker", in: path.join(__dirname, "client", "runner", "worker-entry.ts") },
     ],
     outdir: assets,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
+    format: "esm", // a module worker: it imports the library's bundle
     target: "es2022",
-    charset: "utf8",
-    legalComments: "inline",
-    logLevel: "silent",
     minify: true,
   });
   const errors = [...result.errors, ...worker.errors];
