@@ -100,7 +100,7 @@ describe("chapter 7 in live-demo mode", () => {
 
   it("reads the environment, and no training cell keeps a fixed number of epochs", () => {
     const setup = text(committed.cells[2].source);
-    expect(setup).toContain('const LIVE_DEMO: boolean = process.env.GTD_LIVE_DEMO === "1";');
+    expect(setup).toContain('const LIVE_DEMO: boolean = env("GTD_LIVE_DEMO") === "1";');
     expect(setup).toContain("{ nielsen: 30, idea: 5, best: 12 }");
     const full = readFileSync(join(NOTEBOOKS, "07-mnist.ipynb"), "utf8");
     expect(full).not.toMatch(/epochs: (30|5|12)\b/);
