@@ -9,6 +9,8 @@
 //   npm run bench -- --guard           only the cost of fit's divergence guard (below)
 //   npm run bench -- --threads         only the training products on 1 and 2 threads: where the pool pays
 //   npm run bench -- --profile         only where an epoch's time goes, per kernel and shape, on 1 and 2 threads
+//   npm run bench -- --page            only chapter 7 run whole in the book's page against tslab (bench-page.ts);
+//                                      --live-demo for its lecture schedule; 1 round unless --rounds says more
 //
 // The networks, 50,000 training images each epoch:
 //   nielsen   Nielsen's recipe: [784, 30, 10], sigmoid, quadratic cost, N(0, 1), batches of 10, his η = 3.0 (our 1.5)
@@ -29,12 +31,22 @@ import * as L from "../lib/src";
 import { DivergenceGuard } from "../lib/src/networks/guard";
 import { setPoolMinimumWork } from "../lib/src/backends/pool";
 import { wasmBackend } from "../lib/src/backends/wasm";
+import { benchPage } from "./bench-page";
 import type { Backend } from "../lib/src/backends/backend";
 
 const require = createRequire(__filename);
 
 const args = process.argv.slice(2);
-const KNOWN = ["--guard", "--json", "--peers", "--profile", "--rounds", "--threads"];
+const KNOWN = [
+  "--guard",
+  "--json",
+  "--live-demo",
+  "--page",
+  "--peers",
+  "--profile",
+  "--rounds",
+  "--threads",
+];
 for (const a of args)
   if (a.startsWith("--") && !KNOWN.includes(a))
     fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
@@ -679,4 +691,8 @@ function main() {
   }
 }
 
-main();
+if (args.includes("--page"))
+  benchPage(roundsArg >= 0 ? rounds : 1, args.includes("--live-demo")).catch((error: Error) =>
+    fail(error.message),
+  );
+else main();
