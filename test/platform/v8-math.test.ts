@@ -4,14 +4,25 @@
 // pages install these functions in their worker, so that Chromium prints the digits Node printed.
 import { describe, expect, it } from "vitest";
 import {
+  acos,
+  acosh,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
   cos,
+  cosh,
   exp,
   expm1,
   installNodeMath,
   log,
   log1p,
+  NODE_MATH,
   pow,
   sin,
+  sinh,
+  tan,
   tanh,
 } from "../../lib/src/platform/v8-math";
 
@@ -154,6 +165,33 @@ const UNARY: [string, Unary, Unary, (g: ReturnType<typeof generator>) => number]
     (g) =>
       g.chance(0.5) ? g.uniform(-10, 10) : g.chance(0.5) ? g.uniform(-1e7, 1e7) : g.anyDouble(),
   ],
+  [
+    "sinh",
+    sinh,
+    Math.sinh,
+    (g) =>
+      g.chance(0.5) ? g.uniform(-30, 30) : g.chance(0.5) ? g.uniform(-712, 712) : g.anyDouble(),
+  ],
+  [
+    "cosh",
+    cosh,
+    Math.cosh,
+    (g) =>
+      g.chance(0.5) ? g.uniform(-30, 30) : g.chance(0.5) ? g.uniform(-712, 712) : g.anyDouble(),
+  ],
+  [
+    "tan",
+    tan,
+    Math.tan,
+    (g) =>
+      g.chance(0.5) ? g.uniform(-10, 10) : g.chance(0.5) ? g.uniform(-1e7, 1e7) : g.anyDouble(),
+  ],
+  ["atan", atan, Math.atan, (g) => (g.chance(0.5) ? g.uniform(-5, 5) : g.anyDouble())],
+  ["asin", asin, Math.asin, (g) => (g.chance(0.8) ? g.uniform(-1, 1) : g.anyDouble())],
+  ["acos", acos, Math.acos, (g) => (g.chance(0.8) ? g.uniform(-1, 1) : g.anyDouble())],
+  ["asinh", asinh, Math.asinh, (g) => (g.chance(0.5) ? g.uniform(-5, 5) : g.anyDouble())],
+  ["acosh", acosh, Math.acosh, (g) => (g.chance(0.5) ? g.uniform(1, 5) : g.anyDouble())],
+  ["atanh", atanh, Math.atanh, (g) => (g.chance(0.8) ? g.uniform(-1, 1) : g.anyDouble())],
 ];
 
 describe("v8-math: Node 20's Math, bit for bit", () => {
@@ -189,11 +227,26 @@ describe("v8-math: Node 20's Math, bit for bit", () => {
     expect(found).toEqual([]);
   });
 
+  it(`atan2 on ${COUNT.toLocaleString("en")} random pairs and every pair of edge cases`, () => {
+    const found: number[][] = [];
+    const check = (y: number, x: number) => {
+      if (!Object.is(atan2(y, x), Math.atan2(y, x)) && found.length < 5) found.push([y, x]);
+    };
+    for (const y of EDGES) for (const x of EDGES) check(y, x);
+    const g = generator(2468);
+    for (let i = 0; i < COUNT; i++)
+      check(
+        g.chance(0.5) ? g.uniform(-5, 5) : g.anyDouble(),
+        g.chance(0.5) ? g.uniform(-5, 5) : g.anyDouble(),
+      );
+    expect(found).toEqual([]);
+  });
+
   it("installNodeMath puts them on a Math object, where ** compiled to Math.pow finds them", () => {
     const math = Object.create(Math) as Math;
     installNodeMath(math);
-    for (const name of ["exp", "expm1", "log", "log1p", "tanh", "sin", "cos", "pow"] as const)
-      expect(math[name]).toBe({ exp, expm1, log, log1p, tanh, sin, cos, pow }[name]);
+    for (const [name, f] of Object.entries(NODE_MATH)) expect(math[name as keyof Math]).toBe(f);
+    expect(Object.keys(NODE_MATH)).toHaveLength(18);
     expect(math.sqrt).toBe(Math.sqrt);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Node 20's Math functions, bit for bit, in TypeScript: exp, expm1, log, log1p, tanh, sin, cos and
- * pow, as V8 11.3 computes them (src/base/ieee754.cc, V8's port of fdlibm, the Sun/FreeBSD libm).
+ * Node 20's Math functions, bit for bit, in TypeScript: exp, expm1, log, log1p, tanh, sin, cos, pow,
+ * and sinh, cosh, tan, atan, atan2, asin, acos, asinh, acosh, atanh, as V8 11.3 computes them
+ * (src/base/ieee754.cc, V8's port of fdlibm, the Sun/FreeBSD libm).
  *
  * Why: the book's pages run chapters in Chromium, whose newer V8 computes these functions with other
  * algorithms (LLVM's libc, std::tanh…), so about one input in ten gives a different last bit (exp,
@@ -480,7 +481,6 @@ function remPio2(x: number, y: Float64Array): number {
   // Large arguments: |x| as three 24-bit pieces times 2^e0.
   const e0 = (ix >> 20) - 1046;
   let z = fromWords(ix - (e0 << 20), lowWord(x));
-  const tx = new Float64Array(3);
   for (let i = 0; i < 2; i++) {
     tx[i] = Math.trunc(z);
     z = (z - tx[i]) * TWO24;
@@ -504,6 +504,13 @@ const PIO2_PIECES = [
   2.73370053816464559624e-44, 2.16741683877804819444e-51,
 ];
 
+// __kernel_rem_pio2's work arrays, reused (C's uninitialised locals: every entry is written before it is read).
+const iq = new Int32Array(20);
+const f = new Float64Array(20);
+const fq = new Float64Array(20);
+const q = new Float64Array(20);
+const tx = new Float64Array(3);
+
 /**
  * fdlibm's __kernel_rem_pio2 with V8's precision argument 2 (jk = 4): x (nx 24-bit pieces times
  * 2^e0) reduced by π/2 into y[0] + y[1]; returns the quotient's last three bits.
@@ -511,10 +518,6 @@ const PIO2_PIECES = [
 function kernelRemPio2(x: Float64Array, y: Float64Array, e0: number, nx: number): number {
   const jk = 4;
   const jp = jk;
-  const iq = new Int32Array(20);
-  const f = new Float64Array(20);
-  const fq = new Float64Array(20);
-  const q = new Float64Array(20);
   const jx = nx - 1;
   let jv = Math.trunc((e0 - 3) / 24);
   if (jv < 0) jv = 0;
@@ -887,14 +890,378 @@ export function pow(x: number, y: number): number {
   return s * z;
 }
 
+// ------------------------------------------------------------------ sinh, cosh, tan, inverse functions
+
+/** sinh x from expm1 (|x| < 22) or exp (V8's fdlibm-based sinh). */
+export function sinh(x: number): number {
+  const h = x < 0 ? -0.5 : 0.5;
+  const ax = Math.abs(x);
+  if (ax < 22) {
+    if (ax < 3.725290298461914e-9) return x; // 2^-28
+    const t = expm1(ax);
+    if (ax < 1) return h * (2 * t - (t * t) / (t + 1));
+    return h * (t + t / (t + 1));
+  }
+  if (ax < 709.7822265625) return h * exp(ax);
+  if (ax <= 710.4758600739439) {
+    const w = exp(0.5 * ax);
+    const t = h * w;
+    return t * w;
+  }
+  return x * 1.0e307; // ±Infinity or NaN
+}
+
+/** cosh x from expm1 (|x| < ln2/2) or exp (V8's fdlibm-based cosh). */
+export function cosh(x: number): number {
+  const ix = highWord(x) & 0x7fffffff;
+  if (ix < 0x3fd62e43) {
+    const t = expm1(Math.abs(x));
+    const w = 1 + t;
+    if (ix < 0x3c800000) return w;
+    return 1 + (t * t) / (w + w);
+  }
+  if (ix < 0x40360000) {
+    const t = exp(Math.abs(x));
+    return 0.5 * t + 0.5 / t;
+  }
+  if (ix < 0x40862e42) return 0.5 * exp(Math.abs(x));
+  if (Math.abs(x) <= 710.4758600739439) {
+    const w = exp(0.5 * Math.abs(x));
+    const t = 0.5 * w;
+    return t * w;
+  }
+  if (ix >= 0x7ff00000) return x * x;
+  return HUGE * HUGE;
+}
+
+const T = [
+  3.33333333333334091986e-1, 1.33333333333201242699e-1, 5.39682539762260521377e-2,
+  2.18694882948595424599e-2, 8.86323982359930005737e-3, 3.59207910759131235356e-3,
+  1.45620945432529025516e-3, 5.88041240820264096874e-4, 2.46463134818469906812e-4,
+  7.817944429395570923e-5, 7.14072491382608190305e-5, -1.85586374855275456654e-5,
+  2.59073051863633712884e-5,
+];
+const PIO4 = 7.85398163397448278999e-1;
+const PIO4_LO = 3.06161699786838301793e-17;
+
+/** tan (iy = 1) or -1/tan (iy = -1) on [-π/4, π/4] of x + y (fdlibm's __kernel_tan). */
+function kernelTan(x: number, y: number, iy: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix < 0x3e300000 && Math.trunc(x) === 0) {
+    if ((ix | lowWord(x) | (iy + 1)) === 0) return 1 / Math.abs(x);
+    if (iy === 1) return x;
+    const w = x + y;
+    const z = withLowZero(w);
+    const v = y - (z - x);
+    const a = -1 / w;
+    const t = withLowZero(a);
+    const s = 1 + t * z;
+    return t + a * (s + t * v);
+  }
+  if (ix >= 0x3fe59428) {
+    if (hx < 0) {
+      x = -x;
+      y = -y;
+    }
+    const z = PIO4 - x;
+    const w = PIO4_LO - y;
+    x = z + w;
+    y = 0.0;
+  }
+  const z = x * x;
+  let w = z * z;
+  let r = T[1] + w * (T[3] + w * (T[5] + w * (T[7] + w * (T[9] + w * T[11]))));
+  let v = z * (T[2] + w * (T[4] + w * (T[6] + w * (T[8] + w * (T[10] + w * T[12])))));
+  let s = z * x;
+  r = y + z * (s * (r + v) + y);
+  r += T[0] * s;
+  w = x + r;
+  if (ix >= 0x3fe59428) {
+    v = iy;
+    return (1 - ((hx >> 30) & 2)) * (v - 2.0 * (x - ((w * w) / (w + v) - r)));
+  }
+  if (iy === 1) return w;
+  const zz = withLowZero(w);
+  v = r - (zz - x);
+  const a = -1.0 / w;
+  const t = withLowZero(a);
+  s = 1.0 + t * zz;
+  return t + a * (s + t * v);
+}
+
+/** tan x, reduced by π/2 like sin and cos. */
+export function tan(x: number): number {
+  const ix = highWord(x) & 0x7fffffff;
+  if (ix <= 0x3fe921fb) return kernelTan(x, 0, 1);
+  if (ix >= 0x7ff00000) return x - x;
+  const n = remPio2(x, reduced);
+  return kernelTan(reduced[0], reduced[1], 1 - ((n & 1) << 1));
+}
+
+const ATAN_HI = [
+  4.63647609000806093515e-1, 7.85398163397448278999e-1, 9.82793723247329054082e-1,
+  1.570796326794896558,
+];
+const ATAN_LO = [
+  2.26987774529616870924e-17, 3.06161699786838301793e-17, 1.39033110312309984516e-17,
+  6.12323399573676603587e-17,
+];
+const AT = [
+  3.33333333333329318027e-1, -1.99999999998764832476e-1, 1.42857142725034663711e-1,
+  -1.1111110405462355788e-1, 9.09088713343650656196e-2, -7.69187620504482999495e-2,
+  6.66107313738753120669e-2, -5.83357013379057348645e-2, 4.97687799461593236017e-2,
+  -3.6531572744216915527e-2, 1.62858201153657823623e-2,
+];
+
+/** atan x: reduced to one of five intervals, then an odd polynomial (fdlibm's atan). */
+export function atan(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x44100000) {
+    if (ix > 0x7ff00000 || (ix === 0x7ff00000 && lowWord(x) !== 0)) return x + x;
+    return hx > 0 ? ATAN_HI[3] + ATAN_LO[3] : -ATAN_HI[3] - ATAN_LO[3];
+  }
+  let id: number;
+  if (ix < 0x3fdc0000) {
+    if (ix < 0x3e400000) return x;
+    id = -1;
+  } else {
+    x = Math.abs(x);
+    if (ix < 0x3ff30000) {
+      if (ix < 0x3fe60000) {
+        id = 0;
+        x = (2.0 * x - 1) / (2.0 + x);
+      } else {
+        id = 1;
+        x = (x - 1) / (x + 1);
+      }
+    } else if (ix < 0x40038000) {
+      id = 2;
+      x = (x - 1.5) / (1 + 1.5 * x);
+    } else {
+      id = 3;
+      x = -1.0 / x;
+    }
+  }
+  const z = x * x;
+  const w = z * z;
+  const s1 = z * (AT[0] + w * (AT[2] + w * (AT[4] + w * (AT[6] + w * (AT[8] + w * AT[10])))));
+  const s2 = w * (AT[1] + w * (AT[3] + w * (AT[5] + w * (AT[7] + w * AT[9]))));
+  if (id < 0) return x - x * (s1 + s2);
+  const r = ATAN_HI[id] - (x * (s1 + s2) - ATAN_LO[id] - x);
+  return hx < 0 ? -r : r;
+}
+
+const PI = 3.141592653589793116;
+const PI_O_2 = 1.570796326794896558;
+const PI_O_4 = 7.85398163397448279e-1;
+const PI_LO = 1.2246467991473531772e-16;
+
+/** The angle of (x, y) (fdlibm's atan2). */
+export function atan2(y: number, x: number): number {
+  if (x !== x || y !== y) return x + y;
+  const hx = highWord(x);
+  const lx = lowWord(x);
+  const ix = hx & 0x7fffffff;
+  const hy = highWord(y);
+  const ly = lowWord(y);
+  const iy = hy & 0x7fffffff;
+  if (((hx - 0x3ff00000) | lx) === 0) return atan(y); // x = 1
+  let m = ((hy >> 31) & 1) | ((hx >> 30) & 2); // 2·sign(x) + sign(y)
+  if ((iy | ly) === 0) {
+    if (m <= 1) return y;
+    return m === 2 ? PI + TINY : -PI - TINY;
+  }
+  if ((ix | lx) === 0) return hy < 0 ? -PI_O_2 - TINY : PI_O_2 + TINY;
+  if (ix === 0x7ff00000) {
+    if (iy === 0x7ff00000) {
+      return [PI_O_4 + TINY, -PI_O_4 - TINY, 3.0 * PI_O_4 + TINY, -3.0 * PI_O_4 - TINY][m];
+    }
+    return [0, -0, PI + TINY, -PI - TINY][m];
+  }
+  if (iy === 0x7ff00000) return hy < 0 ? -PI_O_2 - TINY : PI_O_2 + TINY;
+  const k = (iy - ix) >> 20;
+  let z: number;
+  if (k > 60) {
+    z = PI_O_2 + 0.5 * PI_LO;
+    m &= 1;
+  } else if (hx < 0 && k < -60) {
+    z = 0.0;
+  } else {
+    z = atan(Math.abs(y / x));
+  }
+  switch (m) {
+    case 0:
+      return z;
+    case 1:
+      return -z;
+    case 2:
+      return PI - (z - PI_LO);
+    default:
+      return z - PI_LO - PI;
+  }
+}
+
+const PIO2_HI = 1.570796326794896558;
+const PIO2_LO = 6.12323399573676603587e-17;
+const PIO4_HI = 7.85398163397448278999e-1;
+const PS0 = 1.66666666666666657415e-1;
+const PS1 = -3.25565818622400915405e-1;
+const PS2 = 2.01212532134862925881e-1;
+const PS3 = -4.00555345006794114027e-2;
+const PS4 = 7.91534994289814532176e-4;
+const PS5 = 3.4793310759602116757e-5;
+const QS1 = -2.40339491173441421878;
+const QS2 = 2.02094576023350569471;
+const QS3 = -6.8828397160545329303e-1;
+const QS4 = 7.70381505559019352791e-2;
+
+/** The rational approximation R(z) of asin and acos: p/q. */
+function asinRatio(z: number): number {
+  const p = z * (PS0 + z * (PS1 + z * (PS2 + z * (PS3 + z * (PS4 + z * PS5)))));
+  const q = 1 + z * (QS1 + z * (QS2 + z * (QS3 + z * QS4)));
+  return p / q;
+}
+
+/** asin x (fdlibm's asin). */
+export function asin(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x3ff00000) {
+    if (((ix - 0x3ff00000) | lowWord(x)) === 0) return x * PIO2_HI + x * PIO2_LO;
+    return NaN;
+  }
+  if (ix < 0x3fe00000) {
+    if (ix < 0x3e400000) return x;
+    const t = x * x;
+    return x + x * asinRatio(t);
+  }
+  const w = 1 - Math.abs(x);
+  const t = w * 0.5;
+  const ratio = asinRatio(t);
+  const s = Math.sqrt(t);
+  let r: number;
+  if (ix >= 0x3fef3333) {
+    r = PIO2_HI - (2.0 * (s + s * ratio) - PIO2_LO);
+  } else {
+    const f = withLowZero(s);
+    const c = (t - f * f) / (s + f);
+    const p = 2.0 * s * ratio - (PIO2_LO - 2.0 * c);
+    const q = PIO4_HI - 2.0 * f;
+    r = PIO4_HI - (p - q);
+  }
+  return hx > 0 ? r : -r;
+}
+
+/** acos x (fdlibm's acos). */
+export function acos(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x3ff00000) {
+    if (((ix - 0x3ff00000) | lowWord(x)) === 0) return hx > 0 ? 0.0 : PI + 2.0 * PIO2_LO;
+    return NaN;
+  }
+  if (ix < 0x3fe00000) {
+    if (ix <= 0x3c600000) return PIO2_HI + PIO2_LO;
+    const z = x * x;
+    return PIO2_HI - (x - (PIO2_LO - x * asinRatio(z)));
+  }
+  if (hx < 0) {
+    const z = (1 + x) * 0.5;
+    const s = Math.sqrt(z);
+    const w = asinRatio(z) * s - PIO2_LO;
+    return PI - 2.0 * (s + w);
+  }
+  const z = (1 - x) * 0.5;
+  const s = Math.sqrt(z);
+  const df = withLowZero(s);
+  const c = (z - df * df) / (s + df);
+  const w = asinRatio(z) * s + c;
+  return 2.0 * (df + w);
+}
+
+const LN2 = 6.93147180559945286227e-1;
+
+/** asinh x through log or log1p (fdlibm's asinh). */
+export function asinh(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return x + x;
+  if (ix < 0x3e300000) return x;
+  let w: number;
+  if (ix > 0x41b00000) {
+    w = log(Math.abs(x)) + LN2;
+  } else if (ix > 0x40000000) {
+    const t = Math.abs(x);
+    w = log(2.0 * t + 1 / (Math.sqrt(x * x + 1) + t));
+  } else {
+    const t = x * x;
+    w = log1p(Math.abs(x) + t / (1 + Math.sqrt(1 + t)));
+  }
+  return hx > 0 ? w : -w;
+}
+
+/** acosh x through log or log1p (fdlibm's acosh). */
+export function acosh(x: number): number {
+  const hx = highWord(x);
+  if (hx < 0x3ff00000) return NaN;
+  if (hx >= 0x41b00000) return hx >= 0x7ff00000 ? x + x : log(x) + LN2;
+  if (((hx - 0x3ff00000) | lowWord(x)) === 0) return 0.0;
+  if (hx > 0x40000000) {
+    const t = x * x;
+    return log(2.0 * x - 1 / (x + Math.sqrt(t - 1)));
+  }
+  const t = x - 1;
+  return log1p(t + Math.sqrt(2.0 * t + t * t));
+}
+
+/** atanh x through log1p (fdlibm's atanh). */
+export function atanh(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (x !== x) return x + x;
+  if (ix > 0x3ff00000 || (ix === 0x3ff00000 && lowWord(x) !== 0)) return NaN;
+  if (ix === 0x3ff00000) return x > 0 ? Infinity : -Infinity;
+  if (ix < 0x3e300000) return x;
+  const ax = Math.abs(x);
+  let t: number;
+  if (ix < 0x3fe00000) {
+    t = ax + ax;
+    t = 0.5 * log1p(t + (t * ax) / (1 - ax));
+  } else {
+    t = 0.5 * log1p((ax + ax) / (1 - ax));
+  }
+  return hx >= 0 ? t : -t;
+}
+
 // ------------------------------------------------------------------ installing them
 
 /** The functions this file gives, by their names on Math. */
-export const NODE_MATH = { exp, expm1, log, log1p, tanh, sin, cos, pow } as const;
+export const NODE_MATH = {
+  exp,
+  expm1,
+  log,
+  log1p,
+  tanh,
+  sin,
+  cos,
+  pow,
+  sinh,
+  cosh,
+  tan,
+  atan,
+  atan2,
+  asin,
+  acos,
+  asinh,
+  acosh,
+  atanh,
+} as const;
 
 /**
- * Makes Math.exp, Math.expm1, Math.log, Math.log1p, Math.tanh, Math.sin, Math.cos and Math.pow
- * these functions in this realm (a book page's worker), so that it computes what Node 20 computes.
+ * Makes Math.exp, expm1, log, log1p, tanh, sin, cos, pow, sinh, cosh, tan, atan, atan2, asin, acos,
+ * asinh, acosh and atanh these functions in this realm (a book page's worker), so that it computes what Node 20 computes.
  * `**` does not go through Math.pow: code must be compiled with it lowered to Math.pow.
  */
 export function installNodeMath(math: Math = Math): void {
