@@ -11,6 +11,7 @@ import {
   atan,
   atan2,
   atanh,
+  cbrt,
   cos,
   cosh,
   exp,
@@ -18,6 +19,8 @@ import {
   installNodeMath,
   log,
   log1p,
+  log10,
+  log2,
   NODE_MATH,
   pow,
   sin,
@@ -192,6 +195,9 @@ const UNARY: [string, Unary, Unary, (g: ReturnType<typeof generator>) => number]
   ["asinh", asinh, Math.asinh, (g) => (g.chance(0.5) ? g.uniform(-5, 5) : g.anyDouble())],
   ["acosh", acosh, Math.acosh, (g) => (g.chance(0.5) ? g.uniform(1, 5) : g.anyDouble())],
   ["atanh", atanh, Math.atanh, (g) => (g.chance(0.8) ? g.uniform(-1, 1) : g.anyDouble())],
+  ["log2", log2, Math.log2, (g) => (g.chance(0.5) ? g.uniform(0, 100) : g.anyDouble())],
+  ["log10", log10, Math.log10, (g) => (g.chance(0.5) ? g.uniform(0, 100) : g.anyDouble())],
+  ["cbrt", cbrt, Math.cbrt, (g) => (g.chance(0.5) ? g.uniform(-100, 100) : g.anyDouble())],
 ];
 
 describe("v8-math: Node 20's Math, bit for bit", () => {
@@ -246,7 +252,7 @@ describe("v8-math: Node 20's Math, bit for bit", () => {
     const math = Object.create(Math) as Math;
     installNodeMath(math);
     for (const [name, f] of Object.entries(NODE_MATH)) expect(math[name as keyof Math]).toBe(f);
-    expect(Object.keys(NODE_MATH)).toHaveLength(18);
+    expect(Object.keys(NODE_MATH)).toHaveLength(21);
     expect(math.sqrt).toBe(Math.sqrt);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Node 20's Math functions, bit for bit, in TypeScript: exp, expm1, log, log1p, tanh, sin, cos, pow,
- * and sinh, cosh, tan, atan, atan2, asin, acos, asinh, acosh, atanh, as V8 11.3 computes them
- * (src/base/ieee754.cc, V8's port of fdlibm, the Sun/FreeBSD libm).
+ * sinh, cosh, tan, atan, atan2, asin, acos, asinh, acosh, atanh, log2, log10 and cbrt, as V8 11.3
+ * computes them (src/base/ieee754.cc, V8's port of fdlibm, the Sun/FreeBSD libm).
  *
  * Why: the book's pages run chapters in Chromium, whose newer V8 computes these functions with other
  * algorithms (LLVM's libc, std::tanh…), so about one input in ten gives a different last bit (exp,
@@ -369,6 +369,106 @@ export function log1p(x: number): number {
   const R = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));
   if (k === 0) return f - (hfsq - s * (hfsq + R));
   return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
+}
+
+/** x = 2^k·(1+f) with 1+f in [√2/2, √2): [1+f, k], or the result itself for 0, 1, negatives, NaN, ∞. */
+function logArgument(x: number): [number, number] | number {
+  let hx = highWord(x);
+  const lx = lowWord(x);
+  let k = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = highWord(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (hx === 0x3ff00000 && lx === 0) return 0;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  return [withHighWord(x, hx | (i ^ 0x3ff00000)), k + (i >> 20)];
+}
+
+/** log(1+f) − f + f²/2 for 1+f in [√2/2, √2) (FreeBSD's k_log1p). */
+function logTail(f: number): number {
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  return s * (0.5 * f * f + (t2 + t1));
+}
+
+/** log2 x: log(1+f) split in a high and a low part, times 1/ln2 in two parts (FreeBSD's log2). */
+export function log2(x: number): number {
+  const argument = logArgument(x);
+  if (typeof argument === "number") return argument;
+  const [m, k] = argument;
+  const f = m - 1.0;
+  const hfsq = 0.5 * f * f;
+  const r = logTail(f);
+  const hi = withLowZero(f - hfsq);
+  const lo = f - hi - hfsq + r;
+  let valHi = hi * 1.44269504072144627571; // 1/ln2, high 33 bits
+  let valLo = (lo + hi) * 1.67517131648865118353e-10 + lo * 1.44269504072144627571;
+  const w = k + valHi;
+  valLo += k - w + valHi;
+  valHi = w;
+  return valLo + valHi;
+}
+
+/** log10 x = k·log10(2) + log(m)/ln10 with x = 2^k·m (the original fdlibm's log10, V8 11.3's). */
+export function log10(x: number): number {
+  let hx = highWord(x);
+  const lx = lowWord(x);
+  let k = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = highWord(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  const i = (k >>> 31) & 1;
+  const y = k + i;
+  x = withHighWord(x, (hx & 0x000fffff) | ((0x3ff - i) << 20));
+  const z = y * 3.69423907715893078616e-13 + 4.34294481903251816668e-1 * log(x);
+  return z + y * 3.01029995663611771306e-1;
+}
+
+/** ∛x: a first guess from the exponent, a polynomial step, then one Newton step (FreeBSD's cbrt). */
+export function cbrt(x: number): number {
+  let hx = highWord(x);
+  const low = lowWord(x);
+  const sign = hx & 0x80000000;
+  hx ^= sign;
+  if (hx >= 0x7ff00000) return x + x;
+  let t: number;
+  if (hx < 0x00100000) {
+    if ((hx | low) === 0) return x;
+    const high = highWord(TWO54 * x);
+    t = fromWords(sign | (Math.trunc((high & 0x7fffffff) / 3) + 696219795), 0);
+  } else {
+    t = fromWords(sign | (Math.trunc(hx / 3) + 715094163), 0);
+  }
+  let r = t * t * (t / x);
+  t =
+    t *
+    (1.87595182427177009643 +
+      r * (-1.88497979543377169875 + r * 1.62142972010535446614) +
+      r * r * r * (-0.758397934778766047437 + r * 0.145996192886612446982));
+  // Round t away from zero to 23 bits: add 2^31 to the 64-bit pattern, keep its top 34 bits.
+  const sum = lowWord(t) + 0x80000000;
+  t = fromWords(highWord(t) + (sum >= 2 ** 32 ? 1 : 0), (sum >>> 0) & 0xc0000000);
+  const s = t * t;
+  r = x / s;
+  const w = t + t;
+  r = (r - t) / (w + r);
+  return t + t * r;
 }
 
 // ------------------------------------------------------------------ sin, cos
@@ -1257,11 +1357,14 @@ export const NODE_MATH = {
   asinh,
   acosh,
   atanh,
+  log2,
+  log10,
+  cbrt,
 } as const;
 
 /**
  * Makes Math.exp, expm1, log, log1p, tanh, sin, cos, pow, sinh, cosh, tan, atan, atan2, asin, acos,
- * asinh, acosh and atanh these functions in this realm (a book page's worker), so that it computes what Node 20 computes.
+ * asinh, acosh, atanh, log2, log10 and cbrt these functions in this realm (a book page's worker), so that it computes what Node 20 computes.
  * `**` does not go through Math.pow: code must be compiled with it lowered to Math.pow.
  */
 export function installNodeMath(math: Math = Math): void {
