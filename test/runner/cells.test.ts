@@ -7,6 +7,7 @@ import {
   SCOPE,
   cellFunctionBody,
   compileCell,
+  lowerExponentiation,
   missingName,
   missingNameMessage,
 } from "../../scripts/book/client/runner/cells";
@@ -133,5 +134,33 @@ describe("the message for a name no cell run so far declared", () => {
     const k = kernel();
     const error = await k.run("console.log(learned)").catch((e: unknown) => e);
     expect(missingName(error)).toBe("learned");
+  });
+});
+
+describe("lowerExponentiation", () => {
+  it("writes ** as Math.pow (the worker's Math.pow is Node's), keeping lines and precedence", () => {
+    expect(lowerExponentiation("const f = (w) => (w - 3) ** 2 + 1;")).toBe(
+      "const f = (w) => Math.pow((w - 3) , 2) + 1;",
+    );
+    expect(lowerExponentiation("a ** b ** c")).toBe("Math.pow(a , Math.pow(b , c))");
+    expect(lowerExponentiation("x **= 2 /* ** */\n+ y")).toBe("x = Math.pow(x, 2 /* ** */\n+ y)");
+    expect(lowerExponentiation("`${2 ** -53}`")).toBe("`${Math.pow(2 , -53)}`");
+    expect(lowerExponentiation('const s = "a ** b";')).toBe('const s = "a ** b";');
+  });
+
+  it("computes what ** computes, through whatever Math.pow is", async () => {
+    const k = kernel();
+    await k.run("const a = 3, b = 2, c = 2; console.log(a ** b ** c, (a ** b) ** c, -(2 ** 2))");
+    expect(k.printed).toEqual(["81 81 -4"]);
+    const calls: number[][] = [];
+    const realPow = Math.pow;
+    Math.pow = (x: number, y: number) => (calls.push([x, y]), realPow(x, y));
+    try {
+      await k.run("let v = 1.5; v **= 3; console.log(v)");
+    } finally {
+      Math.pow = realPow;
+    }
+    expect(k.printed[1]).toBe("3.375");
+    expect(calls).toEqual([[1.5, 3]]);
   });
 });

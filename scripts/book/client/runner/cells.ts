@@ -81,6 +81,72 @@ function parseModule(code: string): Program {
   }
 }
 
+/**
+ * `a ** b` as `Math.pow(a, b)` and `x **= b` as `x = Math.pow(x, b)` (x a name), lines kept. Why: the
+ * page's worker replaces Math.pow by Node 20's (lib/src/platform/v8-math.ts), so that a page prints
+ * the digits Jupyter printed, but Chromium's `**` operator does not call Math.pow (the library's
+ * bundle is compiled with `**` lowered the same way, by esbuild).
+ */
+export function lowerExponentiation(js: string): string {
+  if (!js.includes("**")) return js;
+  let program: AnyNode;
+  try {
+    program = parse(js, {
+      ecmaVersion: "latest",
+      sourceType: "module",
+      allowAwaitOutsideFunction: true,
+      preserveParens: true, // `(a - 1) ** 2`: the left operand's range holds its parentheses
+    }) as unknown as AnyNode;
+  } catch {
+    return js; // compileCell reports the syntax error
+  }
+  const edits: Edit[] = [];
+  const visit = (node: AnyNode): void => {
+    if (node.type === "BinaryExpression" && node.operator === "**") {
+      const left = node.left as AnyNode;
+      const right = node.right as AnyNode;
+      const operator = operatorAt(js, left.end, right.start);
+      edits.push({ start: left.start, end: left.start, text: "Math.pow(" });
+      edits.push({ start: operator, end: operator + 2, text: "," });
+      edits.push({ start: right.end, end: right.end, text: ")" });
+    } else if (node.type === "AssignmentExpression" && node.operator === "**=") {
+      const target = node.left as AnyNode;
+      const value = node.right as AnyNode;
+      if (target.type === "Identifier") {
+        const operator = operatorAt(js, target.end, value.start);
+        const name = target.name as string;
+        edits.push({ start: operator, end: operator + 3, text: `= Math.pow(${name},` });
+        edits.push({ start: value.end, end: value.end, text: ")" });
+      }
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) visit(item);
+      } else if (isNode(value)) visit(value);
+    }
+  };
+  visit(program);
+  // From the end, so that earlier positions stay valid; edits never overlap.
+  edits.sort((a, b) => b.start - a.start);
+  let out = js;
+  for (const edit of edits) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}
+
+function isNode(value: unknown): value is AnyNode {
+  return typeof value === "object" && value !== null && typeof (value as AnyNode).type === "string";
+}
+
+/** Where the operator starting with `**` is between two operands: comments skipped. */
+function operatorAt(js: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    if (js.startsWith("/*", i)) i = js.indexOf("*/", i + 2) + 1;
+    else if (js.startsWith("//", i)) i = js.indexOf("\n", i) < 0 ? to : js.indexOf("\n", i);
+    else if (js.startsWith("**", i)) return i;
+  }
+  throw new Error(`lowerExponentiation: no ** between ${from} and ${to}`);
+}
+
 /** The message of an import the page cannot give: what it is, and where the cell does run. */
 export function unavailableModuleMessage(module: string): string {
   return (
@@ -125,7 +191,7 @@ interface Edit {
  * copied to the scope first.
  */
 export function compileCell(source: string): CompiledCell {
-  const js = toJavaScript(source);
+  const js = lowerExponentiation(toJavaScript(source));
   const program = parseModule(js);
   const edits: Edit[] = [];
   const hoisted: string[] = [];
