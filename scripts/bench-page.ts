@@ -103,7 +103,8 @@ export async function benchPage(rounds: number, liveDemo: boolean): Promise<void
     const sorted = [...ratios].sort((a, b) => a - b);
     console.log(
       `  page ÷ tslab: median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} ` +
-        `(${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)}, ${rounds} rounds)`,
+        `(${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)}, ` +
+        `${rounds} round${rounds > 1 ? "s" : ""})`,
     );
   } finally {
     server.close();
