@@ -371,20 +371,32 @@ export function log1p(x: number): number {
   return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
 }
 
-/** x = 2^k·(1+f) with 1+f in [√2/2, √2): [1+f, k], or the result itself for 0, 1, negatives, NaN, ∞. */
-function logArgument(x: number): [number, number] | number {
+/**
+ * The opening both log2's and log10's argument reductions share: the result itself for ±0 (−∞), a negative
+ * (NaN), NaN or +∞; otherwise [x, its high word, k] with a subnormal x scaled by 2^54 and k = −54 for it.
+ */
+function logStart(x: number): [number, number, number] | number {
   let hx = highWord(x);
-  const lx = lowWord(x);
   let k = 0;
   if (hx < 0x00100000) {
-    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (((hx & 0x7fffffff) | lowWord(x)) === 0) return -Infinity;
     if (hx < 0) return NaN;
     k -= 54;
     x *= TWO54;
     hx = highWord(x);
   }
   if (hx >= 0x7ff00000) return x + x;
-  if (hx === 0x3ff00000 && lx === 0) return 0;
+  return [x, hx, k];
+}
+
+/** x = 2^k·(1+f) with 1+f in [√2/2, √2): [1+f, k], or the result itself for 0, 1, negatives, NaN, ∞. */
+function logArgument(x: number): [number, number] | number {
+  const start = logStart(x);
+  if (typeof start === "number") return start;
+  let hx: number;
+  [x, hx] = start;
+  let k = start[2];
+  if (hx === 0x3ff00000 && lowWord(x) === 0) return 0;
   k += (hx >> 20) - 1023;
   hx &= 0x000fffff;
   const i = (hx + 0x95f64) & 0x100000;
@@ -421,17 +433,11 @@ export function log2(x: number): number {
 
 /** log10 x = k·log10(2) + log(m)/ln10 with x = 2^k·m (the original fdlibm's log10, V8 11.3's). */
 export function log10(x: number): number {
-  let hx = highWord(x);
-  const lx = lowWord(x);
-  let k = 0;
-  if (hx < 0x00100000) {
-    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
-    if (hx < 0) return NaN;
-    k -= 54;
-    x *= TWO54;
-    hx = highWord(x);
-  }
-  if (hx >= 0x7ff00000) return x + x;
+  const start = logStart(x);
+  if (typeof start === "number") return start;
+  let hx: number;
+  [x, hx] = start;
+  let k = start[2];
   k += (hx >> 20) - 1023;
   const i = (k >>> 31) & 1;
   const y = k + i;
