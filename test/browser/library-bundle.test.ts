@@ -183,6 +183,7 @@ function pageOnly(
     shownHtml: String(shown.data["text/html"] ?? ""),
     backend: lib.describeBackend(),
     numpy: lib.numpyCeiling(16).why ?? "",
+    caches: lib.cacheLevels(),
     progress: messages.filter((m) => m.metadata.gtd === "progress").map((m) => m.type),
     mnistLine: String(
       messages.filter((m) => m.metadata.gtd === "progress").pop()?.data["text/plain"],
@@ -359,6 +360,10 @@ describe("the library's browser bundle", () => {
         expect(own.numpy).toMatch(
           /^\/usr\/bin\/python3 could not run \(a page cannot start programs/,
         );
+        expect(own.caches).toEqual({
+          levels: null,
+          why: "a page cannot list the folder /sys/devices/system/cpu/cpu0/cache, where Linux describes the caches",
+        });
         expect(own.backend).toMatch(
           mode === "isolated"
             ? /^wasm \(WebAssembly SIMD on a shared memory; 2 threads\)$/

@@ -180,6 +180,11 @@ describe("timing", () => {
       ],
     });
     expect(cacheLevels(join(folder, "none")).why).toMatch(/does not exist/);
+    // A folder that cannot be listed is not said to be missing: the reason is given as it came.
+    writeFileSync(join(folder, "a-file"), "");
+    expect(cacheLevels(join(folder, "a-file")).why).toMatch(
+      /^ENOTDIR: not a directory, scandir '.*a-file', where Linux describes the caches$/,
+    );
     level("index3", { ...common, level: "3", type: "Unified", size: "lots", number_of_sets: "1" });
     expect(cacheLevels(folder).why).toMatch(/index3 could not be read \(size is "lots"\)/);
   });

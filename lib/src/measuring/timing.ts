@@ -143,7 +143,8 @@ export interface CacheLevel {
 /**
  * The caches of the first processor core, read from Linux's /sys/devices/system/cpu/cpu0/cache (the
  * data and unified ones; instruction caches are left out), or null with the reason where the
- * system does not describe them there (macOS, Windows, some virtual machines).
+ * system does not describe them there (macOS, Windows, some virtual machines) or cannot be read (a
+ * book's page, which cannot list a folder).
  */
 export function cacheLevels(folder = "/sys/devices/system/cpu/cpu0/cache"): {
   levels: CacheLevel[] | null;
@@ -152,10 +153,15 @@ export function cacheLevels(folder = "/sys/devices/system/cpu/cpu0/cache"): {
   let entries: string[];
   try {
     entries = listFolder(folder).filter((name) => /^index\d+$/.test(name));
-  } catch {
+  } catch (error) {
+    // Only a missing folder "does not exist": a page cannot list any folder and says so
+    // (platform/browser.ts), which must not read as a claim about the reader's system.
+    const missing = (error as { code?: unknown }).code === "ENOENT";
     return {
       levels: null,
-      why: `${folder} does not exist (the cache sizes are read from Linux's /sys)`,
+      why: missing
+        ? `${folder} does not exist (the cache sizes are read from Linux's /sys)`
+        : `${(error as Error).message}, where Linux describes the caches`,
     };
   }
   const read = (entry: string, file: string) =>
