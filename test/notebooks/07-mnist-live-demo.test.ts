@@ -7,12 +7,12 @@
 // up to and including each kind of training run (Nielsen's network, the first of the five ideas, the
 // seed study, the best network) and nothing else, about 45 seconds on the 2-core machine; the full
 // run is 07-mnist.test.ts's.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cellText as text } from "../../scripts/notebook-format";
-import { REPO_ROOT } from "../browser/render";
 import { NOTEBOOKS, readNotebook, runChapter, type ExecutedChapter } from "./harness";
+import { withLiveDemo, writeLiveDemoNotebook } from "./live-demo";
 
 let chapter: ExecutedChapter;
 const committed = readNotebook(join(NOTEBOOKS, "07-mnist.ipynb"));
@@ -22,39 +22,11 @@ const prose = committed.cells
   .join("\n");
 let seconds = 0;
 
-/** The index of the cell whose metadata carries `tag`. */
-function cellTagged(tag: string): number {
-  const index = committed.cells.findIndex((c) => c.metadata?.tags?.includes(tag));
-  if (index < 0) throw new Error(`chapter 7 has no cell tagged ${tag}`);
-  return index;
-}
-
 beforeAll(async () => {
-  // The chapter's cells up to Nielsen's run, the cell defining tryIdea and its first use, the table
-  // (which names the epochs) and the seed study, and the best network's run. The import needs no
-  // change in build/live-demo/: "gates-to-digits" resolves from any folder of the repository.
-  const ideas = committed.cells.findIndex((c) => text(c.source).includes("function tryIdea("));
-  const keep = [
-    ...committed.cells.slice(0, cellTagged("check-nielsen") + 1),
-    committed.cells[ideas],
-    committed.cells[cellTagged("check-step-1")],
-    committed.cells[cellTagged("check-ideas")],
-    committed.cells[cellTagged("check-seeds")],
-    committed.cells[cellTagged("check-best")],
-  ];
-  const folder = join(REPO_ROOT, "build", "live-demo");
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, "07-mnist-live-demo.ipynb");
-  writeFileSync(file, JSON.stringify({ ...committed, cells: keep }, null, 1) + "\n");
-  const before = process.env.GTD_LIVE_DEMO;
-  process.env.GTD_LIVE_DEMO = "1";
+  // The cells it keeps: live-demo.ts (the page runner's test compares chapter 7's page with this run).
+  const file = writeLiveDemoNotebook();
   const began = Date.now();
-  try {
-    chapter = await runChapter(file, { timeoutSec: 300, solutions: false });
-  } finally {
-    if (before === undefined) delete process.env.GTD_LIVE_DEMO;
-    else process.env.GTD_LIVE_DEMO = before;
-  }
+  chapter = await withLiveDemo(() => runChapter(file, { timeoutSec: 300, solutions: false }));
   seconds = (Date.now() - began) / 1000;
 }, 360_000);
 
