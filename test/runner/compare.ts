@@ -6,6 +6,7 @@
  */
 import { expect } from "vitest";
 import { cellText, type CodeCell, type Notebook } from "../../scripts/notebook-format";
+
 // What a measurement prints differs from run to run. The comparison keeps every word and every number
 // that is not measured, and puts "#" in place of each measured number, on both sides: the rules below
 // say which numbers are measured. A line without one is compared exactly.
