@@ -4,7 +4,9 @@
 //
 //   npm run bench                      the three networks below, one epoch each, both backends; the GEMM table
 //   npm run bench -- --peers           also the peers (../shared/peers, scripts/peers), interleaved with ours, 3 rounds;
-//                                      ours on 1 and 2 threads (the pool) for Nielsen's recipe and the best network
+//                                      ours on 1 and 2 threads (the pool) for Nielsen's recipe, the best network and
+//                                      chapter 10's convolutional network (wasm only: one epoch takes minutes)
+//   npm run bench -- --conv            only that convolutional network against PyTorch's, 1 and 2 threads, 3 rounds
 //   npm run bench -- --rounds 5        rounds (the median is shown); --json also prints one JSON object at the end
 //   npm run bench -- --guard           only the cost of fit's divergence guard (below)
 //   npm run bench -- --threads         only the training products on 1 and 2 threads: where the pool pays
@@ -17,11 +19,15 @@
 //   softmax   [784, 100, 10], softmax + cross-entropy, Xavier, batches of 10, SGD 0.5
 //   best      chapter 7's best network: [784, 256, 10], ReLU, He, dropout 0.2, softmax + cross-entropy, Adam 0.001,
 //             batches of 64, with chapter 7's validation pass over 10,000 images after the epoch
+//   conv      chapter 10's final network (with --peers or --conv): 1×28×28 → conv 20 5×5 ReLU → max-pool 2×2 →
+//             conv 40 5×5 ReLU → max-pool 2×2 → flatten → dense 100 ReLU → dense 10 softmax, cross-entropy, He,
+//             Adam 0.001, batches of 64, with the validation pass (a Sequential, trained by the same fit)
 // Then fit's divergence guard: the time of one training step (backpropagate and the optimiser's step on a batch of
 // MNIST images) with the guard against without it, interleaved, for Nielsen's network and the best one (no dropout).
 // The peers (Nielsen's recipe, one epoch each): Nielsen's per-example network.py, numpy with whole mini-batches in
 // float64 and float32, PyTorch at batch 10 in float64 and float32, all on one BLAS thread; and PyTorch's version of
-// chapter 7's best network (scripts/peers/torch_best.py) in float64 and float32 on 1 and 2 BLAS threads. The machine's speed
+// chapter 7's best network (scripts/peers/torch_best.py) in float64 and float32 on 1 and 2 BLAS threads; and PyTorch's
+// version of chapter 10's network (scripts/peers/torch_conv.py) in float64 and float32 on 1 and 2 intra-op threads. The machine's speed
 // swings between hours, so only ratios within one run mean anything: each round times every contender once.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -38,6 +44,7 @@ const require = createRequire(__filename);
 
 const args = process.argv.slice(2);
 const KNOWN = [
+  "--conv",
   "--guard",
   "--json",
   "--live-demo",
@@ -52,11 +59,12 @@ for (const a of args)
     fail(`unknown option ${a} (options: ${KNOWN.join(", ")})`);
 const json = args.includes("--json");
 const withPeers = args.includes("--peers");
+const convOnly = args.includes("--conv");
 const guardOnly = args.includes("--guard");
 const threadsOnly = args.includes("--threads");
 const profileOnly = args.includes("--profile");
 const roundsArg = args.indexOf("--rounds");
-const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers ? 3 : 1;
+const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : withPeers || convOnly ? 3 : 1;
 if (!Number.isInteger(rounds) || rounds < 1)
   fail(`--rounds needs a positive integer, got ${args[roundsArg + 1]}`);
 
@@ -228,6 +236,83 @@ function ourEpoch(name: NetworkName, backend: L.BackendName, data: Data, threads
   );
 }
 
+/** Chapter 10's final network (scripts/peers/torch_conv.py is the same in PyTorch). */
+function convModel(): L.Sequential {
+  return new L.Sequential({
+    input: [1, 28, 28],
+    layers: [
+      { type: "conv2d", filters: 20, kernel: 5, activation: "relu" },
+      { type: "maxPool2d" },
+      { type: "conv2d", filters: 40, kernel: 5, activation: "relu" },
+      { type: "maxPool2d" },
+      { type: "flatten" },
+      { type: "dense", units: 100, activation: "relu" },
+      { type: "dense", units: 10, activation: "softmax" },
+    ],
+    loss: "categoricalCrossEntropy",
+    init: "he",
+    random: new L.Random().fork("bench-conv"),
+  });
+}
+const CONV_BATCH = 64;
+
+/**
+ * One epoch of chapter 10's network on the WebAssembly backend and `threads` threads, with fit's validation
+ * pass over 10,000 images: seconds (as fit reports them) and the validation accuracy (the test set is not
+ * classified: at minutes an epoch, the bench does not spend more on it).
+ */
+function ourConvEpoch(data: Data, threads: number) {
+  return L.withThreads(threads, () =>
+    L.withBackend("wasm", () => {
+      let seconds = NaN;
+      let accuracy = NaN;
+      L.fit(convModel(), data.X, data.Y, {
+        epochs: 1,
+        batchSize: CONV_BATCH,
+        optimizer: new L.Adam({ learningRate: 0.001 }),
+        random: new L.Random().fork("bench-conv-shuffle"),
+        validation: { X: data.Xval, Y: data.Yval },
+        onEpoch: (log: L.EpochLog) => {
+          seconds = log.seconds;
+          accuracy = log.validationAccuracy ?? NaN;
+        },
+      });
+      return { seconds, accuracy };
+    }),
+  );
+}
+
+/**
+ * Floating-point operations of one epoch of a Sequential model, counted as `flopsPerEpoch` counts them: the
+ * multiply-adds of every product (2 FLOP each): forward, ∇W and, but for the first layer, ∂L/∂X, over the
+ * training examples; the forward products over the validation examples; 2 per parameter per batch for the
+ * update. A convolution's products are one per output position and filter over C·k·k entries. Pooling and
+ * the activations are not counted.
+ */
+function sequentialFlopsPerEpoch(
+  model: L.Sequential,
+  examples: number,
+  validation: number,
+  batchSize: number,
+): number {
+  let training = 0;
+  let forward = 0;
+  let parameters = 0;
+  model.layers.forEach((layer, l) => {
+    if (layer instanceof L.MaxPool2D || layer instanceof L.Flatten) return;
+    const { rows, cols } = layer.weights; // filters × C·k·k, or units × inputs
+    const positions = layer instanceof L.Conv2D ? layer.output[1] * layer.output[2] : 1;
+    const multiplyAdds = positions * rows * cols;
+    forward += multiplyAdds;
+    training += (l === 0 ? 2 : 3) * multiplyAdds;
+    parameters += rows * cols + layer.bias.cols;
+  });
+  return (
+    2 * (training * examples + forward * validation) +
+    2 * parameters * Math.ceil(examples / batchSize)
+  );
+}
+
 // ------------------------------------------------------------------ fit's divergence guard
 
 const GUARD_ROUNDS = 61;
@@ -277,7 +362,8 @@ function guardCost(name: NetworkName, data: Data) {
 
 /**
  * A peer's script (in ../shared/peers, or in scripts/peers for those written here), its arguments after
- * MNIST_DIR and the epoch count, and its OpenBLAS threads.
+ * MNIST_DIR and the epoch count, and its OpenBLAS threads. Each is named after the network it trains:
+ * torch_best… chapter 7's best network, torch_conv… chapter 10's, the others Nielsen's recipe (peerNetwork).
  */
 type PeerRun = [script: string, extra: string[], blasThreads?: number];
 const PEER_RUNS: Record<string, PeerRun> = {
@@ -291,7 +377,22 @@ const PEER_RUNS: Record<string, PeerRun> = {
   torch_best_f64_2: ["torch_best.py", ["float64"], 2],
   torch_best_f32_1: ["torch_best.py", ["float32"], 1],
   torch_best_f32_2: ["torch_best.py", ["float32"], 2],
+  // chapter 10's network (scripts/peers/torch_conv.py): 1 or 2 intra-op threads (its last argument), 1 OpenBLAS
+  // thread, the fastest set-ups on 1 and 2 cores (its docstring)
+  torch_conv_f64_1: ["torch_conv.py", ["float64", "1"], 1],
+  torch_conv_f64_2: ["torch_conv.py", ["float64", "2"], 1],
+  torch_conv_f32_1: ["torch_conv.py", ["float32", "1"], 1],
+  torch_conv_f32_2: ["torch_conv.py", ["float32", "2"], 1],
 };
+
+/** The network a peer trains, from its name (see PEER_RUNS). */
+function peerNetwork(name: string): "nielsen" | "best" | "conv" {
+  return name.startsWith("torch_best")
+    ? "best"
+    : name.startsWith("torch_conv")
+      ? "conv"
+      : "nielsen";
+}
 
 /** Where a peer's script is: the ones written for this project in scripts/peers, the others in ../shared/peers. */
 const peerPath = (script: string) =>
@@ -299,14 +400,18 @@ const peerPath = (script: string) =>
     ? path.join(__dirname, "peers", script)
     : path.join(PEERS, script);
 
-/** Which peers can run here, or why not: each needs its script, and numpy or torch in /usr/bin/python3. */
-function availablePeers() {
+/**
+ * Which peers can run here, or why not: each needs its script, and numpy or torch in /usr/bin/python3. With
+ * `only`, the peers of that network alone.
+ */
+function availablePeers(only?: "conv") {
   const has = (module: string) => spawnSync(PYTHON, ["-c", `import ${module}`]).status === 0;
   const numpy = has("numpy");
   const torch = numpy && has("torch");
   const available: Record<string, PeerRun> = {};
   const skipped: Record<string, string> = {};
   for (const [name, [script]] of Object.entries(PEER_RUNS)) {
+    if (only && peerNetwork(name) !== only) continue;
     if (!fs.existsSync(peerPath(script))) skipped[name] = `${peerPath(script)} not found`;
     else if (!numpy)
       skipped[name] = "numpy is not installed for /usr/bin/python3 (apt-get install python3-numpy)";
@@ -318,8 +423,14 @@ function availablePeers() {
   return { available, skipped };
 }
 
-/** Seconds of one training epoch of a peer (each prints "train 3.14 s"), or throws with its last line. */
-function peerEpoch([script, extra, blasThreads = 1]: PeerRun): number {
+/**
+ * Seconds of one training epoch of a peer (each prints "train 3.14 s"), and its validation accuracy if it
+ * prints one ("validation 9876 / 10000"), or throws with its last line.
+ */
+function peerEpoch([script, extra, blasThreads = 1]: PeerRun): {
+  seconds: number;
+  accuracy?: number;
+} {
   // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some workplaces for old OpenBLAS builds, slow a current one
   // 1.5–1.7× and are set on no reader's machine: the peers run without them.
   const { OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, ...env } = process.env;
@@ -335,7 +446,11 @@ function peerEpoch([script, extra, blasThreads = 1]: PeerRun): number {
     throw new Error(
       `${script} failed: ${(run.stderr || run.stdout || "").trim().split("\n").pop()}`,
     );
-  return Number(match[1]);
+  const validation = /validation (\d+) \/ (\d+)/.exec(run.stdout);
+  return {
+    seconds: Number(match[1]),
+    ...(validation ? { accuracy: Number(validation[1]) / Number(validation[2]) } : {}),
+  };
 }
 
 // ------------------------------------------------------------------ the pool
@@ -505,6 +620,92 @@ function printGuardCost(data: Data): Record<string, L.Spread> {
   return ratios;
 }
 
+/** Per-round times of each contender (ours and the peers), and the validation accuracy each reached. */
+interface Timings {
+  times: Record<string, number[]>;
+  validation: Record<string, number>;
+}
+
+/** One round of chapter 10's network: ours on 1 thread, then 2, then each of `peers` (the torch_conv ones). */
+function convRound(data: Data, peers: Record<string, PeerRun>, into: Timings): void {
+  for (const threads of [1, 2]) {
+    const r = ourConvEpoch(data, threads);
+    const key = threads === 1 ? "conv_wasm" : "conv_wasm_2t";
+    (into.times[key] ??= []).push(r.seconds);
+    into.validation[key] = r.accuracy;
+  }
+  for (const [name, run] of Object.entries(peers)) {
+    const r = peerEpoch(run);
+    (into.times[name] ??= []).push(r.seconds);
+    if (r.accuracy !== undefined) into.validation[name] = r.accuracy;
+  }
+}
+
+/** time(top) ÷ time(bottom): the median of the rounds' ratios, and their range when there are several. */
+function roundRatio(times: Record<string, number[]>, top: string, bottom: string): string {
+  const ratio = L.ratioSpread(L.spreadOf(times[top]), L.spreadOf(times[bottom]));
+  return ratio.samples.length > 1 ? L.formatSpread(ratio) : ratio.median.toFixed(2);
+}
+
+/**
+ * Chapter 10's network against PyTorch's: each time relative to ours on 1 thread, then the targets: ours on
+ * 2 threads within 1.5× of PyTorch float64 on 2 threads, and what the second thread gains. Returns the ratios
+ * for --json.
+ */
+function printConv({ times, validation }: Timings, skipped: Record<string, string>, data: Data) {
+  const t = (key: string) => (times[key] ? median(times[key]) : undefined);
+  const ours = t("conv_wasm")!;
+  const gflop = sequentialFlopsPerEpoch(convModel(), data.X.rows, data.Xval.rows, CONV_BATCH) / 1e9;
+  const n = times.conv_wasm.length;
+  console.log(
+    `\nChapter 10's network (conv 20 5×5, pool, conv 40 5×5, pool, 100, 10; Adam, batch 64), one epoch with the ` +
+      `validation pass, ${gflop.toFixed(0)} GFLOP: seconds (median of ${n} round${n > 1 ? "s" : ""}), ` +
+      `relative to ours (wasm, 1 thread) = 1.00, validation accuracy`,
+  );
+  const line = (label: string, key: string) => {
+    const seconds = t(key);
+    if (seconds === undefined) return;
+    const accuracy = validation[key] === undefined ? "" : `${(100 * validation[key]).toFixed(2)}%`;
+    console.log(
+      `  ${label.padEnd(22)}${seconds.toFixed(2).padStart(7)} s   ${(seconds / ours).toFixed(2)}   ` +
+        `${accuracy.padEnd(7)}  ${(gflop / seconds).toFixed(1)} effective GFLOP/s`,
+    );
+  };
+  line("ours, wasm, 1 thread", "conv_wasm");
+  line("ours, wasm, 2 threads", "conv_wasm_2t");
+  const ratios: Record<string, number> = {};
+  for (const name of Object.keys(PEER_RUNS).filter((n) => peerNetwork(n) === "conv")) {
+    if (skipped[name]) console.log(`  ${name.padEnd(22)}not timed: ${skipped[name]}`);
+    else {
+      line(name, name);
+      ratios[`conv_time_ratio_${name}_to_ours`] = Number((t(name)! / ours).toFixed(3));
+    }
+  }
+  console.log("Targets and ratios (medians of the rounds' ratios, with their range):");
+  if (times.conv_wasm_2t) {
+    console.log(
+      `  ours on 2 threads ÷ ours on 1: ${roundRatio(times, "conv_wasm_2t", "conv_wasm")} ` +
+        `(speed-up ${(ours / t("conv_wasm_2t")!).toFixed(2)}×)`,
+    );
+    ratios.conv_2t_to_1t = Number((t("conv_wasm_2t")! / ours).toFixed(3));
+  }
+  if (times.torch_conv_f64_2 && times.conv_wasm_2t) {
+    const ratio = t("torch_conv_f64_2")! / t("conv_wasm_2t")!;
+    console.log(
+      `  on 2 threads, PyTorch float64's time ÷ ours: ${roundRatio(times, "torch_conv_f64_2", "conv_wasm_2t")} ` +
+        `(target ≥ ${(1 / 1.5).toFixed(2)}: ours within 1.5× of its time; ours takes ${(1 / ratio).toFixed(2)}× its time)`,
+    );
+    ratios.conv_torch_f64_2t_to_ours_2t = Number(ratio.toFixed(3));
+  }
+  for (const [peer, ourKey, label] of [
+    ["torch_conv_f64_1", "conv_wasm", "on 1 thread, PyTorch float64's time ÷ ours"],
+    ["torch_conv_f32_2", "conv_wasm_2t", "on 2 threads, PyTorch float32's time ÷ ours"],
+    ["torch_conv_f64_2", "torch_conv_f64_1", "PyTorch float64 on 2 threads ÷ on 1"],
+  ])
+    if (times[peer] && times[ourKey]) console.log(`  ${label}: ${roundRatio(times, peer, ourKey)}`);
+  return ratios;
+}
+
 function main() {
   const loadStart = Date.now();
   const mnist = L.loadMnist();
@@ -536,6 +737,18 @@ function main() {
     for (const name of ["best", "nielsen"] as const) printProfile(name, data);
     return;
   }
+  if (convOnly) {
+    if (wasmBackend === null) fail(`--conv needs the WebAssembly backend (${L.wasmUnavailable})`);
+    const { available, skipped } = availablePeers("conv");
+    const timings: Timings = { times: {}, validation: {} };
+    for (let round = 1; round <= rounds; round++) {
+      convRound(data, available, timings);
+      console.error(`bench: round ${round} of ${rounds} done`);
+    }
+    const ratios = printConv(timings, skipped, data);
+    if (json) console.log(JSON.stringify({ rounds, ...ratios }));
+    return;
+  }
 
   const measured = L.numpyCeiling();
   const ceiling = measured.gflops;
@@ -560,6 +773,11 @@ function main() {
   const times: Record<string, number[]> = {};
   const accuracy: Record<string, number> = {};
   const record = (key: string, seconds: number) => (times[key] ??= []).push(seconds);
+  // chapter 10's network and its peers (with --peers), timed in the same rounds as the others
+  const conv: Timings = { times: {}, validation: {} };
+  const convPeers = Object.fromEntries(
+    Object.entries(available).filter(([name]) => peerNetwork(name) === "conv"),
+  );
   for (let round = 1; round <= rounds; round++) {
     for (const name of Object.keys(NETWORKS) as NetworkName[]) {
       for (const backend of (L.wasmUnavailable ? ["js"] : ["wasm", "js"]) as L.BackendName[]) {
@@ -574,7 +792,9 @@ function main() {
         accuracy[`${name}_wasm_2t`] = r.accuracy;
       }
     }
-    for (const [name, run] of Object.entries(available)) record(name, peerEpoch(run));
+    for (const [name, run] of Object.entries(available))
+      if (peerNetwork(name) !== "conv") record(name, peerEpoch(run).seconds);
+    if (withPeers && !L.wasmUnavailable) convRound(data, convPeers, conv);
     console.error(`bench: round ${round} of ${rounds} done`);
   }
   const t: Record<string, number> = Object.fromEntries(
@@ -617,7 +837,7 @@ function main() {
         `  ours, js`.padEnd(24) +
           `${t.nielsen_js.toFixed(2)} s   ${(t.nielsen_js / ours).toFixed(2)}`,
       );
-    for (const name of Object.keys(PEER_RUNS).filter((n) => !n.startsWith("torch_best"))) {
+    for (const name of Object.keys(PEER_RUNS).filter((n) => peerNetwork(n) === "nielsen")) {
       if (skipped[name]) console.log(`  ${name.padEnd(22)}not timed: ${skipped[name]}`);
       else
         console.log(`  ${name.padEnd(22)}${t[name].toFixed(2)} s   ${(t[name] / ours).toFixed(2)}`);
@@ -632,7 +852,7 @@ function main() {
         `  ours, wasm, 2 threads`.padEnd(24) +
           `${t.best_wasm_2t.toFixed(2)} s   ${(t.best_wasm_2t / best).toFixed(2)}`,
       );
-    for (const name of Object.keys(PEER_RUNS).filter((n) => n.startsWith("torch_best"))) {
+    for (const name of Object.keys(PEER_RUNS).filter((n) => peerNetwork(n) === "best")) {
       if (skipped[name]) console.log(`  ${name.padEnd(22)}not timed: ${skipped[name]}`);
       else
         console.log(`  ${name.padEnd(22)}${t[name].toFixed(2)} s   ${(t[name] / best).toFixed(2)}`);
@@ -640,7 +860,10 @@ function main() {
     if (t.nielsen_wasm_2t)
       console.log(
         `  (Nielsen's recipe on 2 threads: ${t.nielsen_wasm_2t.toFixed(2)} s, ` +
-          `${(t.nielsen_wasm_2t / ours).toFixed(2)} of ours on 1)`,
+          `${(t.nielsen_wasm_2t / ours).toFixed(2)} of ours on 1` +
+          (t.numpy_f64
+            ? `; numpy mini-batch float64 takes ${(t.numpy_f64 / t.nielsen_wasm_2t).toFixed(2)}× its time)`
+            : ")"),
       );
     const target = (label: string, value: number | undefined, goal: number) =>
       console.log(
@@ -648,6 +871,11 @@ function main() {
       );
     console.log("Targets:");
     target("faster than numpy mini-batch float64", t.numpy_f64 && t.numpy_f64 / ours, 1.5);
+    target(
+      "Nielsen's recipe on 2 threads, faster than on 1",
+      t.nielsen_wasm_2t && ours / t.nielsen_wasm_2t,
+      1,
+    );
     target(
       "faster than PyTorch at batch 10 (float64)",
       t.torch_f64_b10 && t.torch_f64_b10 / ours,
@@ -660,6 +888,7 @@ function main() {
       1,
     );
   }
+  const convRatios = conv.times.conv_wasm ? printConv(conv, skipped, data) : {};
 
   if (json) {
     const figures: Record<string, unknown> = {
@@ -683,10 +912,15 @@ function main() {
     figures.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
     for (const name of Object.keys(PEER_RUNS))
       if (t[name] !== undefined) {
-        const network = name.startsWith("torch_best") ? "best" : "nielsen";
+        const network = peerNetwork(name);
         const base = network === "best" ? t.best_wasm : ours;
         figures[`${network}_time_ratio_${name}_to_ours`] = Number((t[name] / base).toFixed(3));
       }
+    for (const [k, xs] of Object.entries(conv.times))
+      figures[`${k.startsWith("conv") ? k : `conv_${k}`}_s_per_epoch`] = Number(
+        median(xs).toFixed(3),
+      );
+    Object.assign(figures, convRatios);
     console.log(JSON.stringify(figures));
   }
 }
