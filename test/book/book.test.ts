@@ -77,21 +77,20 @@ function filesIn(dir: string): string[] {
 }
 
 describe("the book's files", () => {
-  it("a chapter page weighs under 1.5 MB without the shared assets, the site under 40 MB besides MNIST", () => {
+  it("a chapter page weighs under 1.5 MB without the shared assets, the site under 36 MB besides MNIST", () => {
     const chapters = book.pages.filter(
       (p) => p.file !== "index.html" && p.file !== "instructors.html",
     );
     expect(chapters).toHaveLength(book.chapters.length + book.references.length);
     for (const page of chapters) expect(page.bytes, page.file).toBeLessThan(1.5 * MB);
-    // With nine chapters, 35.2 MB: about 20 MB of downloads (each chapter's notebook with outputs
-    // carries plotly.js, 1.4 MB zipped, so that its figures show offline; the starter kits are 3 MB of
-    // it), 7 MB of shared assets, 4 MB of slide decks (slides.test.ts weighs them) and 5 MB of pages.
-    // Chapter 10 adds about 3 MB (2.1 MB of downloads, a 0.44 MB page and a 0.44 MB deck).
+    // With nine chapters, 33 MB: 18.4 MB of downloads (each chapter's notebook with outputs carries
+    // plotly.js, 1.4 MB zipped, so that its figures show offline; the starter kits are 2.8 MB of it),
+    // 6 MB of shared assets, 4 MB of slide decks (slides.test.ts weighs them) and 5 MB of pages.
     // Besides them, MNIST's four IDX files gzipped (11.4 MB) under data/mnist/, which a page downloads
     // only when a chapter it runs calls loadMnist (library-bundle.ts).
     const data = filesIn(join(folder, "data")).reduce((sum, f) => sum + statSync(f).size, 0);
     expect(data).toBeLessThan(12 * MB);
-    expect(book.bytes - data).toBeLessThan(40 * MB);
+    expect(book.bytes - data).toBeLessThan(36 * MB);
     console.log(book.pages.map((p) => `${p.file} ${(p.bytes / MB).toFixed(2)} MB`).join("\n"));
     console.log(`site: ${(book.bytes / MB).toFixed(2)} MB`);
   });
