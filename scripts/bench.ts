@@ -147,20 +147,45 @@ function gemmTable(images: L.Matrix): { name: string; js: number; wasm: number }
 
 // ------------------------------------------------------------------ training
 
+/** What one layer does per example: the multiply-adds of its forward product, and its weights and biases. */
+interface LayerWork {
+  multiplyAdds: number;
+  parameters: number;
+}
+
 /**
  * Floating-point operations of one epoch: the products' multiply-adds, 2 FLOP each (forward X·Wᵀ and ∇W for every
- * layer, ∂L/∂X for every layer but the first), and 2 per parameter per batch for the update. For [784, 30, 10] that
- * is 4.79 + 0.24 = 5.03 GFLOP. The products with a zero pixel that gemm skips are counted, so GFLOP/s is an
- * effective rate, comparable with dense code.
+ * layer, ∂L/∂X for every layer but the first) over the training examples, the forward products over the
+ * `validation` examples, and 2 per parameter per batch for the update. For [784, 30, 10] that is 4.79 + 0.24 =
+ * 5.03 GFLOP. The products with a zero pixel that gemm skips are counted, so GFLOP/s is an effective rate,
+ * comparable with dense code.
  */
-function flopsPerEpoch(sizes: readonly number[], examples: number, batchSize: number): number {
-  let perExample = 0;
+function epochFlops(
+  layers: readonly LayerWork[],
+  examples: number,
+  validation: number,
+  batchSize: number,
+): number {
+  let training = 0;
+  let forward = 0;
   let parameters = 0;
-  for (let l = 1; l < sizes.length; l++) {
-    perExample += (l === 1 ? 2 : 3) * 2 * sizes[l - 1] * sizes[l];
-    parameters += (sizes[l - 1] + 1) * sizes[l];
-  }
-  return perExample * examples + 2 * parameters * Math.ceil(examples / batchSize);
+  layers.forEach((layer, l) => {
+    forward += layer.multiplyAdds;
+    training += (l === 0 ? 2 : 3) * layer.multiplyAdds;
+    parameters += layer.parameters;
+  });
+  return (
+    2 * (training * examples + forward * validation) +
+    2 * parameters * Math.ceil(examples / batchSize)
+  );
+}
+
+/** `epochFlops` of a dense network of these sizes, without a validation pass. */
+function flopsPerEpoch(sizes: readonly number[], examples: number, batchSize: number): number {
+  const layers = sizes
+    .slice(1)
+    .map((units, l) => ({ multiplyAdds: sizes[l] * units, parameters: (sizes[l] + 1) * units }));
+  return epochFlops(layers, examples, 0, batchSize);
 }
 
 /** One network of the bench: its options, batch size, optimiser and whether fit runs a validation pass. */
@@ -283,11 +308,8 @@ function ourConvEpoch(data: Data, threads: number) {
 }
 
 /**
- * Floating-point operations of one epoch of a Sequential model, counted as `flopsPerEpoch` counts them: the
- * multiply-adds of every product (2 FLOP each): forward, ∇W and, but for the first layer, ∂L/∂X, over the
- * training examples; the forward products over the validation examples; 2 per parameter per batch for the
- * update. A convolution's products are one per output position and filter over C·k·k entries. Pooling and
- * the activations are not counted.
+ * `epochFlops` of a Sequential model: a convolution's forward product is one dot product of C·k·k entries
+ * per output position and filter; pooling and flattening multiply nothing, and activations are not counted.
  */
 function sequentialFlopsPerEpoch(
   model: L.Sequential,
@@ -295,22 +317,13 @@ function sequentialFlopsPerEpoch(
   validation: number,
   batchSize: number,
 ): number {
-  let training = 0;
-  let forward = 0;
-  let parameters = 0;
-  model.layers.forEach((layer, l) => {
-    if (layer instanceof L.MaxPool2D || layer instanceof L.Flatten) return;
+  const layers = model.layers.flatMap((layer) => {
+    if (layer instanceof L.MaxPool2D || layer instanceof L.Flatten) return [];
     const { rows, cols } = layer.weights; // filters × C·k·k, or units × inputs
     const positions = layer instanceof L.Conv2D ? layer.output[1] * layer.output[2] : 1;
-    const multiplyAdds = positions * rows * cols;
-    forward += multiplyAdds;
-    training += (l === 0 ? 2 : 3) * multiplyAdds;
-    parameters += rows * cols + layer.bias.cols;
+    return [{ multiplyAdds: positions * rows * cols, parameters: rows * cols + layer.bias.cols }];
   });
-  return (
-    2 * (training * examples + forward * validation) +
-    2 * parameters * Math.ceil(examples / batchSize)
-  );
+  return epochFlops(layers, examples, validation, batchSize);
 }
 
 // ------------------------------------------------------------------ fit's divergence guard
